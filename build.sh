@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The one entry point for building, testing and trying jrun.
+#   ./build.sh            build: bin/oci-interceptor, bin/jrun, lib/jrun/ (jar + AOT cache)
+#   ./build.sh demo       build, then run a busybox container through oci-interceptor in front of runc
+#   ./build.sh test       build and run every test (unit and integration; integration needs root)
+#   ./build.sh install [PREFIX]   install launchers to PREFIX/bin and the rest to PREFIX/lib/jrun (default /usr/local)
+#   ./build.sh bench      run the benchmarks in bench/
+# It finds a JDK 25 by itself (JAVA_HOME if it is 25+, else /usr/lib/jvm/*25*): the default java here is 17.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+find_jdk() {
+  local c
+  for c in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/*25*; do
+    [ -n "$c" ] && [ -x "$c/bin/javac" ] || continue
+    local v; v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then echo "$c"; return 0; fi
+  done
+  echo "build.sh: no JDK 25 found: install one under /usr/lib/jvm or set JAVA_HOME" >&2
+  return 1
+}
+
+need_packages() { # installs missing Debian packages (root only): need_packages CMD:PKG...
+  local missing=() pair
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then echo "build.sh: please install: ${missing[*]}" >&2; return 1; fi
+  echo "build.sh: installing ${missing[*]}" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+JAVA_HOME=$(find_jdk); export JAVA_HOME
+need_packages mvn:maven gcc:gcc
+MVN=(mvn -B -q -Dstyle.color=never)
+
+cmd=${1:-build}; shift || true
+case "$cmd" in
+  build) "${MVN[@]}" -DskipTests package ;;
+  test)
+    need_packages runc:runc crun:crun busybox:busybox-static dockerd:docker.io containerd:containerd podman:podman
+    # -q would hide Surefire's per-class lines; keep Maven's normal output for the test run.
+    mvn -B -Dstyle.color=never verify "$@" ;;
+  demo)
+    need_packages runc:runc busybox:busybox-static
+    "${MVN[@]}" -DskipTests package
+    exec scripts/demo.sh ;;
+  install)
+    prefix=${1:-/usr/local}
+    "${MVN[@]}" -DskipTests package
+    install -d "$prefix/bin" "$prefix/lib/jrun"
+    for b in bin/*; do [ -x "$b" ] && [ -f "$b" ] && install -m 0755 "$b" "$prefix/bin/"; done
+    install -m 0644 lib/jrun/jrun.jar "$prefix/lib/jrun/jrun.jar"
+    # the AOT cache records the jar's path, so it is trained again where the jar now lives
+    bash scripts/assemble.sh "$prefix/lib/jrun/jrun.jar" "$prefix" "$JAVA_HOME/bin/java"
+    echo "installed to $prefix" ;;
+  bench)
+    need_packages runc:runc crun:crun hyperfine:hyperfine busybox:busybox-static
+    "${MVN[@]}" -DskipTests package
+    exec bench/run.sh "$@" ;;
+  *) echo "usage: ./build.sh [build|demo|test|install [PREFIX]|bench]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,285 @@
+/*
+ * launcher.c: the front door of bin/oci-interceptor (and bin/jrun).
+ *
+ * Why C: Docker runs the runtime about five times per container, and most of
+ * those calls (start, kill, delete, state, ps) are pure passthroughs for the
+ * interceptor. A JVM start costs ~45 ms; runc's `state` costs ~5 ms. So the
+ * launcher execs the real runtime itself when a call is certainly not one the
+ * interceptor touches, and starts Java only otherwise. It holds no policy: the
+ * only decision here is "certainly a passthrough", and any doubt goes to Java.
+ *
+ * The exchange with Java (interceptor mode):
+ *
+ *   launcher (pid P, holds every fd the caller gave)
+ *     |-- fork --> child: close fds >= 4, plan pipe on fd 3, exec java
+ *     |                      Java reads config.json, applies rules, writes
+ *     |                      the rewritten file, then writes the plan:
+ *     |<-- plan pipe: "JRUNPLAN1\0" <argc> "\0" path "\0" argv[0] "\0" ...
+ *     |    child exits 0 (plan valid) or N (error already reported; we exit N)
+ *     `-- execv(path, argv): the runtime runs as pid P, with every fd intact.
+ *
+ * In jrun mode the launcher just execs the JVM: jrun's Java side spawns the
+ * helper itself.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef LAUNCHER_NAME
+#define LAUNCHER_NAME "oci-interceptor"
+#endif
+#ifndef MAIN_CLASS
+#define MAIN_CLASS "jrun.cli.InterceptorMain"
+#endif
+/* 1: fork Java, read a plan, exec it (interceptor). 0: exec Java directly. */
+#ifndef PLAN_MODE
+#define PLAN_MODE 1
+#endif
+
+#define PLAN_MAGIC "JRUNPLAN1"
+#define PLAN_FD 3
+#define PLAN_MAX (4 << 20)
+
+static void die(const char *what)
+{
+    fprintf(stderr, "%s: %s: %s\n", LAUNCHER_NAME, what, strerror(errno));
+    exit(127);
+}
+
+/* lib dir = dirname(realpath(/proc/self/exe))/../lib/jrun, so symlinks to the launcher work. */
+static void lib_dir(char *out, size_t n)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len < 0)
+        die("readlink /proc/self/exe");
+    exe[len] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = 0;
+    if (snprintf(out, n, "%s/../lib/jrun", exe) >= (int)n) {
+        fprintf(stderr, "%s: install path too long\n", LAUNCHER_NAME);
+        exit(127);
+    }
+}
+
+/* Builds the java command line: java [flags] -cp jar MAIN args... */
+static char **java_argv(const char *lib, int argc, char **argv, int first_arg)
+{
+    static char java[PATH_MAX], jar[PATH_MAX], aot[PATH_MAX + 16], plan[64];
+    const char *env_java = getenv("JRUN_JAVA");
+    snprintf(java, sizeof java, "%s/java", lib);
+    if (env_java && *env_java)
+        snprintf(java, sizeof java, "%s", env_java);
+    snprintf(jar, sizeof jar, "%s/jrun.jar", lib);
+    snprintf(plan, sizeof plan, "-Djrun.plan.fd=%d", PLAN_MODE ? PLAN_FD : -1);
+
+    char **v = calloc((size_t)argc + 24, sizeof *v);
+    if (!v)
+        die("calloc");
+    int k = 0;
+    v[k++] = java;
+    static char cache[PATH_MAX];
+    snprintf(cache, sizeof cache, "%s/jrun.aot", lib);
+    if (access(cache, R_OK) == 0) {
+        snprintf(aot, sizeof aot, "-XX:AOTCache=%s", cache);
+        v[k++] = aot;
+    }
+    /* The flags measured fastest for a short-lived command (see README, Performance). */
+    v[k++] = "-XX:+UseSerialGC";
+    v[k++] = "-XX:TieredStopAtLevel=1";
+    v[k++] = "-XX:-UsePerfData";
+    v[k++] = "-Xss1m";
+    /* JVM warnings (a stale AOT cache, say) must never reach stdout, which callers parse. */
+    v[k++] = "-Xlog:disable";
+    v[k++] = "-Xlog:all=warning:stderr";
+    v[k++] = "--enable-native-access=ALL-UNNAMED";
+    v[k++] = plan;
+    v[k++] = "-Djrun.launcher=" LAUNCHER_NAME;
+    v[k++] = "-cp";
+    v[k++] = jar;
+    v[k++] = MAIN_CLASS;
+    for (int i = first_arg; i < argc; i++)
+        v[k++] = argv[i];
+    v[k] = NULL;
+    return v;
+}
+
+#if PLAN_MODE
+static int starts_with(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+
+/* Our flags that take a value, and those that take none. Keep in step with InterceptorArgs.java
+ * (LauncherAgreementIT checks both sides on one table). */
+static const char *VALUE_FLAGS[] = {"--oi-runtime-path", "--runtime-path", "--oi-debug-output-dir",
+                                    "--oi-env", "--oi-env-force", "--oi-rules", NULL};
+static const char *BOOL_FLAGS[] = {"--oi-readonly-networking-mounts", "--readonly-networking-mounts",
+                                   "--oi-no-default-rules", NULL};
+/* Words that may mean an intercepted call (or our own subcommand). Seen anywhere: go to Java. */
+static const char *JAVA_WORDS[] = {"create", "run", "restore", "rules", NULL};
+
+static int in(const char *s, const char **list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* Returns 1 and fills runtime/first when the call is certainly a passthrough. */
+static int passthrough(int argc, char **argv, const char **runtime, int *first)
+{
+    *runtime = "runc";
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) { i++; break; }
+        if (!starts_with(a, "--oi-") && !starts_with(a, "--runtime-path") &&
+            !starts_with(a, "--readonly-networking-mounts"))
+            break;
+        char name[64];
+        const char *eq = strchr(a, '=');
+        size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+        if (nl >= sizeof name)
+            return 0;
+        memcpy(name, a, nl);
+        name[nl] = 0;
+        if (in(name, VALUE_FLAGS)) {
+            const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!val || !*val)
+                return 0;
+            if (strcmp(name, "--oi-runtime-path") == 0 || strcmp(name, "--runtime-path") == 0)
+                *runtime = val;
+        } else if (in(name, BOOL_FLAGS) && !eq) {
+            continue;
+        } else {
+            return 0; /* debug output, help, version, or unknown: Java handles and reports it */
+        }
+    }
+    for (int j = i; j < argc; j++)
+        if (in(argv[j], JAVA_WORDS))
+            return 0;
+    *first = i;
+    return 1;
+}
+
+static void exec_runtime(const char *runtime, int argc, char **argv, int first)
+{
+    char **v = calloc((size_t)(argc - first) + 2, sizeof *v);
+    if (!v)
+        die("calloc");
+    v[0] = (char *)runtime;
+    for (int j = first; j < argc; j++)
+        v[j - first + 1] = argv[j];
+    if (strchr(runtime, '/'))
+        execv(runtime, v);
+    else
+        execvp(runtime, v);
+    free(v); /* not found or not executable: let Java report it properly */
+}
+
+static int run_java_for_plan(char **jv)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        die("pipe");
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+            _exit(127);
+        if (dup2(p[1], PLAN_FD) < 0)
+            _exit(127);
+        /* Java needs none of the caller's other fds (console sockets, LISTEN_FDS); the runtime gets them. */
+        if (syscall(436 /* close_range */, PLAN_FD + 1, ~0U, 0) < 0)
+            for (int fd = PLAN_FD + 1; fd < 1024; fd++)
+                close(fd);
+        execv(jv[0], jv);
+        fprintf(stderr, "%s: cannot run Java at %s: %s (set JRUN_JAVA to a JDK 25 java)\n",
+                LAUNCHER_NAME, jv[0], strerror(errno));
+        _exit(127);
+    }
+    close(p[1]);
+    char *buf = malloc(PLAN_MAX);
+    if (!buf)
+        die("malloc");
+    size_t len = 0;
+    for (;;) {
+        ssize_t r = read(p[0], buf + len, PLAN_MAX - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            die("read plan");
+        if (r == 0)
+            break;
+        len += (size_t)r;
+        if (len == PLAN_MAX) {
+            fprintf(stderr, "%s: plan from Java too large\n", LAUNCHER_NAME);
+            exit(127);
+        }
+    }
+    close(p[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            die("waitpid");
+    if (WIFSIGNALED(st))
+        return 128 + WTERMSIG(st);
+    if (WEXITSTATUS(st) != 0)
+        return WEXITSTATUS(st);
+
+    /* Parse: magic, count, path, then count argv strings; every field NUL-terminated, nothing after. */
+    char *fields[PLAN_MAX / 2 > 65536 ? 65536 : PLAN_MAX / 2];
+    size_t nf = 0, at = 0;
+    while (at < len && nf < sizeof fields / sizeof *fields) {
+        char *end = memchr(buf + at, 0, len - at);
+        if (!end)
+            break;
+        fields[nf++] = buf + at;
+        at = (size_t)(end - buf) + 1;
+    }
+    long count = nf >= 2 ? strtol(fields[1], NULL, 10) : -1;
+    if (at != len || nf < 3 || strcmp(fields[0], PLAN_MAGIC) != 0 || count < 1 || (size_t)count != nf - 3) {
+        fprintf(stderr, "%s: malformed plan from Java (%zu bytes, %zu fields)\n", LAUNCHER_NAME, len, nf);
+        return 127;
+    }
+    char **v = calloc((size_t)count + 1, sizeof *v);
+    if (!v)
+        die("calloc");
+    for (long j = 0; j < count; j++)
+        v[j] = fields[3 + j];
+    execv(fields[2], v);
+    fprintf(stderr, "%s: exec %s: %s\n", LAUNCHER_NAME, fields[2], strerror(errno));
+    return 127;
+}
+#endif
+
+int main(int argc, char **argv)
+{
+    char lib[PATH_MAX - 64]; /* room for the file names appended to it */
+#if PLAN_MODE
+    const char *runtime;
+    int first;
+    if (passthrough(argc, argv, &runtime, &first))
+        exec_runtime(runtime, argc, argv, first);
+    lib_dir(lib, sizeof lib);
+    return run_java_for_plan(java_argv(lib, argc, argv, 1));
+#else
+    lib_dir(lib, sizeof lib);
+    char **jv = java_argv(lib, argc, argv, 1);
+    execv(jv[0], jv);
+    fprintf(stderr, "%s: cannot run Java at %s: %s (set JRUN_JAVA to a JDK 25 java)\n", LAUNCHER_NAME, jv[0],
+            strerror(errno));
+    return 127;
+#endif
+}

@@ -1,0 +1,60 @@
+package jrun.cli;
+
+import java.util.Arrays;
+import java.util.List;
+
+import jrun.JrunException;
+import jrun.Version;
+import jrun.interceptor.ExecPlan;
+import jrun.interceptor.Interceptor;
+import jrun.interceptor.InterceptorArgs;
+import jrun.interceptor.RuntimeCall;
+
+/**
+ * Entry point of bin/oci-interceptor when the launcher needs Java (create, run, restore, rules,
+ * help, debug output). Writes an exec plan to the launcher's fd, or reports one error line and
+ * exits non-zero, in which case the runtime is never started.
+ */
+public final class InterceptorMain {
+    private InterceptorMain() {}
+
+    public static void main(String[] argv) {
+        List<String> args = Arrays.asList(argv);
+        RuntimeCall call = null;
+        boolean debug = false;
+        int status;
+        try {
+            InterceptorArgs parsed = InterceptorArgs.parse(args);
+            call = RuntimeCall.parse(parsed.runtimeArgs());
+            debug = parsed.runtimeArgs().contains("--debug");
+            status = run(parsed, call);
+        } catch (JrunException e) {
+            if (call == null) call = RuntimeCall.parse(args); // still find --log for the JSON line
+            ErrorLog.report("oci-interceptor", e.getMessage(), call.logFile(), call.jsonLog());
+            if (debug && e.getCause() != null) e.printStackTrace();
+            status = e.exitCode();
+        } catch (RuntimeException | Error e) {
+            if (call == null) call = RuntimeCall.parse(args);
+            ErrorLog.report("oci-interceptor", "internal error: " + e, call.logFile(), call.jsonLog());
+            if (debug) e.printStackTrace();
+            status = 70;
+        }
+        System.exit(status);
+    }
+
+    static int run(InterceptorArgs args, RuntimeCall call) {
+        if (args.help()) {
+            System.out.print(InterceptorArgs.usage());
+            return 0;
+        }
+        if (args.version()) {
+            System.out.println("oci-interceptor " + Version.VERSION);
+            return 0;
+        }
+        ExecPlan plan = new Interceptor(args, System.getenv()).run(call);
+        int fd = Integer.getInteger("jrun.plan.fd", -1);
+        if (fd < 0) throw new JrunException("no plan fd: run oci-interceptor through bin/oci-interceptor");
+        plan.send(fd);
+        return 0;
+    }
+}

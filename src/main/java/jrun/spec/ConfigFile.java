@@ -1,0 +1,86 @@
+package jrun.spec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Map;
+
+import jrun.JrunException;
+
+/** Reads a JSON file with errors that name it, and replaces one atomically. */
+public final class ConfigFile {
+    private ConfigFile() {}
+
+    public static Json.Document read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new JrunException(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new JrunException(file + ": permission denied");
+        } catch (IOException e) {
+            throw new JrunException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        try {
+            return Json.parseDocument(bytes);
+        } catch (JsonSyntaxException e) {
+            throw new JrunException(e.describe(file.toString()) + " (invalid JSON)");
+        }
+    }
+
+    /** The root object of a JSON file, or an error naming the file. */
+    public static Map<String, Object> rootObject(Json.Document doc, Path file) {
+        if (doc.root() instanceof Map<?, ?>) return ConfigTree.object(doc.root(), "");
+        throw new JrunException(file + ": expected a JSON object at the top level, found " + ConfigTree.describe(doc.root()));
+    }
+
+    /**
+     * Replaces {@code file} with {@code content}: a temp file in the same directory, fsynced, given
+     * the original's mode and owner, then renamed over it, so a reader sees the old or the new file
+     * and never half of one. The temp file is removed on any failure.
+     */
+    public static void replaceAtomically(Path file, String content) {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            PosixFileAttributes attrs = Files.exists(file)
+                    ? Files.readAttributes(file, PosixFileAttributes.class) : null;
+            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            if (attrs != null) {
+                PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+                view.setPermissions(attrs.permissions());
+                if (!attrs.owner().equals(view.getOwner()) || !attrs.group().equals(view.readAttributes().group())) {
+                    view.setOwner(attrs.owner());
+                    view.setGroup(attrs.group());
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (IOException e) {
+            throw new JrunException(file + ": cannot write: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the original file is untouched either way
+                }
+            }
+        }
+    }
+}
