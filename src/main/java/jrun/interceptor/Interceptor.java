@@ -56,7 +56,7 @@ public final class Interceptor {
         if (edits.isEmpty() && !args.writeDebugOutput()) return;
         Json.Document doc = ConfigFile.read(config);
         Map<String, Object> root = ConfigFile.rootObject(doc, config);
-        String original = args.writeDebugOutput() ? Json.write(root, doc.style()) : null;
+        String original = doc.source();
         boolean changed = false;
         for (ConfigEdit edit : edits) {
             try {

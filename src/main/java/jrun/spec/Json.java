@@ -31,8 +31,8 @@ public final class Json {
         public static final Style TWO_SPACES = new Style("  ");
     }
 
-    /** A parsed document and its layout. */
-    public record Document(Object root, Style style) {}
+    /** A parsed document, its layout, and the text it was parsed from. */
+    public record Document(Object root, Style style, String source) {}
 
     public static Object parse(String text) {
         return new Parser(text).parseDocument();
@@ -40,7 +40,7 @@ public final class Json {
 
     public static Document parseDocument(String text) {
         Object root = new Parser(text).parseDocument();
-        return new Document(root, detectStyle(text));
+        return new Document(root, detectStyle(text), text);
     }
 
     /** Decodes strict UTF-8 (invalid bytes are an error, never replaced) and parses. */

@@ -1,0 +1,111 @@
+package jrun.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JsonTest {
+
+    @Test
+    void keepsMemberOrderUnknownFieldsAndNulls() {
+        String in = "{\"z\":1,\"a\":{\"unknown\":[true,false,null]},\"m\":null}";
+        Object v = Json.parse(in);
+        assertEquals(List.of("z", "a", "m"), List.copyOf(((Map<?, ?>) v).keySet()));
+        assertTrue(((Map<?, ?>) v).containsKey("m"));
+        assertNull(((Map<?, ?>) v).get("m"));
+        assertEquals(in, Json.write(v));
+    }
+
+    @Test
+    void numbersKeepTheirExactText() {
+        String in = "{\"max\":18446744073709551615,\"neg\":-9223372036854775809,\"f\":1.50,\"e\":1E+3,\"z\":0}";
+        Object v = Json.parse(in);
+        assertEquals(in, Json.write(v));
+        JsonNumber max = (JsonNumber) ((Map<?, ?>) v).get("max");
+        assertEquals("18446744073709551615", max.bigInteger().toString());
+        assertTrue(max.isInteger());
+        assertNull(((JsonNumber) ((Map<?, ?>) v).get("f")).bigInteger());
+    }
+
+    @Test
+    void nonAsciiAndEscapesSurvive() {
+        String in = "[\"héllo → 世界 🎉\",\"tab\\there\",\"quote\\\"back\\\\slash\",\"\\u0001\",\"\\/\"]";
+        Object v = Json.parse(in);
+        List<?> l = (List<?>) v;
+        assertEquals("héllo → 世界 🎉", l.get(0));
+        assertEquals("tab\there", l.get(1));
+        assertEquals("/", l.get(4));
+        // Re-parsing what we wrote gives the same values, and non-ASCII is written raw.
+        String out = Json.write(v);
+        assertEquals(v, Json.parse(out));
+        assertTrue(out.contains("世界 🎉"));
+        assertTrue(out.contains("\\u0001"));
+    }
+
+    @Test
+    void loneSurrogatesAreEscapedNotMangled() {
+        Object v = Json.parse("[\"\\ud800x\"]");
+        String out = Json.write(v);
+        assertEquals("[\"\\ud800x\"]", out);
+        // and the UTF-8 encoding of the output round-trips
+        assertEquals(out, new String(out.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void reproducesIndentationStyle() {
+        String tabs = "{\n\t\"a\": [\n\t\t1,\n\t\t2\n\t],\n\t\"b\": {}\n}\n";
+        Json.Document d = Json.parseDocument(tabs);
+        assertEquals("\t", d.style().indent());
+        assertEquals(tabs, Json.write(d.root(), d.style()));
+        String spaces = "{\n  \"a\": \"x\"\n}\n";
+        Json.Document s = Json.parseDocument(spaces);
+        assertEquals(spaces, Json.write(s.root(), s.style()));
+        Json.Document c = Json.parseDocument("{\"a\":[1]}");
+        assertEquals("{\"a\":[1]}", Json.write(c.root(), c.style()));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"a\":1,}|1|8",
+        "{\"a\" 1}|1|6",
+        "[1 2]|1|4",
+        "{\"a\":tru}|1|6",
+        "{\"a\":01}|1|7",
+        "\"abc|1|5",
+        "{\"a\":1}x|1|8",
+        "''|1|1",
+    })
+    void syntaxErrorsCarryLineAndColumn(String text, int line, int col) {
+        String in = text.equals("''") ? "" : text;
+        JsonSyntaxException e = assertThrows(JsonSyntaxException.class, () -> Json.parse(in));
+        assertEquals(line, e.line(), e.getMessage());
+        assertEquals(col, e.column(), e.getMessage());
+    }
+
+    @Test
+    void multiLinePositions() {
+        JsonSyntaxException e = assertThrows(JsonSyntaxException.class, () -> Json.parse("{\n  \"a\": [1,\n  ]\n}"));
+        assertEquals(3, e.line());
+        assertEquals(3, e.column());
+        assertEquals("f.json:3:3: unexpected ']', expected a value", e.describe("f.json"));
+    }
+
+    @Test
+    void rejectsInvalidUtf8AndDeepNesting() {
+        assertThrows(JsonSyntaxException.class, () -> Json.parseDocument(new byte[] {'"', (byte) 0xC3, '"'}));
+        String deep = "[".repeat(1001) + "]".repeat(1001);
+        JsonSyntaxException e = assertThrows(JsonSyntaxException.class, () -> Json.parse(deep));
+        assertTrue(e.getMessage().contains("nesting"));
+        assertInstanceOf(List.class, Json.parse("[".repeat(1000) + "]".repeat(1000)));
+    }
+}
