@@ -25,10 +25,14 @@ public final class Json {
 
     private Json() {}
 
-    /** How a document was laid out, so a rewrite looks like the original. */
-    public record Style(String indent) {
-        public static final Style COMPACT = new Style(null);
-        public static final Style TWO_SPACES = new Style("  ");
+    /**
+     * How a document was laid out, so a rewrite looks like the original: the indent (null for
+     * compact), whether Go's HTML-safe escapes of &lt; &gt; &amp; were used (Docker and Podman write
+     * them), and whether the text ended with a newline.
+     */
+    public record Style(String indent, boolean htmlEscapes, boolean finalNewline) {
+        public static final Style COMPACT = new Style(null, false, false);
+        public static final Style TWO_SPACES = new Style("  ", false, true);
     }
 
     /** A parsed document, its layout, and the text it was parsed from. */
@@ -61,18 +65,22 @@ public final class Json {
     }
 
     private static Style detectStyle(String text) {
+        boolean html = text.contains("\\u003c") || text.contains("\\u003e") || text.contains("\\u0026");
+        boolean newline = text.endsWith("\n");
         int open = text.indexOf('{');
         if (open < 0) open = text.indexOf('[');
-        if (open < 0) return Style.COMPACT;
+        String indent = null;
         int nl = -1;
-        for (int i = open + 1; i < text.length(); i++) {
+        for (int i = open + 1; open >= 0 && i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\n') nl = i;
-            else if (c != ' ' && c != '\t' && c != '\r') {
-                return nl < 0 ? Style.COMPACT : new Style(text.substring(nl + 1, i));
+            if (c == '\n') {
+                nl = i;
+            } else if (c != ' ' && c != '\t' && c != '\r') {
+                if (nl >= 0) indent = text.substring(nl + 1, i);
+                break;
             }
         }
-        return Style.COMPACT;
+        return new Style(indent, html, newline);
     }
 
     public static String write(Object value) {
@@ -81,65 +89,73 @@ public final class Json {
 
     public static String write(Object value, Style style) {
         StringBuilder sb = new StringBuilder(4096);
-        writeValue(sb, value, style.indent(), 0);
-        if (style.indent() != null) sb.append('\n');
+        new Writer(sb, style.indent(), style.htmlEscapes()).value(value, 0);
+        if (style.finalNewline()) sb.append('\n');
         return sb.toString();
     }
 
-    @SuppressWarnings("unchecked")
-    private static void writeValue(StringBuilder sb, Object v, String indent, int depth) {
-        switch (v) {
-            case null -> sb.append("null");
-            case String s -> writeString(sb, s);
-            case JsonNumber n -> sb.append(n.text());
-            case Boolean b -> sb.append(b ? "true" : "false");
-            case Integer i -> sb.append(i.intValue());
-            case Long l -> sb.append(l.longValue());
-            case Map<?, ?> m -> {
-                if (m.isEmpty()) {
-                    sb.append("{}");
-                    return;
+    /** Serialises values; the indent and escape choices come from a {@link Style}. */
+    private record Writer(StringBuilder sb, String indent, boolean html) {
+        @SuppressWarnings("unchecked")
+        void value(Object v, int depth) {
+            switch (v) {
+                case null -> sb.append("null");
+                case String s -> writeString(sb, s, html);
+                case JsonNumber n -> sb.append(n.text());
+                case Boolean b -> sb.append(b ? "true" : "false");
+                case Integer i -> sb.append(i.intValue());
+                case Long l -> sb.append(l.longValue());
+                case Map<?, ?> m -> {
+                    if (m.isEmpty()) {
+                        sb.append("{}");
+                        return;
+                    }
+                    sb.append('{');
+                    boolean first = true;
+                    for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                        if (!first) sb.append(',');
+                        first = false;
+                        newline(depth + 1);
+                        writeString(sb, e.getKey(), html);
+                        sb.append(indent == null ? ":" : ": ");
+                        value(e.getValue(), depth + 1);
+                    }
+                    newline(depth);
+                    sb.append('}');
                 }
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-                    if (!first) sb.append(',');
-                    first = false;
-                    newline(sb, indent, depth + 1);
-                    writeString(sb, e.getKey());
-                    sb.append(indent == null ? ":" : ": ");
-                    writeValue(sb, e.getValue(), indent, depth + 1);
+                case List<?> l -> {
+                    if (l.isEmpty()) {
+                        sb.append("[]");
+                        return;
+                    }
+                    sb.append('[');
+                    for (int i = 0; i < l.size(); i++) {
+                        if (i > 0) sb.append(',');
+                        newline(depth + 1);
+                        value(l.get(i), depth + 1);
+                    }
+                    newline(depth);
+                    sb.append(']');
                 }
-                newline(sb, indent, depth);
-                sb.append('}');
+                default -> throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
             }
-            case List<?> l -> {
-                if (l.isEmpty()) {
-                    sb.append("[]");
-                    return;
-                }
-                sb.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) sb.append(',');
-                    newline(sb, indent, depth + 1);
-                    writeValue(sb, l.get(i), indent, depth + 1);
-                }
-                newline(sb, indent, depth);
-                sb.append(']');
-            }
-            default -> throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
         }
-    }
 
-    private static void newline(StringBuilder sb, String indent, int depth) {
-        if (indent == null) return;
-        sb.append('\n');
-        for (int i = 0; i < depth; i++) sb.append(indent);
+        private void newline(int depth) {
+            if (indent == null) return;
+            sb.append('\n');
+            for (int i = 0; i < depth; i++) sb.append(indent);
+        }
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     public static void writeString(StringBuilder sb, String s) {
+        writeString(sb, s, false);
+    }
+
+    /** Writes a JSON string; with html, also escapes &lt; &gt; &amp; as Go's encoder does. */
+    public static void writeString(StringBuilder sb, String s, boolean html) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -156,7 +172,8 @@ public final class Json {
                             && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)));
                     if (Character.isHighSurrogate(c) && !loneSurrogate) {
                         sb.append(c).append(s.charAt(++i));
-                    } else if (c < 0x20 || loneSurrogate || c == '\u2028' || c == '\u2029') {
+                    } else if (c < 0x20 || loneSurrogate || c == '\u2028' || c == '\u2029'
+                            || (html && (c == '<' || c == '>' || c == '&'))) {
                         sb.append("\\u").append(HEX[c >> 12 & 15]).append(HEX[c >> 8 & 15])
                                 .append(HEX[c >> 4 & 15]).append(HEX[c & 15]);
                     } else {

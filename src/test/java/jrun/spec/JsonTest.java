@@ -74,6 +74,15 @@ class JsonTest {
         assertEquals("{\"a\":[1]}", Json.write(c.root(), c.style()));
     }
 
+    @Test
+    void goHtmlEscapesAreKeptWhenTheSourceUsedThem() {
+        String go = "{\"a\":\"x \\u003e\\u003e y \\u0026 \\u003c\"}";
+        Json.Document d = Json.parseDocument(go);
+        assertEquals("x >> y & <", ((Map<?, ?>) d.root()).get("a"));
+        assertEquals(go, Json.write(d.root(), d.style()));
+        assertEquals("{\"a\":\"x >> y & <\"}", Json.write(d.root()));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"a\":1,}|1|8",
