@@ -138,7 +138,7 @@ static int in(const char *s, const char **list)
 static int passthrough(int argc, char **argv, const char **runtime, int *first)
 {
     *runtime = "runc";
-    int i = 1;
+    int i = 1, has_env = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0) { i++; break; }
@@ -158,6 +158,8 @@ static int passthrough(int argc, char **argv, const char **runtime, int *first)
                 return 0;
             if (strcmp(name, "--oi-runtime-path") == 0 || strcmp(name, "--runtime-path") == 0)
                 *runtime = val;
+            if (strcmp(name, "--oi-env") == 0 || strcmp(name, "--oi-env-force") == 0)
+                has_env = 1;
         } else if (in(name, BOOL_FLAGS) && !eq) {
             continue;
         } else {
@@ -165,8 +167,8 @@ static int passthrough(int argc, char **argv, const char **runtime, int *first)
         }
     }
     for (int j = i; j < argc; j++)
-        if (in(argv[j], JAVA_WORDS))
-            return 0;
+        if (in(argv[j], JAVA_WORDS) || (has_env && strcmp(argv[j], "exec") == 0))
+            return 0; /* exec: env flags apply to its --process file too */
     *first = i;
     return 1;
 }

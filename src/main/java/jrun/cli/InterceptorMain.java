@@ -29,12 +29,12 @@ public final class InterceptorMain {
             debug = parsed.runtimeArgs().contains("--debug");
             status = run(parsed, call);
         } catch (JrunException e) {
-            if (call == null) call = RuntimeCall.parse(args); // still find --log for the JSON line
+            if (call == null) call = RuntimeCall.findLog(args); // still find --log for the JSON line
             ErrorLog.report("oci-interceptor", e.getMessage(), call.logFile(), call.jsonLog());
             if (debug && e.getCause() != null) e.printStackTrace();
             status = e.exitCode();
         } catch (RuntimeException | Error e) {
-            if (call == null) call = RuntimeCall.parse(args);
+            if (call == null) call = RuntimeCall.findLog(args);
             ErrorLog.report("oci-interceptor", "internal error: " + e, call.logFile(), call.jsonLog());
             if (debug) e.printStackTrace();
             status = 70;

@@ -34,6 +34,7 @@ public final class Interceptor {
     public ExecPlan run(RuntimeCall call) {
         String runtime = RuntimeLocator.resolve(args.runtimePath(), env.get("PATH"));
         if (call.intercepted()) rewrite(call);
+        else if ("exec".equals(call.subcommand()) && call.processFile() != null && !args.envEdits().isEmpty()) rewriteProcess(call);
         if (args.writeDebugOutput()) logCall();
         List<String> argv = new ArrayList<>(args.runtimeArgs().size() + 1);
         argv.add(args.runtimePath());
@@ -68,6 +69,27 @@ public final class Interceptor {
         String modified = changed ? Json.write(root, doc.style()) : null;
         if (changed) ConfigFile.replaceAtomically(config, modified);
         if (args.writeDebugOutput()) writeDebugConfigs(root, call, original, modified);
+    }
+
+    /**
+     * Docker and Podman build an exec's environment from their own metadata, not config.json, so
+     * env defaults would silently miss `docker exec`. Apply the env flags to the --process file too.
+     */
+    private void rewriteProcess(RuntimeCall call) {
+        Path file = Path.of(call.processFile());
+        Json.Document doc = ConfigFile.read(file);
+        Map<String, Object> process = ConfigFile.rootObject(doc, file);
+        Map<String, Object> asConfig = new java.util.LinkedHashMap<>();
+        asConfig.put("process", process);
+        boolean changed = false;
+        for (ConfigEdit edit : args.envEdits()) {
+            try {
+                changed |= edit.apply(asConfig);
+            } catch (JrunException e) {
+                throw new JrunException(file + ": " + e.getMessage().replaceFirst("^process\\.", ""), e);
+            }
+        }
+        if (changed) ConfigFile.replaceAtomically(file, Json.write(process, doc.style()));
     }
 
     private void writeDebugConfigs(Map<String, Object> root, RuntimeCall call, String original, String modified) {

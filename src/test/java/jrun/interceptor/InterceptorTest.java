@@ -136,6 +136,20 @@ class InterceptorTest {
     }
 
     @Test
+    void envFlagsApplyToAnExecProcessFileToo() throws IOException {
+        Path proc = Files.writeString(dir.resolve("process.json"), "{\"args\":[\"sh\"],\"env\":[\"A=user\"],\"cwd\":\"/\"}");
+        run("--oi-runtime-path=/bin/true", "--oi-env=A=default", "--oi-env=B=default", "--oi-env-force=C=forced",
+                "exec", "--process", proc.toString(), "--detach", "id");
+        assertEquals("{\"args\":[\"sh\"],\"env\":[\"A=user\",\"B=default\",\"C=forced\"],\"cwd\":\"/\"}", Files.readString(proc));
+        // without env flags an exec is never read
+        Files.writeString(proc, "garbage");
+        run("--oi-runtime-path=/bin/true", "--oi-readonly-networking-mounts", "exec", "--process", proc.toString(), "id");
+        JrunException e = assertThrows(JrunException.class,
+                () -> run("--oi-runtime-path=/bin/true", "--oi-env=A=1", "exec", "-p", proc.toString(), "id"));
+        assertTrue(e.getMessage().startsWith(proc + ":1:1: "), e.getMessage());
+    }
+
+    @Test
     void planEncodingIsWhatTheLauncherParses() {
         ExecPlan p = new ExecPlan("/usr/bin/runc", List.of("runc", "", "a b"));
         List<Byte> expected = new ArrayList<>();

@@ -76,6 +76,8 @@ class LauncherAgreementIT {
         "--oi-runtime-path=F --root /r run -d -b B --pid-file /p id     | F --root /r run -d -b B --pid-file /p id | true",
         "--oi-runtime-path=F --oi-write-debug-output --oi-debug-output-dir D state id | F state id             | true",
         "--oi-runtime-path=F exec id create                             | F exec id create                        | true",
+        "--oi-env=A=1 --oi-runtime-path=F exec -t id sh                 | F exec -t id sh                         | true",
+        "--oi-readonly-networking-mounts --oi-runtime-path=F exec -t id sh | F exec -t id sh                      | false",
     })
     void forwardsExactly(String in, String out, boolean needsJava) throws IOException {
         List<String> args = split(in);
