@@ -1,0 +1,53 @@
+package jrun.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * podman pointed at private storage, run root and tmp dirs, with the cgroupfs manager and file
+ * events, so no global Podman state is touched. Its ulimits fit this host (no CAP_SYS_RESOURCE).
+ */
+public final class Podman implements AutoCloseable {
+    private final Path dir;
+    private final String runtime;
+
+    public Podman(Path dir, String runtime) {
+        this.dir = dir;
+        this.runtime = runtime;
+    }
+
+    public Cmd.Result podman(String... args) {
+        List<String> argv = new ArrayList<>(List.of("podman", "--root", dir.resolve("storage").toString(),
+                "--runroot", dir.resolve("run").toString(), "--tmpdir", dir.resolve("tmp").toString(),
+                "--cgroup-manager=cgroupfs", "--events-backend=file", "--runtime", runtime));
+        argv.addAll(List.of(args));
+        return Cmd.run(argv, dir, Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString(),
+                "CONTAINERS_CONF", dir.resolve("containers.conf").toString()), 120);
+    }
+
+    /** `podman run --rm --rootfs ROOTFS` with the ulimits this host allows, plus the given options. */
+    public Cmd.Result runRootfs(Path rootfs, List<String> options, String... command) {
+        List<String> argv = new ArrayList<>(List.of("run", "--rm", "--ulimit", "nofile=20000:20000",
+                "--ulimit", "nproc=8192:8192"));
+        argv.addAll(options);
+        argv.add("--rootfs");
+        argv.add(rootfs.toString());
+        argv.addAll(List.of(command));
+        return podman(argv.toArray(String[]::new));
+    }
+
+    @Override
+    public void close() throws IOException {
+        podman("rm", "-af", "-t", "0");
+        Sandbox.removeTree(dir);
+    }
+
+    public static void writeContainersConf(Path dir) throws IOException {
+        Files.writeString(dir.resolve("containers.conf"), "[engine]\nevents_logger = \"file\"\n"
+                + "[network]\nnetwork_config_dir = \"" + dir.resolve("networks") + "\"\n");
+    }
+}
