@@ -13,6 +13,8 @@ train=$(mktemp -d)
 trap 'rm -rf "$train"' EXIT
 "$lib/java" -XX:AOTCacheOutput="$lib/jrun.aot" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m \
   -Xlog:disable -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED \
-  -cp "$lib/jrun.jar" jrun.cli.AotTraining "$train" >/dev/null
+  -cp "$lib/jrun.jar" jrun.cli.AotTraining "$train" >/dev/null 2>"$train.err" \
+  || { cat "$train.err" >&2; rm -f "$train.err"; echo "assemble.sh: AOT training failed" >&2; exit 1; }
+rm -f "$train.err"
 test -s "$lib/jrun.aot"
 echo "assembled $lib (AOT cache $(du -h "$lib/jrun.aot" | cut -f1))"

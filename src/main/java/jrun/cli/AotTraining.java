@@ -5,13 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
-import jrun.interceptor.ExecPlan;
-import jrun.interceptor.Interceptor;
 import jrun.interceptor.InterceptorArgs;
-import jrun.interceptor.RuntimeCall;
 import jrun.spec.ConfigFile;
 import jrun.spec.Json;
 
@@ -28,17 +23,20 @@ public final class AotTraining {
         try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/training-config.json")) {
             Files.write(bundle.resolve("config.json"), in.readAllBytes());
         }
+        Path log = dir.resolve("log.json");
         for (int i = 0; i < 3; i++) {
-            InterceptorArgs args = InterceptorArgs.parse(List.of("--oi-runtime-path=/bin/true",
-                    "--oi-readonly-networking-mounts", "--oi-env", "A=1", "--oi-env-force=B=2",
-                    "--root", dir.resolve("root").toString(), "--log", dir.resolve("log.json").toString(),
-                    "--log-format", "json", "create", "--bundle", bundle.toString(), "--pid-file", "p", "id" + i));
-            RuntimeCall call = RuntimeCall.parse(args.runtimeArgs());
-            ExecPlan plan = new Interceptor(args, Map.of("PATH", "/usr/bin:/bin")).run(call);
-            plan.encode();
+            // the real entry points, so their classes, string concatenations and lambdas are in the cache
+            Files.writeString(bundle.resolve("config.json"), Files.readString(bundle.resolve("config.json"))
+                    .replace("\"ro\"", "\"rw\""));
+            InterceptorMain.execute(new String[] {"--oi-runtime-path=sh", "--oi-readonly-networking-mounts",
+                "--oi-env", "A=" + i, "--oi-env-force=B=2", "--root", dir.resolve("root").toString(), "--log", log.toString(),
+                "--log-format", "json", "create", "--bundle", bundle.toString(), "--pid-file", "p", "id" + i}, 1);
+            InterceptorMain.execute(new String[] {"--oi-runtime-path=sh", "--oi-env", "BAD", "--log", log.toString(),
+                "--log-format", "json", "create", "id"}, 1);
+            InterceptorMain.execute(new String[] {"--oi-runtime-path=sh", "--oi-write-debug-output", "--oi-debug-output-dir",
+                dir.resolve("debug").toString(), "--oi-env=A=1", "exec", "--process", bundle.resolve("config.json").toString(), "id"}, 1);
             Json.Document doc = ConfigFile.read(bundle.resolve("config.json"));
             Files.writeString(dir.resolve("out.json"), Json.write(doc.root(), doc.style()), StandardCharsets.UTF_8);
-            ErrorLog.appendJson(call.logFile(), "error", "training");
         }
         System.out.print(InterceptorArgs.usage().length() > 0 ? "" : "?");
     }

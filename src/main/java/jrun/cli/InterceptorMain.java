@@ -19,6 +19,11 @@ public final class InterceptorMain {
     private InterceptorMain() {}
 
     public static void main(String[] argv) {
+        Exit.now(execute(argv, Integer.getInteger("jrun.plan.fd", -1)));
+    }
+
+    /** Runs one call and returns the exit status; the plan (if any) goes to planFd. */
+    public static int execute(String[] argv, int planFd) {
         List<String> args = Arrays.asList(argv);
         RuntimeCall call = null;
         boolean debug = false;
@@ -27,7 +32,7 @@ public final class InterceptorMain {
             InterceptorArgs parsed = InterceptorArgs.parse(args);
             call = RuntimeCall.parse(parsed.runtimeArgs());
             debug = parsed.runtimeArgs().contains("--debug");
-            status = run(parsed, call);
+            status = run(parsed, call, planFd);
         } catch (JrunException e) {
             if (call == null) call = RuntimeCall.findLog(args); // still find --log for the JSON line
             ErrorLog.report("oci-interceptor", e.getMessage(), call.logFile(), call.jsonLog());
@@ -39,10 +44,10 @@ public final class InterceptorMain {
             if (debug) e.printStackTrace();
             status = 70;
         }
-        System.exit(status);
+        return status;
     }
 
-    static int run(InterceptorArgs args, RuntimeCall call) {
+    static int run(InterceptorArgs args, RuntimeCall call, int fd) {
         if (args.help()) {
             System.out.print(InterceptorArgs.usage());
             return 0;
@@ -52,7 +57,6 @@ public final class InterceptorMain {
             return 0;
         }
         ExecPlan plan = new Interceptor(args, System.getenv()).run(call);
-        int fd = Integer.getInteger("jrun.plan.fd", -1);
         if (fd < 0) throw new JrunException("no plan fd: run oci-interceptor through bin/oci-interceptor");
         plan.send(fd);
         return 0;

@@ -66,15 +66,13 @@ public final class ConfigTree {
     }
 
     public static String describe(Object v) {
-        return switch (v) {
-            case null -> "null";
-            case String s -> "a string";
-            case JsonNumber n -> "a number";
-            case Boolean b -> "a boolean";
-            case Map<?, ?> m -> "an object";
-            case List<?> l -> "an array";
-            default -> v.getClass().getSimpleName();
-        };
+        if (v == null) return "null";
+        if (v instanceof String) return "a string";
+        if (v instanceof JsonNumber) return "a number";
+        if (v instanceof Boolean) return "a boolean";
+        if (v instanceof Map<?, ?>) return "an object";
+        if (v instanceof List<?>) return "an array";
+        return v.getClass().getSimpleName();
     }
 
     /**

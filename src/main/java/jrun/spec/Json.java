@@ -96,48 +96,51 @@ public final class Json {
 
     /** Serialises values; the indent and escape choices come from a {@link Style}. */
     private record Writer(StringBuilder sb, String indent, boolean html) {
+        // instanceof, not a type-pattern switch: that bootstraps through SwitchBootstraps on first use
         @SuppressWarnings("unchecked")
         void value(Object v, int depth) {
-            switch (v) {
-                case null -> sb.append("null");
-                case String s -> writeString(sb, s, html);
-                case JsonNumber n -> sb.append(n.text());
-                case Boolean b -> sb.append(b ? "true" : "false");
-                case Integer i -> sb.append(i.intValue());
-                case Long l -> sb.append(l.longValue());
-                case Map<?, ?> m -> {
-                    if (m.isEmpty()) {
-                        sb.append("{}");
-                        return;
-                    }
-                    sb.append('{');
-                    boolean first = true;
-                    for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-                        if (!first) sb.append(',');
-                        first = false;
-                        newline(depth + 1);
-                        writeString(sb, e.getKey(), html);
-                        sb.append(indent == null ? ":" : ": ");
-                        value(e.getValue(), depth + 1);
-                    }
-                    newline(depth);
-                    sb.append('}');
+            if (v == null) {
+                sb.append("null");
+            } else if (v instanceof String s) {
+                writeString(sb, s, html);
+            } else if (v instanceof JsonNumber n) {
+                sb.append(n.text());
+            } else if (v instanceof Boolean b) {
+                sb.append(b ? "true" : "false");
+            } else if (v instanceof Integer || v instanceof Long) {
+                sb.append(((Number) v).longValue());
+            } else if (v instanceof Map<?, ?> m) {
+                if (m.isEmpty()) {
+                    sb.append("{}");
+                    return;
                 }
-                case List<?> l -> {
-                    if (l.isEmpty()) {
-                        sb.append("[]");
-                        return;
-                    }
-                    sb.append('[');
-                    for (int i = 0; i < l.size(); i++) {
-                        if (i > 0) sb.append(',');
-                        newline(depth + 1);
-                        value(l.get(i), depth + 1);
-                    }
-                    newline(depth);
-                    sb.append(']');
+                sb.append('{');
+                boolean first = true;
+                for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                    if (!first) sb.append(',');
+                    first = false;
+                    newline(depth + 1);
+                    writeString(sb, e.getKey(), html);
+                    sb.append(indent == null ? ":" : ": ");
+                    value(e.getValue(), depth + 1);
                 }
-                default -> throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
+                newline(depth);
+                sb.append('}');
+            } else if (v instanceof List<?> l) {
+                if (l.isEmpty()) {
+                    sb.append("[]");
+                    return;
+                }
+                sb.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    if (i > 0) sb.append(',');
+                    newline(depth + 1);
+                    value(l.get(i), depth + 1);
+                }
+                newline(depth);
+                sb.append(']');
+            } else {
+                throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
             }
         }
 

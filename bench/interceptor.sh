@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Per-call overhead of oci-interceptor in front of runc, against runc alone, in the same run.
+#   bench/interceptor.sh [RUNS]      (needs root, runc, hyperfine, busybox-static; ./build.sh first)
+# Prints the median of each command and the ratios that issue 2 sets targets for:
+#   passthrough (state, kill): oi / runc, target <= 1.2
+#   create: (oi - runc) / bare JVM start, target <= 1.0  (the bare JVM is bin/jrun --version:
+#           the same java, flags and AOT cache, doing nothing but print a line)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-30}
+oi="$here/bin/oci-interceptor"
+work=$(mktemp -d /tmp/jrun-bench.XXXXXX)
+R="$work/runc-root"
+cleanup() {
+  runc --root "$R" delete -f bench-state >/dev/null 2>&1 || true
+  runc --root "$R" delete -f bench-create >/dev/null 2>&1 || true
+  mount | awk '{print $3}' | grep "^$work" | sort -r | xargs -r -n1 umount -l
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/bundle/rootfs/bin"
+cp /bin/busybox "$work/bundle/rootfs/bin/busybox"
+ln -s busybox "$work/bundle/rootfs/bin/true"; ln -s busybox "$work/bundle/rootfs/bin/sh"
+(cd "$work/bundle" && runc spec)
+python3 - "$work/bundle/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]; c = json.load(open(p))
+c["process"]["terminal"] = False; c["process"]["args"] = ["/bin/true"]
+c["mounts"].append({"destination": "/etc/hosts", "type": "bind", "source": "/etc/hosts", "options": ["rbind", "rw"]})
+json.dump(c, open(p, "w"), indent="\t")
+PY
+runc --root "$R" create --bundle "$work/bundle" bench-state </dev/null >/dev/null 2>&1
+
+hyperfine -N --style basic --warmup 3 --runs "$runs" --export-json "$work/pass.json" \
+  -n "runc state" "runc --root $R state bench-state" \
+  -n "oi state" "$oi --oi-readonly-networking-mounts --root $R state bench-state" \
+  -n "runc kill 0" "runc --root $R kill bench-state 0" \
+  -n "oi kill 0" "$oi --oi-readonly-networking-mounts --root $R kill bench-state 0" >/dev/null
+
+hyperfine -N --style basic --warmup 2 --runs "$runs" --export-json "$work/create.json" \
+  --prepare "runc --root $R delete -f bench-create" \
+  -n "runc create" "runc --root $R create --bundle $work/bundle bench-create" \
+  -n "oi create" "$oi --oi-readonly-networking-mounts --oi-env A=1 --root $R create --bundle $work/bundle bench-create" \
+  -n "bare JVM (bin/jrun --version)" "$here/bin/jrun --version" >/dev/null
+
+python3 - "$work/pass.json" "$work/create.json" <<'PY'
+import json, sys
+med = {}
+for f in sys.argv[1:]:
+    for r in json.load(open(f))["results"]:
+        med[r["command"]] = r["median"] * 1000
+for k, v in med.items():
+    print(f"{k:32s} {v:8.2f} ms (median)")
+print()
+print(f"passthrough state: oi/runc = {med['oi state']/med['runc state']:.2f}x (target <= 1.2)")
+print(f"passthrough kill:  oi/runc = {med['oi kill 0']/med['runc kill 0']:.2f}x (target <= 1.2)")
+extra = med['oi create'] - med['runc create']
+jvm = med['bare JVM (bin/jrun --version)']
+print(f"create: oi/runc = {med['oi create']/med['runc create']:.2f}x; added {extra:.1f} ms = {extra/jvm:.2f} bare JVM starts (target <= 1.0)")
+PY
