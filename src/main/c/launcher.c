@@ -15,7 +15,8 @@
  *     |                      Java reads config.json, applies rules, writes
  *     |                      the rewritten file, then writes the plan:
  *     |<-- plan pipe: "JRUNPLAN1\0" <argc> "\0" path "\0" argv[0] "\0" ...
- *     |    child exits 0 (plan valid) or N (error already reported; we exit N)
+ *     |    child exits 0 (plan valid, or no plan: Java answered itself, we exit 0)
+ *     |    or N (error already reported; we exit N)
  *     `-- execv(path, argv): the runtime runs as pid P, with every fd intact.
  *
  * In jrun mode the launcher just execs the JVM: jrun's Java side spawns the
@@ -239,6 +240,9 @@ static int run_java_for_plan(char **jv)
         return 128 + WTERMSIG(st);
     if (WEXITSTATUS(st) != 0)
         return WEXITSTATUS(st);
+
+    if (len == 0)
+        return 0; /* Java answered by itself (help, version, rules tooling): nothing to exec */
 
     /* Parse: magic, count, path, then count argv strings; every field NUL-terminated, nothing after. */
     char *fields[PLAN_MAX / 2 > 65536 ? 65536 : PLAN_MAX / 2];

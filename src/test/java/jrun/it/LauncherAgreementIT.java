@@ -96,6 +96,19 @@ class LauncherAgreementIT {
         assertTrue(!Files.exists(record));
     }
 
+    @org.junit.jupiter.api.Test
+    void worksThroughASymlinkFromAnyDirectory() throws IOException {
+        Path link = sb.dir().resolve("elsewhere/oi");
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, Path.of(Home.bin("oci-interceptor")));
+        Cmd.Result v = Cmd.run(List.of(link.toString(), "--oi-version"), Path.of("/"), Map.of(), 30);
+        assertEquals("oci-interceptor " + jrun.Version.VERSION + "\n", v.out(), v.toString());
+        Cmd.Result h = Cmd.run(List.of("./oi", "--oi-help"), link.getParent(), Map.of(), 30);
+        assertTrue(h.out().startsWith("Usage: oci-interceptor [OPTIONS]"), h.toString());
+        assertTrue(h.out().contains("--oi-readonly-networking-mounts"));
+        assertEquals("", h.err());
+    }
+
     private static List<String> split(String s) {
         return new ArrayList<>(Arrays.asList(s.trim().split("\\s+")));
     }
