@@ -237,6 +237,8 @@ static int run_java_for_plan(char **jv)
         return 128 + WTERMSIG(st);
     if (WEXITSTATUS(st) != 0)
         return WEXITSTATUS(st);
+    if (len == 0)
+        return 0; /* Java answered the call itself (help, version, rules check/apply): nothing to exec */
 
     /* Parse: magic, count, path, then count argv strings; every field NUL-terminated, nothing after. */
     char *fields[PLAN_MAX / 2 > 65536 ? 65536 : PLAN_MAX / 2];

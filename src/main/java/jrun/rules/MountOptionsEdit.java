@@ -21,7 +21,7 @@ public record MountOptionsEdit(Set<String> destinations, List<String> remove, Li
     }
 
     @Override
-    public boolean apply(Map<String, Object> config) {
+    public boolean apply(Map<String, Object> config, Context ctx) {
         List<Object> mounts = ConfigTree.optArray(config, "mounts", "mounts");
         if (mounts == null) return false;
         boolean changed = false;
@@ -50,5 +50,10 @@ public record MountOptionsEdit(Set<String> destinations, List<String> remove, Li
             }
         }
         return changed;
+    }
+
+    @Override
+    public String describe() {
+        return "mount options of " + String.join(", ", new java.util.TreeSet<>(destinations)) + ": remove " + remove + ", add " + add;
     }
 }

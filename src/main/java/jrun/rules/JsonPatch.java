@@ -1,0 +1,170 @@
+package jrun.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jrun.JrunException;
+import jrun.spec.ConfigTree;
+import jrun.spec.Json;
+
+/**
+ * One RFC 6902 operation (add, remove, replace, move, copy, test) with RFC 6901 JSON Pointers.
+ * A failed "test" throws {@link TestFailed}, which makes the whole rule not apply (as a failed
+ * test makes a whole RFC 6902 patch fail); any other failure is an error naming the pointer.
+ */
+public record JsonPatch(String op, String path, String from, Object value) implements ConfigEdit {
+
+    /** A "test" operation did not hold; the rule's edits are rolled back. */
+    public static final class TestFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TestFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static final List<String> OPS = List.of("add", "remove", "replace", "move", "copy", "test");
+
+    /** Splits a pointer into unescaped tokens; "" is the whole document. */
+    public static List<String> tokens(String pointer) {
+        if (pointer.isEmpty()) return List.of();
+        if (!pointer.startsWith("/")) throw new IllegalArgumentException("a JSON Pointer starts with '/': " + pointer);
+        List<String> out = new ArrayList<>();
+        for (String t : pointer.substring(1).split("/", -1)) {
+            if (t.matches(".*~([^01]|$).*")) throw new IllegalArgumentException("bad escape '~' in pointer " + pointer + " (use ~0 or ~1)");
+            out.add(t.replace("~1", "/").replace("~0", "~"));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean apply(Map<String, Object> config, Context ctx) {
+        switch (op) {
+            case "add" -> add(config, path, Trees.copy(value));
+            case "remove" -> remove(config, path);
+            case "replace" -> {
+                Object old = remove(config, path);
+                add(config, path, Trees.copy(value));
+                return !Trees.equal(old, value);
+            }
+            case "move" -> {
+                if (path.startsWith(from + "/")) throw fail("cannot move " + from + " into itself");
+                if (path.equals(from)) return false;
+                add(config, path, remove(config, from));
+            }
+            case "copy" -> add(config, path, Trees.copy(get(config, from)));
+            case "test" -> {
+                Object actual = find(config, path);
+                if (actual == MISSING) throw new TestFailed("test " + path + ": no such value");
+                if (!Trees.equal(actual, value))
+                    throw new TestFailed("test " + path + ": found " + Json.write(actual) + ", not " + Json.write(value));
+                return false;
+            }
+            default -> throw new IllegalStateException(op);
+        }
+        return true;
+    }
+
+    static final Object MISSING = new Object();
+
+    static Object find(Object root, String pointer) {
+        Object cur = root;
+        for (String t : tokens(pointer)) {
+            if (cur instanceof Map<?, ?> m) {
+                if (!m.containsKey(t)) return MISSING;
+                cur = m.get(t);
+            } else if (cur instanceof List<?> l) {
+                int i = t.matches("0|[1-9][0-9]{0,8}") ? Integer.parseInt(t) : -1;
+                if (i < 0 || i >= l.size()) return MISSING;
+                cur = l.get(i);
+            } else {
+                return MISSING;
+            }
+        }
+        return cur;
+    }
+
+    private Object get(Map<String, Object> config, String pointer) {
+        Object v = find(config, pointer);
+        if (v == MISSING) throw fail("no value at " + pointer);
+        return v;
+    }
+
+    private void add(Map<String, Object> config, String pointer, Object v) {
+        List<String> t = tokens(pointer);
+        if (t.isEmpty()) {
+            Map<String, Object> m = ConfigTree.object(v, "value for \"\"");
+            config.clear();
+            config.putAll(m);
+            return;
+        }
+        Object parent = parent(config, pointer, t);
+        String last = t.get(t.size() - 1);
+        if (parent instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked") Map<String, Object> mm = (Map<String, Object>) m;
+            mm.put(last, v);
+        } else {
+            @SuppressWarnings("unchecked") List<Object> l = (List<Object>) parent;
+            l.add(last.equals("-") ? l.size() : index(last, l.size(), true), v);
+        }
+    }
+
+    private Object remove(Map<String, Object> config, String pointer) {
+        List<String> t = tokens(pointer);
+        if (t.isEmpty()) throw fail("cannot remove the whole document");
+        Object parent = parent(config, pointer, t);
+        String last = t.get(t.size() - 1);
+        if (parent instanceof Map<?, ?> m) {
+            if (!m.containsKey(last)) throw fail("no value at " + pointer);
+            return m.remove(last);
+        }
+        List<?> l = (List<?>) parent;
+        int i = index(last, l.size(), false);
+        if (i < 0 || i >= l.size()) throw fail("no value at " + pointer);
+        return l.remove(i);
+    }
+
+    private Object parent(Map<String, Object> config, String pointer, List<String> t) {
+        Object cur = config;
+        for (int i = 0; i < t.size() - 1; i++) {
+            String k = t.get(i);
+            Object next;
+            if (cur instanceof Map<?, ?> m) {
+                next = m.containsKey(k) ? m.get(k) : MISSING;
+            } else if (cur instanceof List<?> l) {
+                int j = index(k, l.size(), false);
+                next = j >= 0 && j < l.size() ? l.get(j) : MISSING;
+            } else {
+                next = MISSING;
+            }
+            if (next == MISSING || !(next instanceof Map<?, ?> || next instanceof List<?>))
+                throw fail("no object or array at /" + String.join("/", t.subList(0, i + 1)) + " (on the way to " + pointer + ")");
+            cur = next;
+        }
+        return cur;
+    }
+
+    private int index(String t, int size, boolean forAdd) {
+        if (!t.matches("0|[1-9][0-9]{0,8}")) {
+            if (forAdd || !t.equals("-")) throw fail("\"" + t + "\" is not an array index in " + path);
+            return -1;
+        }
+        int i = Integer.parseInt(t);
+        if (forAdd && i > size) throw fail("index " + i + " is past the end of the array (size " + size + ") in " + path);
+        return i;
+    }
+
+    private JrunException fail(String message) {
+        return new JrunException(op + " " + path + ": " + message);
+    }
+
+    @Override
+    public String describe() {
+        return switch (op) {
+            case "move", "copy" -> op + " " + from + " to " + path;
+            case "remove" -> "remove " + path;
+            default -> op + " " + path + " " + Json.write(value);
+        };
+    }
+}
