@@ -39,13 +39,13 @@ public final class SourceMap implements Json.Positions {
     public String where(Object container, Object key) {
         Map<Object, Integer> m = members.get(container);
         Integer off = m == null ? null : m.get(key);
-        return off != null ? where(off) : where(container);
+        return off != null ? where(off.intValue()) : where(container);
     }
 
     /** "FILE:LINE:COLUMN" of a map or list value. */
     public String where(Object node) {
         Integer off = containers.get(node);
-        return off == null ? file : where(off);
+        return off == null ? file : where(off.intValue());
     }
 
     public String where(int offset) {
