@@ -63,7 +63,7 @@ class RuleFileTest {
         assertEquals("r.yaml:4:11: when: an empty `when` (use `always: true`)", rule("    when: {}\n    deny: x\n"));
         assertEquals("r.yaml:4:17: uid: expected a uid or a range like \"1000-1999\"", rule("    when: {uid: root}\n    deny: x\n"));
         assertEquals("r.yaml:4:19: anyOf: an empty list", rule("    when: {anyOf: []}\n    deny: x\n"));
-        assertEquals("r.yaml:4:27: path: a JSON Pointer starts with '/': linux", rule("    when: {pointer: {path: linux, exists: true}}\n    deny: x\n"));
+        assertEquals("r.yaml:4:28: path: a JSON Pointer starts with '/': linux", rule("    when: {pointer: {path: linux, exists: true}}\n    deny: x\n"));
         assertEquals("r.yaml:4:25: pointer: give exists, equals, matches, greaterThan or lessThan", rule("    when: {pointer: {path: /linux}}\n    deny: x\n"));
     }
 
@@ -72,7 +72,7 @@ class RuleFileTest {
         assertEquals("r.yaml:4:18: op: unknown op \"append\" (expected one of [add, remove, replace, move, copy, test])", rule("    edits: [{op: append, path: /a}]\n"));
         assertEquals("r.yaml:4:18: add needs a \"value\"", rule("    edits: [{op: add, path: /a}]\n"));
         assertEquals("r.yaml:4:32: path: bad escape '~' in pointer /a~2 (use ~0 or ~1)", rule("    edits: [{op: remove, path: /a~2}]\n"));
-        assertEquals("r.yaml:4:13: an edit is an RFC 6902 operation (with \"op\") or one of [annotations, capabilities, cdi, device, env, hook, merge, mount, rlimit, seccomp], not \"mounts\"",
+        assertEquals("r.yaml:4:22: an edit is an RFC 6902 operation (with \"op\") or one of [annotations, capabilities, cdi, device, env, hook, merge, mount, rlimit, seccomp], not \"mounts\"",
                 rule("    edits: [{mounts: {}}]\n"));
         assertEquals("r.yaml:4:20: mount: give exactly one of remove: true, set, or addOptions/removeOptions", rule("    edits: [{mount: {destination: /a}}]\n"));
         assertEquals("r.yaml:4:27: stage: unknown stage (expected one of [createContainer, createRuntime, poststart, poststop, prechroot, prestart, startContainer])",
