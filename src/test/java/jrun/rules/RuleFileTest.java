@@ -64,7 +64,7 @@ class RuleFileTest {
         assertEquals("r.yaml:4:17: uid: expected a uid or a range like \"1000-1999\"", rule("    when: {uid: root}\n    deny: x\n"));
         assertEquals("r.yaml:4:19: anyOf: an empty list", rule("    when: {anyOf: []}\n    deny: x\n"));
         assertEquals("r.yaml:4:28: path: a JSON Pointer starts with '/': linux", rule("    when: {pointer: {path: linux, exists: true}}\n    deny: x\n"));
-        assertEquals("r.yaml:4:25: pointer: give exists, equals, matches, greaterThan or lessThan", rule("    when: {pointer: {path: /linux}}\n    deny: x\n"));
+        assertEquals("r.yaml:4:21: pointer: give exists, equals, matches, greaterThan or lessThan", rule("    when: {pointer: {path: /linux}}\n    deny: x\n"));
     }
 
     @Test
@@ -74,14 +74,14 @@ class RuleFileTest {
         assertEquals("r.yaml:4:32: path: bad escape '~' in pointer /a~2 (use ~0 or ~1)", rule("    edits: [{op: remove, path: /a~2}]\n"));
         assertEquals("r.yaml:4:22: an edit is an RFC 6902 operation (with \"op\") or one of [annotations, capabilities, cdi, device, env, hook, merge, mount, rlimit, seccomp], not \"mounts\"",
                 rule("    edits: [{mounts: {}}]\n"));
-        assertEquals("r.yaml:4:20: mount: give exactly one of remove: true, set, or addOptions/removeOptions", rule("    edits: [{mount: {destination: /a}}]\n"));
-        assertEquals("r.yaml:4:27: stage: unknown stage (expected one of [createContainer, createRuntime, poststart, poststop, prechroot, prestart, startContainer])",
+        assertEquals("r.yaml:4:21: mount: give exactly one of remove: true, set, or addOptions/removeOptions", rule("    edits: [{mount: {destination: /a}}]\n"));
+        assertEquals("r.yaml:4:28: stage: unknown stage (expected one of [createContainer, createRuntime, poststart, poststop, prechroot, prestart, startContainer])",
                 rule("    edits: [{hook: {stage: later, path: /bin/x}}]\n"));
-        assertEquals("r.yaml:4:27: path: a device path must be under /dev/", rule("    edits: [{device: {path: /tmp/x}}]\n"));
-        assertEquals("r.yaml:4:33: sets: unknown set all (expected [bounding, effective, inheritable, permitted, ambient])", rule("    edits: [{capabilities: {sets: [all], add: [X]}}]\n"));
-        assertEquals("r.yaml:4:21: rlimit: give soft and hard, or remove: true", rule("    edits: [{rlimit: {type: nofile, soft: 1}}]\n"));
-        assertEquals("r.yaml:4:22: seccomp: give either profile or syscalls", rule("    edits: [{seccomp: {}}]\n"));
-        assertEquals("r.yaml:4:31: devices: \"gpu0\" is not a CDI name like vendor.com/class=device", rule("    edits: [{cdi: {devices: [gpu0]}}]\n"));
-        assertEquals("r.yaml:4:30: bad variable name", rule("    edits: [{env: {force: {\"A=B\": c}}}]\n"));
+        assertEquals("r.yaml:4:29: path: a device path must be under /dev/", rule("    edits: [{device: {path: /tmp/x}}]\n"));
+        assertEquals("r.yaml:4:35: sets: unknown set all (expected [bounding, effective, inheritable, permitted, ambient])", rule("    edits: [{capabilities: {sets: [all], add: [X]}}]\n"));
+        assertEquals("r.yaml:4:22: rlimit: give soft and hard, or remove: true", rule("    edits: [{rlimit: {type: nofile, soft: 1}}]\n"));
+        assertEquals("r.yaml:4:23: seccomp: give either profile or syscalls", rule("    edits: [{seccomp: {}}]\n"));
+        assertEquals("r.yaml:4:29: devices: \"gpu0\" is not a CDI name like vendor.com/class=device", rule("    edits: [{cdi: {devices: [gpu0]}}]\n"));
+        assertEquals("r.yaml:4:35: A=B: bad variable name", rule("    edits: [{env: {force: {\"A=B\": c}}}]\n"));
     }
 }
