@@ -119,7 +119,7 @@ public final class RulesCommand {
             throw new JrunException(file + ": " + e.getMessage(), e);
         }
         for (RuleSet.Outcome o : result.outcomes()) {
-            if (all || o.kind() != RuleSet.Kind.NOT_MATCHED) err.println(RulesReport.line(o));
+            if (RulesReport.listed(o, all)) err.println(RulesReport.line(o));
         }
         if (!result.allowed()) {
             err.println("denied: " + result.denyMessage());

@@ -105,7 +105,7 @@ public final class Interceptor {
         StringBuilder sb = new StringBuilder();
         String time = OffsetDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         for (RuleSet.Outcome o : result.outcomes()) {
-            if (o.kind() == RuleSet.Kind.NOT_MATCHED) continue;
+            if (!RulesReport.listed(o, false)) continue;
             sb.append(time).append(" rules ").append(call.containerId()).append(": ").append(RulesReport.line(o)).append('\n');
         }
         appendDebugLog(sb.toString());

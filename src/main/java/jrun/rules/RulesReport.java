@@ -4,6 +4,13 @@ package jrun.rules;
 public final class RulesReport {
     private RulesReport() {}
 
+    /** Whether to list an outcome: rules that matched, except presets that changed nothing; everything with all. */
+    public static boolean listed(RuleSet.Outcome o, boolean all) {
+        if (all) return true;
+        if (o.kind() == RuleSet.Kind.NOT_MATCHED) return false;
+        return !(o.kind() == RuleSet.Kind.UNCHANGED && o.rule().source().equals("preset"));
+    }
+
     public static String line(RuleSet.Outcome o) {
         Rule r = o.rule();
         StringBuilder sb = new StringBuilder();
