@@ -52,10 +52,10 @@ final class TextDiff {
             if (i < n && j < m && x.get(i).equals(y.get(j))) {
                 add(ops, text, ' ', x.get(i++));
                 j++;
-            } else if (j < m && (i == n || l[i][j + 1] >= l[i + 1][j])) {
-                add(ops, text, '+', y.get(j++));
-            } else {
+            } else if (i < n && (j == m || l[i + 1][j] >= l[i][j + 1])) {
                 add(ops, text, '-', x.get(i++));
+            } else {
+                add(ops, text, '+', y.get(j++));
             }
         }
     }

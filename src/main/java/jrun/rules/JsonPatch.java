@@ -44,9 +44,7 @@ public record JsonPatch(String op, String path, String from, Object value) imple
             case "add" -> add(config, path, Trees.copy(value));
             case "remove" -> remove(config, path);
             case "replace" -> {
-                Object old = remove(config, path);
-                add(config, path, Trees.copy(value));
-                return !Trees.equal(old, value);
+                return replace(config);
             }
             case "move" -> {
                 if (path.startsWith(from + "/")) throw fail("cannot move " + from + " into itself");
@@ -108,6 +106,23 @@ public record JsonPatch(String op, String path, String from, Object value) imple
             @SuppressWarnings("unchecked") List<Object> l = (List<Object>) parent;
             l.add(last.equals("-") ? l.size() : index(last, l.size(), true), v);
         }
+    }
+
+    /** Replaces in place, so an object member keeps its position in the file. */
+    @SuppressWarnings("unchecked")
+    private boolean replace(Map<String, Object> config) {
+        List<String> t = tokens(path);
+        if (t.isEmpty()) {
+            boolean same = Trees.equal(config, value);
+            add(config, path, Trees.copy(value));
+            return !same;
+        }
+        Object old = get(config, path);
+        Object parent = parent(config, path, t);
+        String last = t.get(t.size() - 1);
+        if (parent instanceof Map<?, ?> m) ((Map<String, Object>) m).put(last, Trees.copy(value));
+        else ((List<Object>) parent).set(index(last, ((List<?>) parent).size(), false), Trees.copy(value));
+        return !Trees.equal(old, value);
     }
 
     private Object remove(Map<String, Object> config, String pointer) {
