@@ -29,8 +29,11 @@ public final class Cdi {
 
     private final Map<String, Device> devices = new LinkedHashMap<>();
 
+    private static final java.util.regex.Pattern KIND = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z]+/[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final java.util.regex.Pattern QUALIFIED = java.util.regex.Pattern.compile(KIND.pattern() + "=[A-Za-z0-9][A-Za-z0-9_.:-]*");
+
     public static boolean isQualified(String name) {
-        return name.matches("[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z]+/[A-Za-z0-9][A-Za-z0-9_.-]*=[A-Za-z0-9][A-Za-z0-9_.:-]*");
+        return QUALIFIED.matcher(name).matches();
     }
 
     public static Cdi load(List<Path> dirs) {
@@ -65,7 +68,7 @@ public final class Cdi {
         RuleInput in = new RuleInput(src);
         Map<String, Object> spec = in.map(null, null, root);
         String kind = in.requireString(spec, "kind");
-        if (!kind.matches("[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z]+/[A-Za-z0-9][A-Za-z0-9_.-]*")) throw in.error(spec, "kind", "expected vendor.com/class");
+        if (!KIND.matcher(kind).matches()) throw in.error(spec, "kind", "expected vendor.com/class");
         in.requireString(spec, "cdiVersion");
         List<Object> devs = in.list(spec, "devices", spec.get("devices"));
         for (int i = 0; i < devs.size(); i++) {

@@ -31,9 +31,16 @@ public record JsonPatch(String op, String path, String from, Object value) imple
         if (pointer.isEmpty()) return List.of();
         if (!pointer.startsWith("/")) throw new IllegalArgumentException("a JSON Pointer starts with '/': " + pointer);
         List<String> out = new ArrayList<>();
-        for (String t : pointer.substring(1).split("/", -1)) {
-            if (t.matches(".*~([^01]|$).*")) throw new IllegalArgumentException("bad escape '~' in pointer " + pointer + " (use ~0 or ~1)");
-            out.add(t.replace("~1", "/").replace("~0", "~"));
+        int start = 1;
+        for (int i = 1; i <= pointer.length(); i++) {
+            if (i < pointer.length() && pointer.charAt(i) == '~'
+                    && (i + 1 >= pointer.length() || (pointer.charAt(i + 1) != '0' && pointer.charAt(i + 1) != '1')))
+                throw new IllegalArgumentException("bad escape '~' in pointer " + pointer + " (use ~0 or ~1)");
+            if (i == pointer.length() || pointer.charAt(i) == '/') {
+                String t = pointer.substring(start, i);
+                out.add(t.indexOf('~') < 0 ? t : t.replace("~1", "/").replace("~0", "~"));
+                start = i + 1;
+            }
         }
         return out;
     }
@@ -73,7 +80,7 @@ public record JsonPatch(String op, String path, String from, Object value) imple
                 if (!m.containsKey(t)) return MISSING;
                 cur = m.get(t);
             } else if (cur instanceof List<?> l) {
-                int i = t.matches("0|[1-9][0-9]{0,8}") ? Integer.parseInt(t) : -1;
+                int i = arrayIndex(t);
                 if (i < 0 || i >= l.size()) return MISSING;
                 cur = l.get(i);
             } else {
@@ -161,13 +168,26 @@ public record JsonPatch(String op, String path, String from, Object value) imple
     }
 
     private int index(String t, int size, boolean forAdd) {
-        if (!t.matches("0|[1-9][0-9]{0,8}")) {
+        int i = arrayIndex(t);
+        if (i < 0) {
             if (forAdd || !t.equals("-")) throw fail("\"" + t + "\" is not an array index in " + path);
             return -1;
         }
-        int i = Integer.parseInt(t);
         if (forAdd && i > size) throw fail("index " + i + " is past the end of the array (size " + size + ") in " + path);
         return i;
+    }
+
+    /** RFC 6901 array index ("0" or no leading zero, at most 9 digits), or -1. */
+    static int arrayIndex(String t) {
+        int n = t.length();
+        if (n == 0 || n > 9 || (n > 1 && t.charAt(0) == '0')) return -1;
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private JrunException fail(String message) {

@@ -19,7 +19,8 @@ public record MountEdit(String destination, Map<String, Object> set) implements 
         if (mounts == null) return false;
         boolean changed = false, placed = false;
         for (int i = 0; i < mounts.size(); i++) {
-            Map<String, Object> m = ConfigTree.object(mounts.get(i), "mounts[" + i + "]");
+            if (!(mounts.get(i) instanceof Map<?, ?>)) throw ConfigTree.typeError("mounts[" + i + "]", "an object", mounts.get(i));
+            Map<String, Object> m = ConfigTree.object(mounts.get(i), null);
             Object d = m.get("destination");
             if (!(d instanceof String s) || !ConfigTree.normalizeDestination(s).equals(want)) continue;
             if (set != null && !placed) {

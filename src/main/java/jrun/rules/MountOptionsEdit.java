@@ -26,12 +26,14 @@ public record MountOptionsEdit(Set<String> destinations, List<String> remove, Li
         if (mounts == null) return false;
         boolean changed = false;
         for (int i = 0; i < mounts.size(); i++) {
-            String at = "mounts[" + i + "]";
-            Map<String, Object> m = ConfigTree.object(mounts.get(i), at);
+            // paths for errors are built only on an error: this loop runs for every mount and rule
+            Map<String, Object> m = mounts.get(i) instanceof Map<?, ?> ? ConfigTree.object(mounts.get(i), null)
+                    : ConfigTree.object(mounts.get(i), "mounts[" + i + "]");
             Object dest = m.get("destination");
             if (dest == null) continue;
-            String d = ConfigTree.normalizeDestination(ConfigTree.string(dest, at + ".destination"));
-            if (!destinations.contains(d)) continue;
+            if (!(dest instanceof String ds)) throw ConfigTree.typeError("mounts[" + i + "].destination", "a string", dest);
+            if (!destinations.contains(ConfigTree.normalizeDestination(ds))) continue;
+            String at = "mounts[" + i + "]";
             List<Object> current = ConfigTree.optArray(m, "options", at + ".options");
             List<Object> wanted = new ArrayList<>();
             if (current != null) {

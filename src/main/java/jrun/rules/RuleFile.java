@@ -24,6 +24,8 @@ public final class RuleFile {
 
     private RuleFile() {}
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
     public static boolean isRuleFile(Path p) {
         String n = p.getFileName().toString();
         return !n.startsWith(".") && (n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml"));
@@ -66,7 +68,7 @@ public final class RuleFile {
         Map<String, Object> m = in.map(rules, i, rules.get(i));
         in.keys(m, "a rule", RULE);
         String name = in.requireString(m, "name");
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) throw in.error(m, "name", "use letters, digits, '.', '_' and '-' (at most 128)");
+        if (!NAME.matcher(name).matches()) throw in.error(m, "name", "use letters, digits, '.', '_' and '-' (at most 128)");
         in.optString(m, "description");
         Condition when = Conditions.parse(in, m, "when", m.get("when"));
         List<ConfigEdit> edits = m.get("edits") == null ? List.of() : Edits.parse(in, m, "edits", m.get("edits"));

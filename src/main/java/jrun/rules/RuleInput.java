@@ -91,10 +91,15 @@ public record RuleInput(SourceMap src) {
     public Pattern regex(Object container, Object key, Object v) {
         String s = string(container, key, v);
         try {
-            return Pattern.compile(s);
+            return Pattern.compile(s, isLiteral(s) ? Pattern.LITERAL : 0); // literal: cheaper to compile, same matches
         } catch (PatternSyntaxException e) {
             throw error(container, key, "bad regex " + s + ": " + e.getDescription() + " near index " + e.getIndex());
         }
+    }
+
+    private static boolean isLiteral(String s) {
+        for (int i = 0; i < s.length(); i++) if ("\\^$.|?*+()[]{}".indexOf(s.charAt(i)) >= 0) return false;
+        return true;
     }
 
     /** Rejects keys outside allowed, naming the first unknown one and what is allowed. */

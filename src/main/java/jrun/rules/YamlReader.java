@@ -26,10 +26,13 @@ import jrun.spec.JsonNumber;
  * core: null/~, true/false, numbers (0o17 and 0x1F too; 017 is refused as ambiguous), else strings.
  */
 public final class YamlReader {
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
     private final char[] c;
     private final SourceMap src;
     private final int[] starts; // offset of each line
     private final int[] ends;   // offset of each line's end (before \n or \r\n)
+    private final int[] fns;    // first non-space offset of each line, -1 blank, TAB_INDENT: a tab before content
+    private static final int TAB_INDENT = -2;
     private int line;
 
     private YamlReader(String text, SourceMap src) {
@@ -46,10 +49,20 @@ public final class YamlReader {
         }
         starts = new int[ls.size()];
         ends = new int[ls.size()];
+        fns = new int[ls.size()];
         for (int i = 0; i < ls.size(); i++) {
             starts[i] = ls.get(i)[0];
             ends[i] = ls.get(i)[1];
+            fns[i] = scanFirstNonSpace(starts[i], ends[i]);
         }
+    }
+
+    private int scanFirstNonSpace(int from, int end) {
+        for (int p = from; p < end; p++) {
+            if (c[p] == '\t') return skipSpaces(p, end) >= end ? -1 : TAB_INDENT;
+            if (c[p] != ' ') return p;
+        }
+        return -1;
     }
 
     /** Parses text; every error is a JrunException "FILE:LINE:COLUMN: message". */
@@ -111,6 +124,7 @@ public final class YamlReader {
             if (li > ind) throw err(f, "unexpected indentation");
             if (!(c[f] == '-' && (f + 1 >= ends[line] || c[f + 1] == ' '))) break;
             c[f] = ' '; // the item's content is a node at its own column
+            fns[line] = scanFirstNonSpace(f, ends[line]);
             int g = firstNonSpace(line);
             Object v;
             int at;
@@ -469,7 +483,7 @@ public final class YamlReader {
         char f = s.charAt(0);
         if ("[]{}&*!|>'\"%@`,".indexOf(f) >= 0) throw err(at, "a plain value cannot start with '" + f + "' (quote it)");
         if (f == '-' || f == '+' || f == '.' || (f >= '0' && f <= '9')) {
-            if (s.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) return new JsonNumber(s);
+            if (NUMBER.matcher(s).matches()) return new JsonNumber(s);
             if (s.matches("0o[0-7]+")) return new JsonNumber(new java.math.BigInteger(s.substring(2), 8).toString());
             if (s.matches("0x[0-9a-fA-F]+")) return new JsonNumber(new java.math.BigInteger(s.substring(2), 16).toString());
             if (s.matches("-?0[0-9]+")) throw err(at, "ambiguous number " + s + ": write 0o" + s.replaceFirst("^-?0+", "") + " for octal, or drop the leading 0");
@@ -491,7 +505,7 @@ public final class YamlReader {
 
     private boolean isMarker(int l, String m) {
         int s = starts[l];
-        if (ends[l] - s < 3 || !new String(c, s, 3).equals(m)) return false;
+        if (ends[l] - s < 3 || c[s] != m.charAt(0) || c[s + 1] != m.charAt(1) || c[s + 2] != m.charAt(2)) return false;
         return ends[l] - s == 3 || c[s + 3] == ' ';
     }
 
@@ -511,15 +525,15 @@ public final class YamlReader {
 
     /** First non-space offset on line l, or -1 for a blank line; a tab in the indentation is an error. */
     private int firstNonSpace(int l) {
-        for (int p = starts[l]; p < ends[l]; p++) {
-            if (c[p] == '\t') {
-                int q = skipSpaces(p, ends[l]);
-                if (q >= ends[l]) return -1;
-                throw err(p, "tab in indentation (YAML allows spaces only)");
-            }
-            if (c[p] != ' ') return p;
-        }
-        return -1;
+        int v = fns[l];
+        if (v == TAB_INDENT) throw err(starts[l] + indexOfTab(l), "tab in indentation (YAML allows spaces only)");
+        return v;
+    }
+
+    private int indexOfTab(int l) {
+        int p = starts[l];
+        while (c[p] != '\t') p++;
+        return p - starts[l];
     }
 
     private int skipSpaces(int p, int limit) {

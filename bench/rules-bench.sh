@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Rules cost next to the JVM start: load 100 rules (YAML, and the same as JSON) and apply them to a
+# config with 500 mounts, through bin/oci-interceptor `rules apply` (what a create does, minus the
+# runtime), against a bare start of the same launcher, JVM flags and AOT cache (`--oi-version`),
+# with runc's and crun's own start (`--version`) for scale. Prints medians and ratios.
+#   bench/rules-bench.sh [RUNS]      (after ./build.sh; needs hyperfine and python3)
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+runs=${1:-40}
+oi=$PWD/bin/oci-interceptor
+[ -x "$oi" ] || { echo "rules-bench: build first (./build.sh)" >&2; exit 1; }
+for t in hyperfine python3; do command -v $t >/dev/null || { echo "rules-bench: needs $t" >&2; exit 1; }; done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$work" <<'PY'
+import json, sys
+w = sys.argv[1]
+mounts = [{"destination": f"/data/vol{i}", "type": "bind", "source": f"/srv/vol{i}", "options": ["rbind", "rprivate"]} for i in range(1, 498)]
+for f in ("resolv.conf", "hostname", "hosts"):
+    mounts.append({"destination": f"/etc/{f}", "type": "bind", "source": f"/var/lib/c/{f}", "options": ["rbind", "rprivate"]})
+caps = ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"]
+config = {"ociVersion": "1.0.2-dev",
+          "process": {"user": {"uid": 0, "gid": 0}, "args": ["sh"], "env": ["PATH=/usr/bin:/bin", "HOSTNAME=bench"], "cwd": "/",
+                      "capabilities": {"bounding": caps, "effective": caps, "permitted": caps}},
+          "root": {"path": "rootfs"}, "hostname": "bench-1", "annotations": {"com.example/team": "payments"}, "mounts": mounts,
+          "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "mount"}], "resources": {"memory": {"limit": 536870912}},
+                    "seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"}]}}}
+assert len(mounts) == 500
+json.dump(config, open(f"{w}/config.json", "w"), indent="\t")
+rules = []
+for i in range(1, 101):  # a mix of conditions (several scan all 500 mounts) and edits (several keyed by mount)
+    k = i % 5
+    if k == 0:
+        rules.append({"name": f"ro-{i}", "when": {"mount": {"destination": "/etc/hosts", "type": "bind"}},
+                      "edits": [{"mount": {"destination": ["/etc/hosts", "/etc/resolv.conf"], "addOptions": ["ro"], "removeOptions": ["rw"]}}]})
+    elif k == 1:
+        rules.append({"name": f"env-{i}", "when": {"annotations": {"com\\.example/.*": "pay.*"}, "hostname": "bench-[0-9]+"},
+                      "edits": [{"env": {"default": {f"VAR{i}": str(i)}}}]})
+    elif k == 2:
+        rules.append({"name": f"vol-{i}", "when": {"mount": {"destination": f"/data/vol{i * 4}", "option": "rbind"}},
+                      "edits": [{"mount": {"destination": f"/data/vol{i * 4}", "addOptions": ["nosuid"]}},
+                                {"op": "add", "path": f"/annotations/bench.{i}", "value": "x"}]})
+    elif k == 3:
+        rules.append({"name": f"deny-{i}", "when": {"anyOf": [{"namespaces": {"network": "host"}}, {"privileged": True},
+                      {"pointer": {"path": "/linux/resources/memory/limit", "greaterThan": 1073741824}}]}, "deny": f"not allowed {i}"})
+    else:
+        rules.append({"name": f"caps-{i}", "when": {"not": {"uid": "1000-"}, "env": {"PATH": ".*/bin.*"}},
+                      "edits": [{"capabilities": {"drop": ["NET_RAW"]}}, {"merge": {"linux": {"sysctl": {f"net.bench{i}": "0 0"}}}}]})
+doc = {"version": 1, "rules": rules}
+json.dump(doc, open(f"{w}/rules.json", "w"), indent=2)
+def y(v, ind):  # block YAML, scalars as JSON strings (valid YAML)
+    pad, out = "  " * ind, []
+    if isinstance(v, dict):
+        for key, x in v.items():
+            kk = json.dumps(key)
+            if isinstance(x, (dict, list)) and x:
+                out.append(f"{pad}{kk}:"); out += y(x, ind + 1)
+            else:
+                out.append(f"{pad}{kk}: {json.dumps(x)}")
+    else:
+        for x in v:
+            if isinstance(x, (dict, list)):
+                sub = y(x, ind + 1); sub[0] = pad + "- " + sub[0].lstrip(); out += sub
+            else:
+                out.append(pad + "- " + json.dumps(x))
+    return out
+open(f"{w}/rules.yaml", "w").write("\n".join(y(doc, 0)) + "\n")
+PY
+
+"$oi" rules check "$work/rules.yaml" >/dev/null && "$oi" rules check "$work/rules.json" >/dev/null
+base="$oi --oi-no-default-rules"
+names=("bare JVM start (--oi-version)" "config with 500 mounts, no rules" "100 YAML rules, 500 mounts" "100 JSON rules, 500 mounts")
+cmds=("$oi --oi-version" "$base rules apply --config $work/config.json"
+      "$base --oi-rules $work/rules.yaml rules apply --config $work/config.json"
+      "$base --oi-rules $work/rules.json rules apply --config $work/config.json")
+for rt in runc crun; do command -v $rt >/dev/null && { names+=("$rt --version"); cmds+=("$rt --version"); }; done
+args=()
+for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
+hyperfine -N -w 5 -r "$runs" --export-json "$work/out.json" "${args[@]}" >/dev/null
+
+python3 - "$work/out.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+# min as well as median: on a shared 2-core machine other work inflates medians; the min is the cost itself
+print(f"{'command':36} {'median ms':>10} {'min ms':>8} {'median/JVM':>11} {'min/JVM':>8}")
+b = r[0]
+for x in r:
+    print(f"{x['command']:36} {x['median'] * 1000:10.1f} {x['min'] * 1000:8.1f} {x['median'] / b['median']:10.2f}x {x['min'] / b['min']:7.2f}x")
+by = {x["command"]: x for x in r}
+none = by["config with 500 mounts, no rules"]
+for k in ("100 YAML rules, 500 mounts", "100 JSON rules, 500 mounts"):
+    x = by[k]
+    print(f"{k}: loading and applying the rules adds {(x['min'] - none['min']) * 1000:.1f} ms (min; median "
+          f"{(x['median'] - none['median']) * 1000:.1f} ms) to reading and writing the config; "
+          f"the whole run is {x['min'] / b['min']:.2f}x a bare JVM start (min)")
+PY
