@@ -22,6 +22,11 @@ public record AnnotationEdit(String key, String value, boolean onlyIfAbsent) imp
     }
 
     @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return value == null ? "remove annotation " + key : (onlyIfAbsent ? "default" : "set") + " annotation " + key + "=" + value;
     }

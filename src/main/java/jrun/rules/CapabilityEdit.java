@@ -53,6 +53,11 @@ public record CapabilityEdit(List<String> add, List<String> drop, List<String> s
     }
 
     @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "capabilities" + (add.isEmpty() ? "" : " add " + add + " to " + sets) + (drop.isEmpty() ? "" : " drop " + drop);
     }

@@ -148,6 +148,11 @@ public final class Cdi {
         }
 
         @Override
+        public boolean keepsMounts() {
+            return true;
+        }
+
+        @Override
         public String describe() {
             return "additional gids " + gids;
         }

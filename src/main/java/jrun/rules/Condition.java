@@ -8,6 +8,11 @@ public interface Condition {
 
     String describe();
 
+    /** The same test, with what this apply has already worked out (the mount index); compound and mount conditions use it. */
+    default boolean test(Map<String, Object> config, Facts facts) {
+        return test(config);
+    }
+
     Condition ALWAYS = new Condition() {
         @Override
         public boolean test(Map<String, Object> config) {

@@ -120,7 +120,12 @@ public final class Conditions {
 
     record AllOf(List<Condition> all) implements Condition {
         public boolean test(Map<String, Object> c) {
-            for (Condition x : all) if (!x.test(c)) return false;
+            return test(c, new Facts());
+        }
+
+        @Override
+        public boolean test(Map<String, Object> c, Facts f) {
+            for (Condition x : all) if (!x.test(c, f)) return false;
             return true;
         }
 
@@ -133,7 +138,12 @@ public final class Conditions {
 
     record AnyOf(List<Condition> any) implements Condition {
         public boolean test(Map<String, Object> c) {
-            for (Condition x : any) if (x.test(c)) return true;
+            return test(c, new Facts());
+        }
+
+        @Override
+        public boolean test(Map<String, Object> c, Facts f) {
+            for (Condition x : any) if (x.test(c, f)) return true;
             return false;
         }
 
@@ -147,6 +157,11 @@ public final class Conditions {
     record Not(Condition inner) implements Condition {
         public boolean test(Map<String, Object> c) {
             return !inner.test(c);
+        }
+
+        @Override
+        public boolean test(Map<String, Object> c, Facts f) {
+            return !inner.test(c, f);
         }
 
         public String describe() {
@@ -251,6 +266,15 @@ public final class Conditions {
     }
 
     record Mount(Map<String, Pattern> fields) implements Condition {
+        /** A literal destination is looked up in the apply's mount index instead of scanning every mount. */
+        @Override
+        public boolean test(Map<String, Object> c, Facts f) {
+            Pattern d = fields.get("destination");
+            if (d == null || (d.flags() & Pattern.LITERAL) == 0) return test(c);
+            for (Map<String, Object> m : f.mountsAt(c, d.pattern())) if (matches(m)) return true;
+            return false;
+        }
+
         public boolean test(Map<String, Object> c) {
             for (Object o : View.list(c, "mounts")) {
                 if (o instanceof Map<?, ?> m && matches(m)) return true;

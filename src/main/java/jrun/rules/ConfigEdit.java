@@ -11,6 +11,16 @@ import java.util.Map;
 public interface ConfigEdit {
     boolean apply(Map<String, Object> config, Context ctx);
 
+    /** The same, with the apply's Facts; mount edits use its index. */
+    default boolean apply(Map<String, Object> config, Context ctx, Facts facts) {
+        return apply(config, ctx);
+    }
+
+    /** True when the edit never adds, removes, replaces or renames a mount (option edits are fine). */
+    default boolean keepsMounts() {
+        return false;
+    }
+
     /** What the edit does, for `rules apply` and the debug log. */
     default String describe() {
         return getClass().getSimpleName();

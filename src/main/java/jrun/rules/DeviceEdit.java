@@ -69,6 +69,11 @@ public record DeviceEdit(String path, String hostPath, String type, Long major, 
     }
 
     @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "device " + path + (hostPath != null ? " from " + hostPath : "");
     }

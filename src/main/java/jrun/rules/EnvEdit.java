@@ -65,6 +65,11 @@ public record EnvEdit(Mode mode, String name, String value) implements ConfigEdi
     }
 
     @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "env " + mode.name().toLowerCase(java.util.Locale.ROOT) + " " + name + (mode == Mode.REMOVE ? "" : "=" + value);
     }

@@ -24,6 +24,11 @@ public record HookEdit(String stage, boolean prepend, Map<String, Object> hook) 
     }
 
     @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return (prepend ? "prepend " : "append ") + stage + " hook " + hook.get("path");
     }

@@ -195,6 +195,15 @@ public record JsonPatch(String op, String path, String from, Object value) imple
     }
 
     @Override
+    public boolean keepsMounts() {
+        return !touchesMounts(path) && (from == null || !touchesMounts(from));
+    }
+
+    private static boolean touchesMounts(String p) {
+        return p.isEmpty() || p.equals("/mounts") || p.startsWith("/mounts/");
+    }
+
+    @Override
     public String describe() {
         return switch (op) {
             case "move", "copy" -> op + " " + from + " to " + path;

@@ -39,6 +39,11 @@ public record MergePatch(Map<String, Object> patch) implements ConfigEdit {
     }
 
     @Override
+    public boolean keepsMounts() {
+        return !patch.containsKey("mounts");
+    }
+
+    @Override
     public String describe() {
         return "merge " + jrun.spec.Json.write(patch);
     }

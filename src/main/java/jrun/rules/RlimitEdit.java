@@ -45,6 +45,11 @@ public record RlimitEdit(String type, Long soft, Long hard, boolean remove) impl
     }
 
     @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return remove ? "remove rlimit " + type : "rlimit " + type + " soft " + soft + " hard " + hard;
     }

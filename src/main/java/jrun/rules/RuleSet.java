@@ -111,8 +111,9 @@ public final class RuleSet {
         List<Outcome> outcomes = new ArrayList<>(rules.size());
         List<String> recorded = new ArrayList<>();
         boolean changed = false;
+        Facts facts = new Facts();
         for (Rule r : rules) {
-            if (!r.when().test(config)) {
+            if (!r.when().test(config, facts)) {
                 outcomes.add(new Outcome(r, Kind.NOT_MATCHED, null, List.of()));
                 continue;
             }
@@ -128,15 +129,17 @@ public final class RuleSet {
             try {
                 for (ConfigEdit e : r.edits()) {
                     try {
-                        if (e.apply(target, ctx)) {
+                        if (e.apply(target, ctx, facts)) {
                             ruleChanged = true;
                             done.add(e.describe());
+                            if (!e.keepsMounts()) facts.mountsChanged();
                         }
                     } catch (JrunException x) {
                         throw new JrunException(r.source() + ": rule " + r.name() + ": " + x.getMessage(), x);
                     }
                 }
             } catch (JsonPatch.TestFailed t) {
+                facts.mountsChanged(); // edits before the failed test were made on a copy that is dropped
                 if (r.deny() != null) {
                     Outcome o = new Outcome(r, Kind.DENIED, why + ", and " + t.getMessage(), List.of());
                     outcomes.add(o);

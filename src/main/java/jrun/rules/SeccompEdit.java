@@ -40,6 +40,11 @@ public record SeccompEdit(Map<String, Object> profile, List<Object> syscalls, bo
     }
 
     @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return profile != null ? "set seccomp profile (defaultAction " + profile.get("defaultAction") + ")"
                 : (prepend ? "prepend " : "append ") + syscalls.size() + " seccomp syscall rule(s)";

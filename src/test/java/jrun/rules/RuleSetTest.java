@@ -115,4 +115,41 @@ class RuleSetTest {
         RuleSet.Result r = rs.apply(TestSupport.dockerConfig(), TestSupport.ctx());
         assertEquals("edited: rule r (test.yaml:3:5): when process.args[0] =~ sh; edits: env force A=b", RulesReport.line(r.outcomes().get(0)));
     }
+
+    @Test
+    void mountIndexFollowsEditsThatMoveMounts() {
+        RuleSet rs = TestSupport.yaml("""
+                version: 1
+                rules:
+                  - name: see-hosts
+                    when: {mount: {destination: /etc/hosts}}
+                    edits: [{mount: {destination: /etc/hosts, addOptions: [ro]}}]
+                  - name: patch-add
+                    edits: [{op: add, path: /mounts/-, value: {destination: /added, type: tmpfs, source: tmpfs}}]
+                  - name: sees-patch
+                    when: {mount: {destination: /added}}
+                    edits: [{mount: {destination: /added, addOptions: [nosuid]}}]
+                  - name: rename
+                    edits: [{op: replace, path: /mounts/10/destination, value: /renamed}]
+                  - name: old-name-gone
+                    when: {mount: {destination: /added}}
+                    deny: stale index
+                  - name: set-then-options
+                    edits:
+                      - mount: {destination: /set, set: {type: tmpfs, source: tmpfs}}
+                      - mount: {destination: /set, addOptions: [ro]}
+                  - name: merge-replaces-mounts
+                    edits: [{merge: {mounts: [{destination: /only, type: tmpfs}]}}]
+                  - name: sees-merge
+                    when: {mount: {destination: /only}}
+                    edits: [{mount: {destination: /only, addOptions: [ro]}}]
+                """);
+        Map<String, Object> c = TestSupport.dockerConfig();
+        RuleSet.Result r = rs.apply(c, TestSupport.ctx());
+        assertNull(r.denied(), () -> r.denyMessage());
+        assertEquals(List.of(RuleSet.Kind.EDITED, RuleSet.Kind.EDITED, RuleSet.Kind.EDITED, RuleSet.Kind.EDITED,
+                RuleSet.Kind.NOT_MATCHED, RuleSet.Kind.EDITED, RuleSet.Kind.EDITED, RuleSet.Kind.EDITED),
+                r.outcomes().stream().map(RuleSet.Outcome::kind).toList());
+        assertEquals(List.of(Map.of("destination", "/only", "type", "tmpfs", "options", List.of("ro"))), c.get("mounts"));
+    }
 }
