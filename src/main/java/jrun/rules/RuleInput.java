@@ -16,7 +16,11 @@ import jrun.spec.JsonNumber;
  * JrunException "FILE:LINE:COLUMN: what: message". Values are addressed by their container and
  * key, the way SourceMap records them.
  */
-public record RuleInput(SourceMap src) {
+public record RuleInput(SourceMap src, Map<String, Pattern> patterns) {
+
+    public RuleInput(SourceMap src) {
+        this(src, new java.util.HashMap<>());
+    }
 
     public JrunException error(Object container, Object key, String message) {
         return src.error(container, key, label(key) + message);
@@ -90,8 +94,12 @@ public record RuleInput(SourceMap src) {
     /** An anchored regex: it must match the whole value (unlike hooks.d, whose regexes are not anchored). */
     public Pattern regex(Object container, Object key, Object v) {
         String s = string(container, key, v);
+        Pattern cached = patterns.get(s); // rule files repeat regexes; compiling is the dear part of loading
+        if (cached != null) return cached;
         try {
-            return Pattern.compile(s, isLiteral(s) ? Pattern.LITERAL : 0); // literal: cheaper to compile, same matches
+            Pattern p = Pattern.compile(s, isLiteral(s) ? Pattern.LITERAL : 0); // literal: cheaper to compile, same matches
+            patterns.put(s, p);
+            return p;
         } catch (PatternSyntaxException e) {
             throw error(container, key, "bad regex " + s + ": " + e.getDescription() + " near index " + e.getIndex());
         }
