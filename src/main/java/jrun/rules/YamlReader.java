@@ -13,10 +13,12 @@ import jrun.spec.JsonNumber;
  * The YAML subset rule files and CDI specs use, read into the same values as {@link Json}
  * (LinkedHashMap, ArrayList, String, JsonNumber, Boolean, null) with positions in a SourceMap.
  *
- * <p>Hand-written, measured (2026-11-22, AOT cache, launcher flags, 100-rule file of 18 KB):
- * snakeyaml-engine 2.10 added ~46 ms to a 31 ms JVM start (~16 ms of it class loading even for
- * 10 rules); jrun.spec.Json on the same rules as JSON added ~4 ms, and this reader is the same
- * kind of code. See docs/rules.md "YAML subset".
+ * <p>Hand-written because a YAML library costs more than the JVM start we save elsewhere. Measured
+ * 2026-11-22 on this 2-core machine, JDK 25, AOT cache trained on all three, the launcher's JVM
+ * flags, parsing bench/rules-bench.sh's 100-rule file (27 KB YAML, 43 KB as JSON), JVM start
+ * 26.7 ms min / 30.1 ms median: snakeyaml-engine 2.10 (YAML 1.2) added 24.6 / 25.1 ms (and twice
+ * the CPU), this reader 7.5 / 9.9 ms, jrun.spec.Json on the same rules 4.6 / 9.7 ms. A first try
+ * with a 10-rule file showed snakeyaml's fixed cost alone at ~16 ms.
  *
  * <p>Supported: block mappings and sequences (including "- key: v" items and sequences at the
  * parent key's indent), flow [..] and {..} (may span lines), plain, 'single' and "double" quoted
