@@ -176,7 +176,7 @@ public final class Conditions {
                 boolean found = false;
                 for (Map.Entry<?, ?> e : a.entrySet()) {
                     if (e.getKey() instanceof String k && e.getValue() instanceof String v
-                            && p.getKey().matcher(k).matches() && p.getValue().matcher(v).matches()) {
+                            && full(p.getKey(), k) && full(p.getValue(), v)) {
                         found = true;
                         break;
                     }
@@ -196,7 +196,7 @@ public final class Conditions {
     record Arg0(Pattern re) implements Condition {
         public boolean test(Map<String, Object> c) {
             List<?> args = View.list(View.map(c, "process"), "args");
-            return !args.isEmpty() && args.get(0) instanceof String s && re.matcher(s).matches();
+            return !args.isEmpty() && args.get(0) instanceof String s && full(re, s);
         }
 
         public String describe() {
@@ -209,7 +209,7 @@ public final class Conditions {
             List<?> args = View.list(View.map(c, "process"), "args");
             if (args.size() != res.size()) return false;
             for (int i = 0; i < args.size(); i++) {
-                if (!(args.get(i) instanceof String s) || !res.get(i).matcher(s).matches()) return false;
+                if (!(args.get(i) instanceof String s) || !full(res.get(i), s)) return false;
             }
             return true;
         }
@@ -231,7 +231,7 @@ public final class Conditions {
                 }
                 if (w.getValue() instanceof Boolean present) {
                     if (present != (value != null)) return false;
-                } else if (value == null || !((Pattern) w.getValue()).matcher(value).matches()) {
+                } else if (value == null || !full(((Pattern) w.getValue()), value)) {
                     return false;
                 }
             }
@@ -246,7 +246,7 @@ public final class Conditions {
     record Image(Pattern re) implements Condition {
         public boolean test(Map<String, Object> c) {
             Map<?, ?> a = View.map(c, "annotations");
-            for (String k : IMAGE_ANNOTATIONS) if (a.get(k) instanceof String s && re.matcher(s).matches()) return true;
+            for (String k : IMAGE_ANNOTATIONS) if (a.get(k) instanceof String s && full(re, s)) return true;
             return false;
         }
 
@@ -257,7 +257,7 @@ public final class Conditions {
 
     record Hostname(Pattern re) implements Condition {
         public boolean test(Map<String, Object> c) {
-            return re.matcher(c.get("hostname") instanceof String s ? s : "").matches();
+            return full(re, c.get("hostname") instanceof String s ? s : "");
         }
 
         public String describe() {
@@ -286,13 +286,13 @@ public final class Conditions {
             for (Map.Entry<String, Pattern> f : fields.entrySet()) {
                 if (f.getKey().equals("option")) {
                     boolean any = false;
-                    for (Object o : View.list(m, "options")) any |= o instanceof String s && f.getValue().matcher(s).matches();
+                    for (Object o : View.list(m, "options")) any |= o instanceof String s && full(f.getValue(), s);
                     if (!any) return false;
                     continue;
                 }
                 Object v = m.get(f.getKey());
                 if (v instanceof String s && f.getKey().equals("destination")) v = jrun.spec.ConfigTree.normalizeDestination(s);
-                if (!(v instanceof String s) || !f.getValue().matcher(s).matches()) return false;
+                if (!(v instanceof String s) || !full(f.getValue(), s)) return false;
             }
             return true;
         }
@@ -339,6 +339,11 @@ public final class Conditions {
         public String describe() {
             return want ? "privileged-looking (all capabilities, no seccomp)" : "not privileged-looking";
         }
+    }
+
+    /** A whole-value match; a literal (most destinations, names) is a string comparison, without a Matcher. */
+    static boolean full(Pattern p, String s) {
+        return (p.flags() & Pattern.LITERAL) != 0 ? p.pattern().equals(s) : p.matcher(s).matches();
     }
 
     /** Lenient reads for conditions: a missing or mistyped field is simply empty. */

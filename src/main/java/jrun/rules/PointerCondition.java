@@ -48,7 +48,7 @@ record PointerCondition(String path, Boolean exists, Object equals, Pattern matc
         if (exists != null && exists != present) return false;
         if (!present) return exists != null && equals == NONE && matches == null && greaterThan == null && lessThan == null;
         if (equals != NONE && !Trees.equal(v, equals)) return false;
-        if (matches != null && !(v instanceof String s && matches.matcher(s).matches())) return false;
+        if (matches != null && !(v instanceof String s && Conditions.full(matches, s))) return false;
         if (greaterThan != null || lessThan != null) {
             if (!(v instanceof JsonNumber n)) return false;
             BigDecimal d = new BigDecimal(n.text());

@@ -91,8 +91,26 @@ public final class RuleSet {
 
     public enum Kind { EDITED, UNCHANGED, DENIED, SKIPPED, NOT_MATCHED }
 
-    /** What one rule did, and why: the condition that held, or the test that failed. */
-    public record Outcome(Rule rule, Kind kind, String why, List<String> edits) {}
+    /**
+     * What one rule did, and why: the condition that held, or the test that failed (detail), and
+     * the edits that changed something. The texts are made only when asked for: a create that
+     * does not log them does not pay for them.
+     */
+    public record Outcome(Rule rule, Kind kind, String detail, List<ConfigEdit> changed) {
+        /** The condition that held (with the failed test for a deny-unless), or the failed test of a skipped rule. */
+        public String why() {
+            if (kind == Kind.NOT_MATCHED) return null;
+            if (kind == Kind.SKIPPED) return detail;
+            String when = rule.when().describe();
+            return detail == null ? when : when + ", and " + detail;
+        }
+
+        public List<String> edits() {
+            List<String> out = new ArrayList<>(changed.size());
+            for (ConfigEdit e : changed) out.add(e.describe());
+            return out;
+        }
+    }
 
     /** The result of apply: whether the config changed, every rule's outcome, and the deny, if any. */
     public record Result(boolean changed, List<Outcome> outcomes, Outcome denied) {
@@ -117,21 +135,20 @@ public final class RuleSet {
                 outcomes.add(new Outcome(r, Kind.NOT_MATCHED, null, List.of()));
                 continue;
             }
-            String why = r.when().describe();
             if (r.edits().isEmpty()) {
-                Outcome o = new Outcome(r, Kind.DENIED, why, List.of());
+                Outcome o = new Outcome(r, Kind.DENIED, null, List.of());
                 outcomes.add(o);
                 return new Result(changed, outcomes, o);
             }
             Map<String, Object> target = r.hasTest() ? copyOf(config) : config;
-            List<String> done = new ArrayList<>();
+            List<ConfigEdit> done = new ArrayList<>();
             boolean ruleChanged = false;
             try {
                 for (ConfigEdit e : r.edits()) {
                     try {
                         if (e.apply(target, ctx, facts)) {
                             ruleChanged = true;
-                            done.add(e.describe());
+                            done.add(e);
                             if (!e.keepsMounts()) facts.mountsChanged();
                         }
                     } catch (JrunException x) {
@@ -141,7 +158,7 @@ public final class RuleSet {
             } catch (JsonPatch.TestFailed t) {
                 facts.mountsChanged(); // edits before the failed test were made on a copy that is dropped
                 if (r.deny() != null) {
-                    Outcome o = new Outcome(r, Kind.DENIED, why + ", and " + t.getMessage(), List.of());
+                    Outcome o = new Outcome(r, Kind.DENIED, t.getMessage(), List.of());
                     outcomes.add(o);
                     return new Result(changed, outcomes, o);
                 }
@@ -154,7 +171,7 @@ public final class RuleSet {
             }
             changed |= ruleChanged;
             if (r.record()) recorded.add(r.name());
-            outcomes.add(new Outcome(r, ruleChanged ? Kind.EDITED : Kind.UNCHANGED, why, done));
+            outcomes.add(new Outcome(r, ruleChanged ? Kind.EDITED : Kind.UNCHANGED, null, done));
         }
         if (!recorded.isEmpty()) {
             changed |= new AnnotationEdit(RECORD_ANNOTATION, String.join(",", recorded), false).apply(config, ctx);
