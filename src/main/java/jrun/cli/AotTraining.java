@@ -51,31 +51,6 @@ public final class AotTraining {
             cmd.run(List.of("check", yaml.toString(), json.toString()));
             cmd.run(List.of("apply", "--config", bundle.resolve("config.json").toString(), "--rules", yaml.toString(), "--diff"));
         }
-        scale(yaml);
-    }
-
-    /** Large configs (500 mounts) under many rules, so the AOT profiles cover the loops that matter there. */
-    @SuppressWarnings("unchecked")
-    private static void scale(Path yaml) throws IOException {
-        jrun.rules.RuleSet rules = jrun.rules.RuleSet.load(List.of(yaml));
-        for (int round = 0; round < 30; round++) {
-            Map<String, Object> config;
-            try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/training-config.json")) {
-                config = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-            List<Object> mounts = (List<Object>) config.get("mounts");
-            for (int i = 0; i < 500; i++) {
-                Map<String, Object> m = new java.util.LinkedHashMap<>();
-                m.put("destination", "/data/vol" + i);
-                m.put("type", "bind");
-                m.put("source", "/srv/vol" + i);
-                m.put("options", new java.util.ArrayList<Object>(List.of("rbind", "rprivate")));
-                mounts.add(m);
-            }
-            rules.apply(config, new jrun.rules.Context(p -> new jrun.rules.HostDevices.Node("c", 1, 3, 0666, 0, 0), List.of()));
-            Json.write(config, Json.Style.TWO_SPACES);
-            jrun.rules.RuleSet.load(List.of(yaml));
-        }
     }
 
     public static void main(String[] argv) throws IOException {

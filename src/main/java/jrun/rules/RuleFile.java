@@ -77,7 +77,7 @@ public final class RuleFile {
         if (deny != null && deny.contains("\n")) throw in.error(m, "deny", "keep the deny message on one line");
         if (edits.isEmpty() && deny == null) throw in.src().error(m, "rule " + name + ": give edits, deny or both");
         boolean record = m.containsKey("record") && in.bool(m, "record", m.get("record"));
-        Rule r = new Rule(name, in.where(rules, i), when, edits, deny, record);
+        Rule r = new Rule(name, () -> in.where(rules, i), when, edits, deny, record);
         if (deny != null && !edits.isEmpty() && !r.hasTest())
             throw in.error(m, "deny", "with edits, deny is given when a \"test\" edit fails; this rule has no test");
         return r;

@@ -58,6 +58,14 @@ public record RuleInput(SourceMap src, Map<String, Pattern> patterns) {
 
     public long integer(Object container, Object key, Object v) {
         if (v instanceof JsonNumber n && n.isInteger()) {
+            String t = n.text();
+            if (t.length() < 18 && t.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch == '-')) {
+                try {
+                    return Long.parseLong(t); // the common case, without BigDecimal
+                } catch (NumberFormatException e) {
+                    // "-" alone or misplaced: fall through to the exact path
+                }
+            }
             try {
                 return n.bigInteger().longValueExact();
             } catch (ArithmeticException e) {

@@ -36,11 +36,11 @@ public final class RuleSet {
     }
 
     public static RuleSet of(List<Rule> rules) {
-        Map<String, String> seen = new HashMap<>();
+        Map<String, Rule> seen = new HashMap<>();
         for (Rule r : rules) {
-            String prev = seen.putIfAbsent(r.name(), r.source());
-            if (prev != null && !r.source().equals("preset"))
-                throw new JrunException(r.source() + ": rule name \"" + r.name() + "\" is already used at " + prev);
+            Rule prev = seen.putIfAbsent(r.name(), r);
+            if (prev != null && !r.isPreset())
+                throw new JrunException(r.source() + ": rule name \"" + r.name() + "\" is already used at " + prev.source());
         }
         return new RuleSet(rules);
     }

@@ -8,7 +8,7 @@ public final class RulesReport {
     public static boolean listed(RuleSet.Outcome o, boolean all) {
         if (all) return true;
         if (o.kind() == RuleSet.Kind.NOT_MATCHED) return false;
-        return !(o.kind() == RuleSet.Kind.UNCHANGED && o.rule().source().equals("preset"));
+        return !(o.kind() == RuleSet.Kind.UNCHANGED && o.rule().isPreset());
     }
 
     public static String line(RuleSet.Outcome o) {
