@@ -305,7 +305,8 @@ public final class Conditions {
     record Uid(List<long[]> ranges) implements Condition {
         public boolean test(Map<String, Object> c) {
             Object u = View.map(View.map(c, "process"), "user").get("uid");
-            long uid = u instanceof jrun.spec.JsonNumber n && n.isInteger() ? n.bigInteger().longValue() : 0;
+            long uid = u instanceof jrun.spec.JsonNumber n ? Trees.smallInteger(n.text()) : 0;
+            if (uid == Trees.NOT_SMALL) return false;
             for (long[] r : ranges) if (uid >= r[0] && uid <= r[1]) return true;
             return false;
         }

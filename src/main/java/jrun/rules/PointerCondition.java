@@ -1,6 +1,5 @@
 package jrun.rules;
 
-import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -13,8 +12,8 @@ import jrun.spec.JsonNumber;
  * any field by JSON Pointer, for what the named conditions do not cover (a memory limit, a sysctl).
  * Every test given must hold; a missing value only satisfies `exists: false`.
  */
-record PointerCondition(String path, Boolean exists, Object equals, Pattern matches, BigDecimal greaterThan,
-        BigDecimal lessThan) implements Condition {
+record PointerCondition(String path, Boolean exists, Object equals, Pattern matches, JsonNumber greaterThan,
+        JsonNumber lessThan) implements Condition {
 
     static Condition parse(RuleInput in, Map<String, Object> parent, String key, Object v) {
         Map<String, Object> m = in.map(parent, key, v);
@@ -35,9 +34,9 @@ record PointerCondition(String path, Boolean exists, Object equals, Pattern matc
 
     private static final Object NONE = new Object();
 
-    private static BigDecimal number(RuleInput in, Map<String, Object> m, String k) {
+    private static JsonNumber number(RuleInput in, Map<String, Object> m, String k) {
         if (!m.containsKey(k)) return null;
-        if (m.get(k) instanceof JsonNumber n) return new BigDecimal(n.text());
+        if (m.get(k) instanceof JsonNumber n) return n;
         throw in.error(m, k, "expected a number");
     }
 
@@ -51,9 +50,8 @@ record PointerCondition(String path, Boolean exists, Object equals, Pattern matc
         if (matches != null && !(v instanceof String s && Conditions.full(matches, s))) return false;
         if (greaterThan != null || lessThan != null) {
             if (!(v instanceof JsonNumber n)) return false;
-            BigDecimal d = new BigDecimal(n.text());
-            if (greaterThan != null && d.compareTo(greaterThan) <= 0) return false;
-            if (lessThan != null && d.compareTo(lessThan) >= 0) return false;
+            if (greaterThan != null && Trees.compare(n, greaterThan) <= 0) return false;
+            if (lessThan != null && Trees.compare(n, lessThan) >= 0) return false;
         }
         return true;
     }
@@ -64,8 +62,8 @@ record PointerCondition(String path, Boolean exists, Object equals, Pattern matc
         if (exists != null) sb.append(exists ? " exists" : " is absent");
         if (equals != NONE) sb.append(" == ").append(Json.write(equals));
         if (matches != null) sb.append(" =~ ").append(matches);
-        if (greaterThan != null) sb.append(" > ").append(greaterThan);
-        if (lessThan != null) sb.append(" < ").append(lessThan);
+        if (greaterThan != null) sb.append(" > ").append(greaterThan.text());
+        if (lessThan != null) sb.append(" < ").append(lessThan.text());
         return sb.toString();
     }
 }

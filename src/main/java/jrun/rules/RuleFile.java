@@ -44,13 +44,14 @@ public final class RuleFile {
     }
 
     public static List<Rule> parse(String name, String text, boolean yaml) {
-        SourceMap src = new SourceMap(name, text);
+        SourceMap src = SourceMap.lazy(name, text, again -> yaml ? YamlReader.parse(text, again) : Json.parse(text, again));
         Object root;
         try {
-            root = yaml ? YamlReader.parse(text, src) : Json.parse(text, src);
+            root = yaml ? YamlReader.parse(text, src) : Json.parse(text);
         } catch (JsonSyntaxException e) {
             throw new JrunException(e.describe(name));
         }
+        src.root(root);
         RuleInput in = new RuleInput(src);
         if (root == null) throw new JrunException(name + ":1:1: empty rule file (expected version and rules)");
         Map<String, Object> top = in.map(null, null, root);

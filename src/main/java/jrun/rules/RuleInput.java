@@ -58,14 +58,8 @@ public record RuleInput(SourceMap src, Map<String, Pattern> patterns) {
 
     public long integer(Object container, Object key, Object v) {
         if (v instanceof JsonNumber n && n.isInteger()) {
-            String t = n.text();
-            if (t.length() < 18 && t.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch == '-')) {
-                try {
-                    return Long.parseLong(t); // the common case, without BigDecimal
-                } catch (NumberFormatException e) {
-                    // "-" alone or misplaced: fall through to the exact path
-                }
-            }
+            long small = Trees.smallInteger(n.text());
+            if (small != Trees.NOT_SMALL) return small; // the common case, without BigDecimal
             try {
                 return n.bigInteger().longValueExact();
             } catch (ArithmeticException e) {
