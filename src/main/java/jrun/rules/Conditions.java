@@ -107,9 +107,11 @@ public final class Conditions {
         return out;
     }
 
+    private static final Pattern RANGE = Pattern.compile("[0-9]{1,10}-([0-9]{1,10})?");
+
     /** 0, "1000-1999" or "1000-" (no upper bound). */
     private static long[] range(RuleInput in, Object c, Object k, Object v) {
-        if (v instanceof String s && s.matches("[0-9]{1,10}-([0-9]{1,10})?")) {
+        if (v instanceof String s && RANGE.matcher(s).matches()) {
             String[] p = s.split("-", -1);
             return new long[] {Long.parseLong(p[0]), p[1].isEmpty() ? Long.MAX_VALUE : Long.parseLong(p[1])};
         }
