@@ -14,9 +14,23 @@ import jrun.spec.ConfigTree;
  * after any edit that may move or rename mounts ({@link ConfigEdit#keepsMounts()} false).
  */
 public final class Facts {
+    private final HostNamespaces namespaces;
     private List<?> indexed;
     private int size;
     private Map<String, List<Map<String, Object>>> byDestination;
+
+    public Facts(Context ctx) {
+        this.namespaces = ctx.namespaces();
+    }
+
+    /** For a condition tested on its own: the real host. */
+    public Facts() {
+        this.namespaces = HostNamespaces.HOST;
+    }
+
+    HostNamespaces namespaces() {
+        return namespaces;
+    }
 
     /** The mounts (in config order) whose normalised destination is dest; mistyped entries are left out. */
     @SuppressWarnings("unchecked")

@@ -5,9 +5,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * `namespaces: {network: host}`: what a config does with each namespace type. "host" means not
- * listed (the container shares the host's), "private" listed without a path (a new one), "joined"
- * listed with a path, "isolated" either of the last two.
+ * `namespaces: {network: host}`: what a config does with each namespace type. "host": not listed,
+ * or listed with a path to the namespace the caller runs in (Docker's --network host joins
+ * {@code <exec-root>/netns/default}, a bind of the host's); "private": listed without a path (a
+ * new one); "joined": listed with a path to another namespace; "isolated": private or joined.
  */
 record Namespaces(Map<String, String> want) implements Condition {
     static final List<String> TYPES = List.of("pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time");
@@ -15,12 +16,18 @@ record Namespaces(Map<String, String> want) implements Condition {
 
     @Override
     public boolean test(Map<String, Object> config) {
+        return test(config, new Facts());
+    }
+
+    @Override
+    public boolean test(Map<String, Object> config, Facts facts) {
         List<?> ns = Conditions.View.list(Conditions.View.map(config, "linux"), "namespaces");
         for (Map.Entry<String, String> w : want.entrySet()) {
             String state = "host";
             for (Object o : ns) {
                 if (o instanceof Map<?, ?> n && w.getKey().equals(n.get("type"))) {
-                    state = n.get("path") instanceof String p && !p.isEmpty() ? "joined" : "private";
+                    state = !(n.get("path") instanceof String p) || p.isEmpty() ? "private"
+                            : facts.namespaces().isOurs(w.getKey(), p) ? "host" : "joined";
                 }
             }
             boolean ok = w.getValue().equals("isolated") ? !state.equals("host") : state.equals(w.getValue());

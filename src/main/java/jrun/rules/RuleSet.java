@@ -129,7 +129,7 @@ public final class RuleSet {
         List<Outcome> outcomes = new ArrayList<>(rules.size());
         List<String> recorded = new ArrayList<>();
         boolean changed = false;
-        Facts facts = new Facts();
+        Facts facts = new Facts(ctx);
         for (Rule r : rules) {
             if (!r.when().test(config, facts)) {
                 outcomes.add(new Outcome(r, Kind.NOT_MATCHED, null, List.of()));

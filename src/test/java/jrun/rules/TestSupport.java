@@ -21,6 +21,20 @@ final class TestSupport {
         }
     }
 
+    /** A config.json a real client wrote (src/test/resources/jrun/rules/captured/README.md). */
+    static Map<String, Object> captured(String name) {
+        try (InputStream in = TestSupport.class.getResourceAsStream("/jrun/rules/captured/" + name)) {
+            return ConfigTree.object(Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)), "");
+        } catch (IOException | NullPointerException e) {
+            throw new AssertionError("fixture " + name, e);
+        }
+    }
+
+    /** A host where Docker's bind of the host's network namespace is at its default path. */
+    static HostNamespaces dockerHostNetns() {
+        return (type, path) -> type.equals("network") && path.equals("/var/run/docker/netns/default");
+    }
+
     static Map<String, Object> json(String text) {
         return ConfigTree.object(Json.parse(text), "");
     }
