@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import jrun.JrunException;
-import jrun.rules.CdiEdit;
 import jrun.rules.Context;
 import jrun.rules.MountOptionsEdit;
 import jrun.rules.Rule;
@@ -64,10 +63,7 @@ public final class Interceptor {
 
     /** Every rule for a create, in application order: presets, CDI by annotations, then rule files. Fails closed. */
     public RuleSet ruleSet() {
-        List<Path> paths = RuleSet.paths(args.noDefaultRules() ? null : defaultRulesDir, args.rulePaths());
-        RuleSet files = paths.isEmpty() ? RuleSet.of(List.of()) : RuleSet.load(paths);
-        RuleSet cdi = RuleSet.of(List.of(Rule.preset("cdi-annotations", CdiEdit.fromAnnotations())));
-        return presets().then(cdi).then(files);
+        return RuleSet.standard(presets(), args.noDefaultRules() ? null : defaultRulesDir, args.rulePaths());
     }
 
     private void rewrite(RuntimeCall call) {

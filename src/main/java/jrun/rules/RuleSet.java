@@ -55,6 +55,17 @@ public final class RuleSet {
         return of(all);
     }
 
+    /**
+     * The rule set of a create, in the documented order: presets (built-in flags), then the CDI
+     * devices the config requests by annotation, then the rule files under defaultDir (when it
+     * exists; null for none) and paths. What oci-interceptor applies; jrun can apply the same.
+     */
+    public static RuleSet standard(RuleSet presets, Path defaultDir, List<String> paths) {
+        List<Path> all = paths(defaultDir, paths);
+        RuleSet files = all.isEmpty() ? of(List.of()) : load(all);
+        return presets.then(of(List.of(Rule.preset("cdi-annotations", CdiEdit.fromAnnotations())))).then(files);
+    }
+
     /** The paths to read: defaultDir first when it exists (and is wanted), then the given paths. */
     public static List<Path> paths(Path defaultDir, List<String> given) {
         List<Path> out = new ArrayList<>();
