@@ -78,7 +78,7 @@ public final class YamlReader {
         boolean started = false;
         for (line = 0; line < starts.length; line++) {
             int f = firstNonSpace(line);
-            if (f < 0) continue;
+            if (f < 0 || c[f] == '#') continue;
             if (c[f] == '%' && f == starts[line]) continue; // %YAML directive
             if (isMarker(line, "---")) {
                 if (started) throw err(f, "a second document (---) is not supported");
@@ -272,9 +272,10 @@ public final class YamlReader {
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
             if (i > 0) {
-                boolean fold = !literal && !l.isEmpty() && !lines.get(i - 1).isEmpty()
-                        && !l.startsWith(" ") && !lines.get(i - 1).startsWith(" ");
-                sb.append(fold ? " " : "\n");
+                String prev = lines.get(i - 1);
+                if (literal || l.startsWith(" ") || prev.startsWith(" ")) sb.append('\n');
+                else if (l.isEmpty()) sb.append('\n'); // folded: an empty line is a newline; the break before it goes
+                else if (!prev.isEmpty()) sb.append(' '); // folded: a break between two text lines is a space
             }
             sb.append(l);
         }

@@ -57,9 +57,19 @@ class YamlReaderTest {
     }
 
     @Test
+    void foldedBlocksKeepParagraphs() {
+        assertEquals("{\"a\":\"one two\\nthree\\n\\nfour\\n\",\"b\":\"x\"}", json("a: >\n  one\n  two\n\n  three\n\n\n  four\nb: x\n"));
+    }
+
+    @Test
     void scalarTypesFollowYaml12Core() {
         assertEquals("[null,null,true,false,-12,1.5e3,438,31,\"yes\",\"0.1.2\"]",
                 json("- ~\n- null\n- true\n- False\n- -12\n- 1.5e3\n- 0o666\n- 0x1F\n- yes\n- 0.1.2\n"));
+    }
+
+    @Test
+    void commentsAndDirectiveBeforeTheDocumentMarker() {
+        assertEquals("{\"a\":1}", json("# rules for x\n%YAML 1.2\n\n---\n# first\na: 1\n...\n"));
     }
 
     @Test
