@@ -12,6 +12,12 @@ import jrun.spec.Json;
  * One RFC 6902 operation (add, remove, replace, move, copy, test) with RFC 6901 JSON Pointers.
  * A failed "test" throws {@link TestFailed}, which makes the whole rule not apply (as a failed
  * test makes a whole RFC 6902 patch fail); any other failure is an error naming the pointer.
+ *
+ * <p>One extension, for arrays whose order no one controls (Gatekeeper and Kyverno select by key
+ * for the same reason): a token {@code [FIELD=VALUE]} selects the first object element whose
+ * FIELD is VALUE, e.g. {@code /mounts/[destination=/etc/hosts]/options/-} ('/' needs no escape
+ * inside brackets; destinations compare normalised). As the last token, add replaces that element
+ * or appends one when none matches, and remove and replace need a match.
  */
 public record JsonPatch(String op, String path, String from, Object value) implements ConfigEdit {
 
@@ -33,6 +39,17 @@ public record JsonPatch(String op, String path, String from, Object value) imple
         List<String> out = new ArrayList<>();
         int start = 1;
         for (int i = 1; i <= pointer.length(); i++) {
+            if (i == start && i < pointer.length() && pointer.charAt(i) == '[') {
+                int close = pointer.indexOf(']', i);
+                if (close < 0 || (close + 1 < pointer.length() && pointer.charAt(close + 1) != '/'))
+                    throw new IllegalArgumentException("unclosed selector in pointer " + pointer + " (expected [FIELD=VALUE] between slashes)");
+                String sel = pointer.substring(i, close + 1);
+                if (sel.indexOf('=') < 2) throw new IllegalArgumentException("bad selector " + sel + " in pointer " + pointer + " (expected [FIELD=VALUE])");
+                out.add(sel);
+                i = close + 1;
+                start = i + 1;
+                continue;
+            }
             if (i < pointer.length() && pointer.charAt(i) == '~'
                     && (i + 1 >= pointer.length() || (pointer.charAt(i + 1) != '0' && pointer.charAt(i + 1) != '1')))
                 throw new IllegalArgumentException("bad escape '~' in pointer " + pointer + " (use ~0 or ~1)");
@@ -80,7 +97,7 @@ public record JsonPatch(String op, String path, String from, Object value) imple
                 if (!m.containsKey(t)) return MISSING;
                 cur = m.get(t);
             } else if (cur instanceof List<?> l) {
-                int i = arrayIndex(t);
+                int i = isSelector(t) ? select(l, t) : arrayIndex(t);
                 if (i < 0 || i >= l.size()) return MISSING;
                 cur = l.get(i);
             } else {
@@ -111,7 +128,13 @@ public record JsonPatch(String op, String path, String from, Object value) imple
             mm.put(last, v);
         } else {
             @SuppressWarnings("unchecked") List<Object> l = (List<Object>) parent;
-            l.add(last.equals("-") ? l.size() : index(last, l.size(), true), v);
+            if (isSelector(last)) {
+                int i = select(l, last);
+                if (i >= 0) l.set(i, v);
+                else l.add(v);
+            } else {
+                l.add(last.equals("-") ? l.size() : index(last, l.size(), true), v);
+            }
         }
     }
 
@@ -128,7 +151,7 @@ public record JsonPatch(String op, String path, String from, Object value) imple
         Object parent = parent(config, path, t);
         String last = t.get(t.size() - 1);
         if (parent instanceof Map<?, ?> m) ((Map<String, Object>) m).put(last, Trees.copy(value));
-        else ((List<Object>) parent).set(index(last, ((List<?>) parent).size(), false), Trees.copy(value));
+        else ((List<Object>) parent).set(isSelector(last) ? select((List<?>) parent, last) : index(last, ((List<?>) parent).size(), false), Trees.copy(value));
         return !Trees.equal(old, value);
     }
 
@@ -142,7 +165,7 @@ public record JsonPatch(String op, String path, String from, Object value) imple
             return m.remove(last);
         }
         List<?> l = (List<?>) parent;
-        int i = index(last, l.size(), false);
+        int i = isSelector(last) ? select(l, last) : index(last, l.size(), false);
         if (i < 0 || i >= l.size()) throw fail("no value at " + pointer);
         return l.remove(i);
     }
@@ -155,7 +178,7 @@ public record JsonPatch(String op, String path, String from, Object value) imple
             if (cur instanceof Map<?, ?> m) {
                 next = m.containsKey(k) ? m.get(k) : MISSING;
             } else if (cur instanceof List<?> l) {
-                int j = index(k, l.size(), false);
+                int j = isSelector(k) ? select(l, k) : index(k, l.size(), false);
                 next = j >= 0 && j < l.size() ? l.get(j) : MISSING;
             } else {
                 next = MISSING;
@@ -175,6 +198,26 @@ public record JsonPatch(String op, String path, String from, Object value) imple
         }
         if (forAdd && i > size) throw fail("index " + i + " is past the end of the array (size " + size + ") in " + path);
         return i;
+    }
+
+    static boolean isSelector(String t) {
+        return t.length() > 3 && t.charAt(0) == '[' && t.charAt(t.length() - 1) == ']' && t.indexOf('=') > 1;
+    }
+
+    /** Index of the first object element whose field is the selector's value (as text; destinations normalised), or -1. */
+    static int select(List<?> l, String selector) {
+        int eq = selector.indexOf('=');
+        String field = selector.substring(1, eq), want = selector.substring(eq + 1, selector.length() - 1);
+        boolean dest = field.equals("destination");
+        if (dest) want = ConfigTree.normalizeDestination(want);
+        for (int i = 0; i < l.size(); i++) {
+            if (!(l.get(i) instanceof Map<?, ?> m)) continue;
+            Object v = m.get(field);
+            String text = v instanceof String s ? (dest ? ConfigTree.normalizeDestination(s) : s)
+                    : v instanceof jrun.spec.JsonNumber n ? n.text() : v instanceof Boolean b ? b.toString() : null;
+            if (want.equals(text)) return i;
+        }
+        return -1;
     }
 
     /** RFC 6901 array index ("0" or no leading zero, at most 9 digits), or -1. */

@@ -59,6 +59,26 @@ class EditsTest {
     }
 
     @Test
+    void keyedSelectorsInPointers() {
+        edit("[{op: add, path: \"/mounts/[destination=/etc//hosts/]/options/-\", value: ro},"
+                + " {op: replace, path: \"/mounts/[destination=/etc/hostname]/source\", value: /x},"
+                + " {op: remove, path: \"/mounts/[destination=/proc]\"},"
+                + " {op: add, path: \"/process/rlimits\", value: [{type: RLIMIT_NOFILE, soft: 1, hard: 2}]},"
+                + " {op: add, path: \"/process/rlimits/[type=RLIMIT_NOFILE]\", value: {type: RLIMIT_NOFILE, soft: 3, hard: 4}},"
+                + " {op: add, path: \"/process/rlimits/[type=RLIMIT_CORE]\", value: {type: RLIMIT_CORE, soft: 0, hard: 0}},"
+                + " {op: test, path: \"/linux/resources/devices/[minor=3]/access\", value: rwm}]");
+        assertEquals("[\"rbind\",\"rprivate\",\"ro\"]", at("/mounts/8/options"));
+        assertEquals("\"/x\"", at("/mounts/7/source"));
+        assertEquals("\"/dev\"", at("/mounts/0/destination"));
+        assertEquals("[{\"type\":\"RLIMIT_NOFILE\",\"soft\":3,\"hard\":4},{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":0}]", at("/process/rlimits"));
+        assertEquals("test.yaml:3:5: rule r: remove /mounts/[destination=/nope]: no value at /mounts/[destination=/nope]",
+                failure("[{op: remove, path: \"/mounts/[destination=/nope]\"}]"));
+        assertThrows(IllegalArgumentException.class, () -> JsonPatch.tokens("/mounts/[destination=/x"));
+        assertThrows(IllegalArgumentException.class, () -> JsonPatch.tokens("/mounts/[nofield]/x"));
+        assertEquals(java.util.List.of("mounts", "[destination=/a/b]", "options", "-"), JsonPatch.tokens("/mounts/[destination=/a/b]/options/-"));
+    }
+
+    @Test
     void failedTestRollsTheWholeRuleBack() {
         RuleSet.Result r = edit("[{op: add, path: /hostname, value: changed}, {op: test, path: /process/user/uid, value: 1000}]");
         assertFalse(r.changed());
