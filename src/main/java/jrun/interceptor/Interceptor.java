@@ -70,7 +70,7 @@ public final class Interceptor {
         Path bundle = Path.of(call.bundle() == null ? "." : call.bundle());
         Path config = bundle.resolve("config.json");
         RuleSet rules = ruleSet();
-        boolean onlyCdi = rules.rules().size() == 1;
+        boolean onlyCdi = rules.rules().stream().allMatch(r -> r.isPreset() && r.edits().get(0) instanceof jrun.rules.CdiEdit);
         if (onlyCdi && !args.writeDebugOutput() && !mentionsCdi(config)) return;
         Json.Document doc = ConfigFile.read(config);
         Map<String, Object> root = ConfigFile.rootObject(doc, config);
