@@ -64,6 +64,18 @@ class InterceptorRulesTest {
     }
 
     @Test
+    void cdiAnnotationsApplyWithoutAnyRuleOrFlag() throws Exception {
+        Path cdi = Files.createDirectories(dir.resolve("cdi"));
+        Files.writeString(cdi.resolve("v.yaml"), "cdiVersion: 0.6.0\nkind: vendor.com/fpga\ndevices:\n  - name: a\n"
+                + "    containerEdits:\n      deviceNodes: [{path: /dev/fpga0, type: c, major: 240, minor: 0, fileMode: 0o660}]\n");
+        Files.writeString(config, original.replace("\"ociVersion\"", "\"annotations\": {\"cdi.k8s.io/fpga\": \"vendor.com/fpga=a\"},\n\t\"ociVersion\""));
+        run();
+        String now = Files.readString(config);
+        assertTrue(now.contains("\"path\": \"/dev/fpga0\""), now);
+        assertTrue(now.contains("\"major\": 240"), now);
+    }
+
+    @Test
     void defaultDirectoryRulesApplyAfterPresets() throws Exception {
         rules("rules.d/10.yaml", "version: 1\nrules:\n  - name: after-flag\n    when: {env: {A: flag}}\n    edits: [{env: {force: {B: seen-flag}}}]\n");
         run("--oi-env-force", "A=flag", "--oi-readonly-networking-mounts");
