@@ -240,6 +240,8 @@ static int run_java_for_plan(char **jv)
         return 128 + WTERMSIG(st);
     if (WEXITSTATUS(st) != 0)
         return WEXITSTATUS(st);
+    if (len == 0)
+        return 0; /* Java answered the call itself (help, version, rules check/apply): nothing to exec */
 
     if (len == 0)
         return 0; /* Java answered by itself (help, version, rules tooling): nothing to exec */

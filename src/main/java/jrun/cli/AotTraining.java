@@ -5,8 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
+import jrun.interceptor.Interceptor;
 import jrun.interceptor.InterceptorArgs;
+import jrun.interceptor.RuntimeCall;
 import jrun.spec.ConfigFile;
 import jrun.spec.Json;
 
@@ -16,6 +20,37 @@ import jrun.spec.Json;
  */
 public final class AotTraining {
     private AotTraining() {}
+
+    /** The rules path: a YAML and a JSON rule file through the interceptor, a deny, and `rules apply`. */
+    private static void rules(Path dir, Path bundle) throws IOException {
+        Path yaml = dir.resolve("rules.yaml"), json = dir.resolve("rules.json");
+        try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/training-rules.yaml")) {
+            Files.write(yaml, in.readAllBytes());
+        }
+        Files.writeString(json, "{\"version\": 1, \"rules\": [{\"name\": \"j\", \"when\": {\"hostname\": \".*\"},"
+                + " \"edits\": [{\"env\": {\"force\": {\"J\": \"1\"}}}]}]}");
+        Files.writeString(dir.resolve("deny.yaml"), "version: 1\nrules:\n  - name: d\n    deny: training\n");
+        for (int i = 0; i < 3; i++) {
+            for (String extra : new String[] {null, dir.resolve("deny.yaml").toString()}) {
+                List<String> argv = new java.util.ArrayList<>(List.of("--oi-runtime-path=/bin/true", "--oi-no-default-rules",
+                        "--oi-rules", yaml.toString(), "--oi-rules", json.toString()));
+                if (extra != null) argv.addAll(List.of("--oi-rules", extra));
+                argv.addAll(List.of("--log", dir.resolve("log.json").toString(), "--log-format", "json",
+                        "create", "--bundle", bundle.toString(), "r" + i));
+                InterceptorArgs args = InterceptorArgs.parse(argv);
+                try {
+                    new Interceptor(args, Map.of("PATH", "/usr/bin:/bin")).run(RuntimeCall.parse(args.runtimeArgs())).encode();
+                } catch (jrun.JrunException e) {
+                    ErrorLog.appendJson(dir.resolve("log.json").toString(), "error", e.getMessage());
+                }
+            }
+            java.io.PrintStream sink = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+            InterceptorArgs args = InterceptorArgs.parse(List.of("--oi-no-default-rules", "rules"));
+            RulesCommand cmd = new RulesCommand(args, jrun.rules.RuleSet.DEFAULT_DIR, jrun.rules.Context.host(), sink, sink);
+            cmd.run(List.of("check", yaml.toString(), json.toString()));
+            cmd.run(List.of("apply", "--config", bundle.resolve("config.json").toString(), "--rules", yaml.toString(), "--diff"));
+        }
+    }
 
     public static void main(String[] argv) throws IOException {
         Path dir = Path.of(argv[0]);
@@ -38,6 +73,7 @@ public final class AotTraining {
             Json.Document doc = ConfigFile.read(bundle.resolve("config.json"));
             Files.writeString(dir.resolve("out.json"), Json.write(doc.root(), doc.style()), StandardCharsets.UTF_8);
         }
+        rules(dir, bundle);
         System.out.print(InterceptorArgs.usage().length() > 0 ? "" : "?");
     }
 }

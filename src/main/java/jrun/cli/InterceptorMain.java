@@ -9,6 +9,8 @@ import jrun.interceptor.ExecPlan;
 import jrun.interceptor.Interceptor;
 import jrun.interceptor.InterceptorArgs;
 import jrun.interceptor.RuntimeCall;
+import jrun.rules.Context;
+import jrun.rules.RuleSet;
 
 /**
  * Entry point of bin/oci-interceptor when the launcher needs Java (create, run, restore, rules,
@@ -55,6 +57,13 @@ public final class InterceptorMain {
         if (args.version()) {
             System.out.println("oci-interceptor " + Version.VERSION);
             return 0;
+        }
+        List<String> rest = args.runtimeArgs();
+        if (!rest.isEmpty() && rest.get(0).equals("rules")) {
+            int status = new RulesCommand(args, RuleSet.DEFAULT_DIR, Context.host(), System.out, System.err)
+                    .run(rest.subList(1, rest.size()));
+            System.out.flush();
+            return status;
         }
         ExecPlan plan = new Interceptor(args, System.getenv()).run(call);
         if (fd < 0) throw new JrunException("no plan fd: run oci-interceptor through bin/oci-interceptor");

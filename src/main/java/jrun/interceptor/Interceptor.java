@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 import jrun.JrunException;
-import jrun.rules.ConfigEdit;
+import jrun.rules.Context;
 import jrun.rules.MountOptionsEdit;
+import jrun.rules.Rule;
+import jrun.rules.RuleSet;
+import jrun.rules.RulesReport;
 import jrun.spec.ConfigFile;
 import jrun.spec.Json;
 
@@ -25,10 +28,19 @@ import jrun.spec.Json;
 public final class Interceptor {
     private final InterceptorArgs args;
     private final Map<String, String> env;
+    private final Path defaultRulesDir;
+    private final Context context;
 
     public Interceptor(InterceptorArgs args, Map<String, String> env) {
+        this(args, env, RuleSet.DEFAULT_DIR, Context.host());
+    }
+
+    /** defaultRulesDir is read only when it exists and --oi-no-default-rules is not given. */
+    public Interceptor(InterceptorArgs args, Map<String, String> env, Path defaultRulesDir, Context context) {
         this.args = args;
         this.env = env;
+        this.defaultRulesDir = defaultRulesDir;
+        this.context = context;
     }
 
     public ExecPlan run(RuntimeCall call) {
@@ -42,32 +54,38 @@ public final class Interceptor {
         return new ExecPlan(runtime, argv);
     }
 
-    /** The edits the flags ask for, in the order they apply: presets first, then env flags in command-line order. */
-    public List<ConfigEdit> edits() {
-        List<ConfigEdit> edits = new ArrayList<>();
-        if (args.readonlyNetworkingMounts()) edits.add(MountOptionsEdit.readonlyNetworkingMounts());
-        edits.addAll(args.envEdits());
-        return edits;
+    /** The presets the flags ask for, in the order they apply: read-only mounts, then env flags in command-line order. */
+    public RuleSet presets() {
+        List<Rule> rules = new ArrayList<>();
+        if (args.readonlyNetworkingMounts()) rules.add(Rule.preset("oi-readonly-networking-mounts", MountOptionsEdit.readonlyNetworkingMounts()));
+        for (var e : args.envEdits()) rules.add(Rule.preset(e.mode() == jrun.rules.EnvEdit.Mode.FORCE ? "oi-env-force" : "oi-env", e));
+        return RuleSet.of(rules);
+    }
+
+    /** Every rule for a create, in application order: presets, CDI by annotations, then rule files. Fails closed. */
+    public RuleSet ruleSet() {
+        return RuleSet.standard(presets(), args.noDefaultRules() ? null : defaultRulesDir, args.rulePaths());
     }
 
     private void rewrite(RuntimeCall call) {
         Path bundle = Path.of(call.bundle() == null ? "." : call.bundle());
         Path config = bundle.resolve("config.json");
-        List<ConfigEdit> edits = edits();
-        if (edits.isEmpty() && !args.writeDebugOutput()) return;
+        RuleSet rules = ruleSet();
+        boolean onlyCdi = rules.rules().stream().allMatch(r -> r.isPreset() && r.edits().get(0) instanceof jrun.rules.CdiEdit);
+        if (onlyCdi && !args.writeDebugOutput() && !mentionsCdi(config)) return;
         Json.Document doc = ConfigFile.read(config);
         Map<String, Object> root = ConfigFile.rootObject(doc, config);
         String original = doc.source();
-        boolean changed = false;
-        for (ConfigEdit edit : edits) {
-            try {
-                changed |= edit.apply(root);
-            } catch (JrunException e) {
-                throw new JrunException(config + ": " + e.getMessage(), e);
-            }
+        RuleSet.Result result;
+        try {
+            result = rules.apply(root, context);
+        } catch (JrunException e) {
+            throw new JrunException(config + ": " + e.getMessage(), e);
         }
-        String modified = changed ? Json.write(root, doc.style()) : null;
-        if (changed) ConfigFile.replaceAtomically(config, modified);
+        if (args.writeDebugOutput()) logRules(call, result);
+        if (!result.allowed()) throw new JrunException(result.denyMessage());
+        String modified = result.changed() ? Json.write(root, doc.style()) : null;
+        if (result.changed()) ConfigFile.replaceAtomically(config, modified);
         if (args.writeDebugOutput()) writeDebugConfigs(root, call, original, modified);
     }
 
@@ -82,14 +100,33 @@ public final class Interceptor {
         Map<String, Object> asConfig = new java.util.LinkedHashMap<>();
         asConfig.put("process", process);
         boolean changed = false;
-        for (ConfigEdit edit : args.envEdits()) {
+        for (jrun.rules.EnvEdit edit : args.envEdits()) {
             try {
-                changed |= edit.apply(asConfig);
+                changed |= edit.apply(asConfig, context);
             } catch (JrunException e) {
                 throw new JrunException(file + ": " + e.getMessage().replaceFirst("^process\\.", ""), e);
             }
         }
         if (changed) ConfigFile.replaceAtomically(file, Json.write(process, doc.style()));
+    }
+
+    /** A cheap look for "cdi.k8s.io/" before parsing: without it, no rules and no flags mean nothing to do. */
+    private static boolean mentionsCdi(Path config) {
+        try {
+            return new String(Files.readAllBytes(config), StandardCharsets.ISO_8859_1).contains(jrun.rules.Cdi.ANNOTATION_PREFIX);
+        } catch (IOException e) {
+            return true; // let the full read report it
+        }
+    }
+
+    private void logRules(RuntimeCall call, RuleSet.Result result) {
+        StringBuilder sb = new StringBuilder();
+        String time = OffsetDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        for (RuleSet.Outcome o : result.outcomes()) {
+            if (!RulesReport.listed(o, false)) continue;
+            sb.append(time).append(" rules ").append(call.containerId()).append(": ").append(RulesReport.line(o)).append('\n');
+        }
+        appendDebugLog(sb.toString());
     }
 
     private void writeDebugConfigs(Map<String, Object> root, RuntimeCall call, String original, String modified) {
@@ -116,9 +153,14 @@ public final class Interceptor {
         line.append(shellQuote(args.runtimePath()));
         for (String a : args.runtimeArgs()) line.append(' ').append(shellQuote(a));
         line.append('\n');
+        appendDebugLog(line.toString());
+    }
+
+    private void appendDebugLog(String text) {
+        if (text.isEmpty()) return;
         try {
             Path dir = Files.createDirectories(Path.of(args.debugOutputDir()));
-            Files.writeString(dir.resolve("runtime_calls.log"), line, StandardCharsets.UTF_8,
+            Files.writeString(dir.resolve("runtime_calls.log"), text, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         } catch (IOException e) {
             System.err.println("oci-interceptor: warning: debug output in " + args.debugOutputDir() + ": " + e.getMessage());

@@ -112,8 +112,10 @@ public record InterceptorArgs(
                 --flag value work.
 
                 Subcommands of our own:
-                  oci-interceptor rules check [PATH...]
-                  oci-interceptor rules apply --config FILE [--rules PATH]... [--diff]
+                  oci-interceptor rules check [PATH...]          validate rule files (default: the rules directory)
+                  oci-interceptor rules apply --config FILE [--rules PATH]... [--diff] [--all] [--no-default-rules]
+                                                                 dry run: the result (or a diff) on stdout, why on stderr
+                See docs/rules.md.
                 """;
     }
 }

@@ -27,7 +27,7 @@ public record EnvEdit(Mode mode, String name, String value) implements ConfigEdi
     }
 
     @Override
-    public boolean apply(Map<String, Object> config) {
+    public boolean apply(Map<String, Object> config, Context ctx) {
         Map<String, Object> process = ConfigTree.objectAt(config, "process", "process");
         List<Object> env = ConfigTree.optArray(process, "env", "process.env");
         int found = -1;
@@ -62,5 +62,15 @@ public record EnvEdit(Mode mode, String name, String value) implements ConfigEdi
         }
         ConfigTree.arrayAt(process, "env", "process.env").add(entry);
         return true;
+    }
+
+    @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "env " + mode.name().toLowerCase(java.util.Locale.ROOT) + " " + name + (mode == Mode.REMOVE ? "" : "=" + value);
     }
 }

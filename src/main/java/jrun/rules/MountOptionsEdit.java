@@ -21,34 +21,65 @@ public record MountOptionsEdit(Set<String> destinations, List<String> remove, Li
     }
 
     @Override
-    public boolean apply(Map<String, Object> config) {
+    public boolean apply(Map<String, Object> config, Context ctx, Facts facts) {
+        List<Object> mounts = ConfigTree.optArray(config, "mounts", "mounts");
+        if (mounts == null) return false;
+        boolean changed = false;
+        for (String d : destinations) {
+            for (Map<String, Object> m : facts.mountsAt(config, d)) changed |= edit(m, mounts);
+        }
+        return changed;
+    }
+
+    @Override
+    public boolean keepsMounts() {
+        return true;
+    }
+
+    @Override
+    public boolean apply(Map<String, Object> config, Context ctx) {
         List<Object> mounts = ConfigTree.optArray(config, "mounts", "mounts");
         if (mounts == null) return false;
         boolean changed = false;
         for (int i = 0; i < mounts.size(); i++) {
-            String at = "mounts[" + i + "]";
-            Map<String, Object> m = ConfigTree.object(mounts.get(i), at);
+            if (!(mounts.get(i) instanceof Map<?, ?>)) throw ConfigTree.typeError("mounts[" + i + "]", "an object", mounts.get(i));
+            Map<String, Object> m = ConfigTree.object(mounts.get(i), null);
             Object dest = m.get("destination");
             if (dest == null) continue;
-            String d = ConfigTree.normalizeDestination(ConfigTree.string(dest, at + ".destination"));
-            if (!destinations.contains(d)) continue;
-            List<Object> current = ConfigTree.optArray(m, "options", at + ".options");
-            List<Object> wanted = new ArrayList<>();
-            if (current != null) {
-                for (int j = 0; j < current.size(); j++) {
-                    String o = ConfigTree.string(current.get(j), at + ".options[" + j + "]");
-                    if (!remove.contains(o)) wanted.add(o);
-                }
-            }
-            for (String o : add) {
-                wanted.remove(o);
-                wanted.add(o);
-            }
-            if (!wanted.equals(current)) {
-                m.put("options", wanted);
-                changed = true;
-            }
+            if (!(dest instanceof String ds)) throw ConfigTree.typeError("mounts[" + i + "].destination", "a string", dest);
+            if (destinations.contains(ConfigTree.normalizeDestination(ds))) changed |= edit(m, mounts);
         }
         return changed;
+    }
+
+    /** Removes, then appends, options of one mount. Paths for errors are built only on an error (this runs per mount and rule). */
+    private boolean edit(Map<String, Object> m, List<Object> mounts) {
+        Object opts = m.get("options");
+        if (opts != null && !(opts instanceof List<?>)) throw ConfigTree.typeError(at(mounts, m) + ".options", "an array", opts);
+        List<?> current = (List<?>) opts;
+        List<Object> wanted = new ArrayList<>();
+        if (current != null) {
+            for (int j = 0; j < current.size(); j++) {
+                if (!(current.get(j) instanceof String o)) throw ConfigTree.typeError(at(mounts, m) + ".options[" + j + "]", "a string", current.get(j));
+                if (!remove.contains(o)) wanted.add(o);
+            }
+        }
+        for (String o : add) {
+            wanted.remove(o);
+            wanted.add(o);
+        }
+        if (wanted.equals(current)) return false;
+        m.put("options", wanted);
+        return true;
+    }
+
+    private static String at(List<Object> mounts, Map<String, Object> m) {
+        for (int i = 0; i < mounts.size(); i++) if (mounts.get(i) == m) return "mounts[" + i + "]";
+        return "mounts[?]";
+    }
+
+    @Override
+    public String describe() {
+        return "mount options of " + String.join(", ", new java.util.TreeSet<>(destinations)) + ": remove " + remove + ", add " + add;
     }
 }

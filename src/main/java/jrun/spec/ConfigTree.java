@@ -80,6 +80,7 @@ public final class ConfigTree {
      * "/", resolves "..", and treats a relative destination as relative to "/" (as runc does).
      */
     public static String normalizeDestination(String dest) {
+        if (isNormal(dest)) return dest; // the common case, without allocating: rules compare every mount
         List<String> parts = new ArrayList<>();
         for (String p : dest.split("/")) {
             if (p.isEmpty() || p.equals(".")) continue;
@@ -90,5 +91,21 @@ public final class ConfigTree {
             parts.add(p);
         }
         return "/" + String.join("/", parts);
+    }
+
+    private static boolean isNormal(String d) {
+        int n = d.length();
+        if (n == 0 || d.charAt(0) != '/') return false;
+        if (n == 1) return true;
+        if (d.charAt(n - 1) == '/') return false;
+        for (int i = 0; i < n; i++) {
+            if (d.charAt(i) != '/') continue;
+            // a segment starting at i+1 must not be empty, "." or ".."
+            int j = i + 1;
+            if (j < n && d.charAt(j) == '/') return false;
+            if (j < n && d.charAt(j) == '.' && (j + 1 == n || d.charAt(j + 1) == '/'
+                    || (d.charAt(j + 1) == '.' && (j + 2 == n || d.charAt(j + 2) == '/')))) return false;
+        }
+        return true;
     }
 }

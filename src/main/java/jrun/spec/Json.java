@@ -42,6 +42,21 @@ public final class Json {
         return new Parser(text).parseDocument();
     }
 
+    /**
+     * Receives where each value starts while parsing, for tools that report line:column of
+     * errors found after parsing (the rules loader). {@code key} is the member name (String) or
+     * element index (Integer) of {@code value} inside {@code container}; the root has container null.
+     */
+    public interface Positions {
+        void at(Object container, Object key, Object value, int offset);
+    }
+
+    public static Object parse(String text, Positions positions) {
+        Parser p = new Parser(text);
+        p.positions = positions;
+        return p.parseDocument();
+    }
+
     public static Document parseDocument(String text) {
         Object root = new Parser(text).parseDocument();
         return new Document(root, detectStyle(text), text);
@@ -193,6 +208,7 @@ public final class Json {
         private final String s;
         private int pos;
         private int depth;
+        private Positions positions;
 
         Parser(String s) {
             this.s = s;
@@ -202,7 +218,9 @@ public final class Json {
             if (s.startsWith("\uFEFF")) pos = 1;
             skipWs();
             if (pos >= s.length()) throw error("empty document");
+            int start = pos;
             Object v = value();
+            if (positions != null) positions.at(null, null, v, start);
             skipWs();
             if (pos < s.length()) throw error("unexpected '" + s.charAt(pos) + "' after the document");
             return v;
@@ -249,7 +267,10 @@ public final class Json {
                 if (peek() != ':') throw error("expected ':' after member name \"" + key + "\"");
                 pos++;
                 skipWs();
-                m.put(key, value());
+                int start = pos;
+                Object v = value();
+                m.put(key, v);
+                if (positions != null) positions.at(m, key, v, start);
                 skipWs();
                 char c = peek();
                 pos++;
@@ -275,7 +296,10 @@ public final class Json {
             }
             while (true) {
                 skipWs();
-                l.add(value());
+                int start = pos;
+                Object v = value();
+                l.add(v);
+                if (positions != null) positions.at(l, l.size() - 1, v, start);
                 skipWs();
                 char c = peek();
                 pos++;

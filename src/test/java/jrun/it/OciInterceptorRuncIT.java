@@ -144,9 +144,9 @@ class OciInterceptorRuncIT {
                 "--log", log.toString(), "--log-format", "json", "create", "--bundle", b.toString(), "bad"), sb.dir(), Map.of(), 60);
         assertEquals(1, r.exit(), r.toString());
         assertEquals("", r.out());
-        assertEquals("oci-interceptor: " + b.resolve("config.json") + ": process.env: expected an array, found a number\n", r.err());
+        assertEquals("oci-interceptor: " + b.resolve("config.json") + ": preset: rule oi-env: process.env: expected an array, found a number\n", r.err());
         String line = Files.readString(log);
-        assertTrue(line.startsWith("{\"level\":\"error\",\"msg\":\"" + b.resolve("config.json") + ": process.env: expected an array"), line);
+        assertTrue(line.startsWith("{\"level\":\"error\",\"msg\":\"" + b.resolve("config.json") + ": preset: rule oi-env: process.env: expected an array"), line);
         assertTrue(line.matches("(?s).*\"time\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+\"\\}\n"), line);
         assertFalse(Files.exists(marker), "the runtime must not start");
         assertEquals("{\"process\": {\"env\": 5}}", Files.readString(b.resolve("config.json")));

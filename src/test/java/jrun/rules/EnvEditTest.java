@@ -16,7 +16,7 @@ import jrun.spec.Json;
 class EnvEditTest {
     private static String apply(String config, EnvEdit edit, boolean expectChange) {
         Map<String, Object> c = ConfigTree.object(Json.parse(config), "");
-        assertEquals(expectChange, edit.apply(c));
+        assertEquals(expectChange, edit.apply(c, jrun.rules.Context.host()));
         return Json.write(c);
     }
 

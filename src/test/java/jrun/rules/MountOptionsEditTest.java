@@ -39,30 +39,30 @@ class MountOptionsEditTest {
     })
     void readonlyNetworkingMounts(String dest, String before, String after, boolean changed) {
         Map<String, Object> c = config("[{\"destination\":\"" + dest + "\",\"options\":" + before + "}]");
-        assertEquals(changed, MountOptionsEdit.readonlyNetworkingMounts().apply(c));
+        assertEquals(changed, MountOptionsEdit.readonlyNetworkingMounts().apply(c, jrun.rules.Context.host()));
         assertEquals(Json.parse(after), options(c, 0));
     }
 
     @Test
     void aMountWithoutOptionsGetsThem() {
         Map<String, Object> c = config("[{\"destination\":\"/etc/hosts\",\"type\":\"bind\"}]");
-        assertTrue(MountOptionsEdit.readonlyNetworkingMounts().apply(c));
+        assertTrue(MountOptionsEdit.readonlyNetworkingMounts().apply(c, jrun.rules.Context.host()));
         assertEquals(List.of("ro"), options(c, 0));
         assertEquals("{\"mounts\":[{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"options\":[\"ro\"]}]}", Json.write(c));
     }
 
     @Test
     void noMountsIsNoChange() {
-        assertFalse(MountOptionsEdit.readonlyNetworkingMounts().apply(ConfigTree.object(Json.parse("{}"), "")));
+        assertFalse(MountOptionsEdit.readonlyNetworkingMounts().apply(ConfigTree.object(Json.parse("{}"), ""), jrun.rules.Context.host()));
     }
 
     @Test
     void badTypesNameTheField() {
         JrunException e = assertThrows(JrunException.class, () -> MountOptionsEdit.readonlyNetworkingMounts()
-                .apply(config("[{\"destination\":\"/a\"},{\"destination\":\"/etc/hosts\",\"options\":[\"rw\",7]}]")));
+                .apply(config("[{\"destination\":\"/a\"},{\"destination\":\"/etc/hosts\",\"options\":[\"rw\",7]}]"), jrun.rules.Context.host()));
         assertEquals("mounts[1].options[1]: expected a string, found a number", e.getMessage());
         e = assertThrows(JrunException.class, () -> MountOptionsEdit.readonlyNetworkingMounts()
-                .apply(ConfigTree.object(Json.parse("{\"mounts\":{}}"), "")));
+                .apply(ConfigTree.object(Json.parse("{\"mounts\":{}}"), ""), jrun.rules.Context.host()));
         assertEquals("mounts: expected an array, found an object", e.getMessage());
     }
 }

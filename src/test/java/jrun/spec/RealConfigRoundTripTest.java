@@ -40,8 +40,8 @@ class RealConfigRoundTripTest {
         Json.Document d = Json.parseDocument(text);
         Map<String, Object> root = ConfigTree.object(d.root(), "");
         Map<String, Object> before = ConfigTree.object(Json.parse(text), "");
-        MountOptionsEdit.readonlyNetworkingMounts().apply(root);
-        new EnvEdit(EnvEdit.Mode.FORCE, "ZZ", "1").apply(root);
+        MountOptionsEdit.readonlyNetworkingMounts().apply(root, jrun.rules.Context.host());
+        new EnvEdit(EnvEdit.Mode.FORCE, "ZZ", "1").apply(root, jrun.rules.Context.host());
         String out = Json.write(root, d.style());
         Map<String, Object> after = ConfigTree.object(Json.parse(out), "");
         // everything but process.env and mounts is identical
