@@ -29,13 +29,31 @@ class OciInterceptorDockerIT {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         sb = new Sandbox("oi-docker-it");
         String oi = Home.bin("oci-interceptor");
+        java.nio.file.Path rules = Files.writeString(sb.dir().resolve("policy.yaml"), """
+                version: 1
+                rules:
+                  - name: no-privileged
+                    when:
+                      privileged: true
+                    deny: privileged containers are not allowed on this host
+                  - name: mark-edited
+                    when:
+                      hostname: "edited-.*"
+                    edits:
+                      - env: {force: {MARK: edited-by-rule}}
+                      - annotations: {set: {dev.jrun.test: "yes"}}
+                      - mount: {destination: /etc/hostname, addOptions: [ro]}
+                """);
+        java.nio.file.Path broken = Files.writeString(sb.dir().resolve("broken.yaml"), "version: 1\nrules:\n  - name: x\n    when: {hostname: [}\n");
         // "oi" uses runtimeArgs as issue 2 asks; "oi-broken" carries a bad flag on purpose.
         String json = """
                 {"runtimes": {
                   "oi": {"path": "%1$s", "runtimeArgs": ["--oi-readonly-networking-mounts", "--oi-env", "OI_DEFAULT=from-oi",
                          "--oi-env", "OI_USER=from-oi", "--oi-env-force=OI_FORCED=forced"]},
-                  "oi-broken": {"path": "%1$s", "runtimeArgs": ["--oi-env", "NOEQUALS"]}
-                }}""".formatted(oi);
+                  "oi-broken": {"path": "%1$s", "runtimeArgs": ["--oi-env", "NOEQUALS"]},
+                  "oi-rules": {"path": "%1$s", "runtimeArgs": ["--oi-no-default-rules", "--oi-rules", "%2$s"]},
+                  "oi-badrules": {"path": "%1$s", "runtimeArgs": ["--oi-no-default-rules", "--oi-rules", "%3$s"]}
+                }}""".formatted(oi, rules, broken);
         dockerd = new DockerDaemon(Files.createDirectories(sb.dir().resolve("docker")), json);
         dockerd.importBusybox(IMAGE);
     }
@@ -93,5 +111,31 @@ class OciInterceptorDockerIT {
         Cmd.Result r = dockerd.docker("run", "--rm", "--runtime=oi-broken", IMAGE, "true");
         assertNotEquals(0, r.exit());
         assertTrue(r.err().contains("--oi-env NOEQUALS: expected NAME=VALUE"), r.toString());
+    }
+
+    @Test
+    void aDenyRuleStopsDockerRunWithOurMessage() {
+        Cmd.Result r = dockerd.docker("run", "--rm", "--runtime=oi-rules", "--privileged", IMAGE, "true");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains("privileged containers are not allowed on this host"), r.toString());
+        // the same image without --privileged runs
+        assertEquals(0, dockerd.docker("run", "--rm", "--runtime=oi-rules", IMAGE, "true").exit());
+    }
+
+    @Test
+    void anEditRuleIsVisibleInsideTheContainer() {
+        Cmd.Result r = dockerd.docker("run", "--rm", "--runtime=oi-rules", "--hostname", "edited-1", IMAGE, "sh", "-c",
+                "echo $MARK; echo x >> /etc/hostname && echo WROTE");
+        assertEquals("edited-by-rule\n", r.out(), r.toString());
+        assertTrue(r.err().contains("Read-only file system"), r.toString());
+        Cmd.Result other = dockerd.docker("run", "--rm", "--runtime=oi-rules", "--hostname", "plain", IMAGE, "sh", "-c", "echo [$MARK]");
+        assertEquals("[]\n", other.out(), other.toString());
+    }
+
+    @Test
+    void aBrokenRuleFileFailsClosedNamingFileLineColumn() {
+        Cmd.Result r = dockerd.docker("run", "--rm", "--runtime=oi-badrules", IMAGE, "true");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains(sb.dir().resolve("broken.yaml") + ":4:"), r.toString());
     }
 }
