@@ -1,0 +1,13 @@
+package jrun.cli;
+
+import java.util.List;
+import java.util.Set;
+
+/** jrun state ID: the runtime-spec state JSON on stdout. */
+final class StateCommand implements Command {
+    @Override
+    public int run(Globals g, List<String> args) {
+        System.out.println(g.lifecycle().state(Args.oneId("state", new Args("state", args).parse(Set.of(), Set.of(), (n, v) -> { }))));
+        return 0;
+    }
+}
