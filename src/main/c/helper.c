@@ -97,9 +97,10 @@ static uint32_t nsteps;
 static uint32_t java_pid;
 static int plan_fd = -1, report_fd = -1, java_pidfd = -1;
 static int root_fd = AT_FDCWD, fifo_fd = -1, console_fd = -1;
+/* The init tells the helper it is ready on this pipe: Java's pipes to the helper die with it. */
+static int ready_fd = -1;
 static char *state_buf;
 static uint32_t state_len;
-static int past_ready;
 static int cur = -1;
 
 /* Raw syscalls: glibc 2.36 lacks some wrappers, and its headers clash with linux/mount.h. */
@@ -114,7 +115,8 @@ struct jr_mount_attr { uint64_t attr_set, attr_clr, propagation, userns_fd; };
 #define JR_MOUNT_ATTR_RDONLY 0x1
 #define JR_CLOSE_RANGE_CLOEXEC 4
 
-static void report(char kind, int step, int err, uint32_t value, const char *msg)
+/* Returns 0 once written, -1 when nobody reads any more (EPIPE). */
+static int report(char kind, int step, int err, uint32_t value, const char *msg)
 {
     uint32_t len = msg ? (uint32_t)strlen(msg) : 0;
     unsigned char hdr[20];
@@ -127,8 +129,14 @@ static void report(char kind, int step, int err, uint32_t value, const char *msg
     memcpy(hdr + 16, &len, 4);
     struct iovec iov[2] = {{hdr, sizeof hdr}, {(void *)msg, len}};
     /* One writev under PIPE_BUF is atomic; an EPIPE (Java is gone) is not our problem here. */
-    if (report_fd >= 0 && writev(report_fd, iov, msg ? 2 : 1) < 0 && errno != EPIPE)
-        _exit(3);
+    if (report_fd < 0)
+        return -1;
+    if (writev(report_fd, iov, msg ? 2 : 1) < 0) {
+        if (errno != EPIPE)
+            _exit(3);
+        return -1;
+    }
+    return 0;
 }
 
 /* Reports the failure of the current step and exits. err 0: msg says it all. */
@@ -141,8 +149,7 @@ __attribute__((noreturn, format(printf, 2, 3))) static void fail(int err, const 
     va_end(ap);
     if (err && n >= 0 && (size_t)n < sizeof msg)
         snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(err));
-    report('E', cur, err, 0, msg);
-    if (past_ready) /* nobody reads the report pipe after create returned */
+    if (report('E', cur, err, 0, msg) < 0) /* nobody reads it after create returned */
         dprintf(2, "jrun: %s\n", msg);
     _exit(err == ENOENT && cur >= 0 && steps[cur].op->code == OP_EXEC ? 127 : 1);
 }
@@ -587,6 +594,9 @@ static void on_term(int sig) { _exit(128 + sig); }
 static void do_clone(struct field *f)
 {
     sigset_t all, old;
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        fail(errno, "pipe");
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
     pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)f[0].u | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -600,11 +610,20 @@ static void do_clone(struct field *f)
         signal(SIGQUIT, on_term);
         signal(SIGTERM, on_term);
         sigprocmask(SIG_SETMASK, &old, NULL);
+        close(ready[0]);
+        ready_fd = keep(ready[1]);
         return;
     }
+    close(ready[1]);
     report('P', cur, 0, (uint32_t)pid, NULL);
-    if (!f[1].u)
+    if (!f[1].u) {
+        /* Java's ends of our stdin/stdout are closed by the JDK when we exit, and the init
+         * still talks through them: stay until it is ready (a byte) or gone (EOF). */
+        char c;
+        while (read(ready[0], &c, 1) < 0 && errno == EINTR)
+            ;
         _exit(0);
+    }
     /* Only the init may hold the pipes now: Java reads EOF when it execs. */
     close(report_fd);
     close(plan_fd);
@@ -835,7 +854,9 @@ static void run_step(struct step *s)
         break;
     case OP_WAIT_START: {
         report('R', cur, 0, 0, NULL);
-        past_ready = 1;
+        if (ready_fd >= 0 && (write(ready_fd, "R", 1) < 0 || close(ready_fd) < 0))
+            fail(errno, "tell the helper we are ready");
+        ready_fd = -1;
         char c;
         ssize_t r;
         while ((r = read(fifo_fd, &c, 1)) < 0 && errno == EINTR)
