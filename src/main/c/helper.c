@@ -331,9 +331,14 @@ static int parent_in_root(const char *path, char *buf, size_t n, const char **ba
     return in_root_or_fail(*buf ? buf : "/", O_PATH | O_DIRECTORY);
 }
 
-static void mkdirs(const char *path, mode_t mode)
+/* mkdir -p inside the root. A dangling symlink on the way is followed the way the kernel would
+ * resolve it inside the root (absolute targets start at the root), so the directories end up
+ * inside the rootfs whatever the link says. */
+static void mkdirs_depth(const char *path, mode_t mode, int depth)
 {
     char buf[4096];
+    if (depth > 16)
+        fail(ELOOP, "mkdir %s in the rootfs", path);
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
         fail(ENAMETOOLONG, "mkdir %s", path);
     size_t len = strlen(buf);
@@ -344,12 +349,23 @@ static void mkdirs(const char *path, mode_t mode)
         buf[i] = 0;
         int fd = in_root(buf, O_PATH | O_DIRECTORY);
         if (fd < 0 && errno == ENOENT) {
-            char pbuf[4096];
+            char pbuf[4096], link[4096], next[8192];
             const char *base;
             int parent = parent_in_root(buf, pbuf, sizeof pbuf, &base);
             if (mkdirat(parent, base, mode) < 0 && errno != EEXIST)
                 fail(errno, "mkdir %s in the rootfs", buf);
+            ssize_t n = readlinkat(parent, base, link, sizeof link - 1);
             close(parent);
+            if (n > 0) { /* a dangling symlink: create what it points to, inside the root */
+                link[n] = 0;
+                const char *rest = saved ? path + i : "";
+                if (link[0] == '/')
+                    snprintf(next, sizeof next, "%s%s", link, rest);
+                else
+                    snprintf(next, sizeof next, "%s/%s%s", *pbuf ? pbuf : "", link, rest);
+                mkdirs_depth(next, mode, depth + 1);
+                return;
+            }
             fd = in_root(buf, O_PATH | O_DIRECTORY);
         }
         if (fd < 0)
@@ -358,6 +374,8 @@ static void mkdirs(const char *path, mode_t mode)
         buf[i] = saved;
     }
 }
+
+static void mkdirs(const char *path, mode_t mode) { mkdirs_depth(path, mode, 0); }
 
 static void mkfile(const char *path, mode_t mode)
 {
