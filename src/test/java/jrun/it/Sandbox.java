@@ -140,6 +140,12 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Where jrun puts container id's cgroups by default on this host. */
+    public static List<String> cgroupDirs(String id) throws IOException {
+        var h = jrun.linux.CgroupHierarchy.parse(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/self/cgroup")));
+        return jrun.runtime.CgroupPlacement.paths("", id, h).entrySet().stream().map(e -> e.getKey() + e.getValue()).toList();
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         for (String[] c : created) {
