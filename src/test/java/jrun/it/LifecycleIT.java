@@ -49,6 +49,8 @@ class LifecycleIT {
         long pid = pidOf(st);
         assertEquals(Long.toString(pid), Files.readString(pidFile), "pid file: the number, no newline");
         assertTrue(Files.exists(sb.jrunRoot.resolve("c1/exec.fifo")));
+        for (String dir : Sandbox.cgroupDirs("c1"))
+            assertEquals(pid + "\n", Files.readString(Path.of(dir, "cgroup.procs")), "the init is in its cgroup: " + dir);
         // The waiting init is the small helper, not a JVM.
         String status = Files.readString(Path.of("/proc/" + pid + "/status"));
         long rssKb = Long.parseLong(status.lines().filter(l -> l.startsWith("VmRSS:")).findFirst().get().replaceAll("\\D", ""));
