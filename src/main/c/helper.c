@@ -111,6 +111,8 @@ struct jr_mount_attr { uint64_t attr_set, attr_clr, propagation, userns_fd; };
 #define JR_OPEN_TREE_CLONE 1
 #define JR_MOVE_MOUNT_F_EMPTY_PATH 0x4
 #define JR_MOVE_MOUNT_T_EMPTY_PATH 0x40
+#define JR_FSCONFIG_SET_FLAG 0
+#define JR_FSCONFIG_SET_STRING 1
 #define JR_FSCONFIG_CMD_CREATE 6
 #define JR_MOUNT_ATTR_RDONLY 0x1
 #define JR_CLOSE_RANGE_CLOEXEC 4
@@ -432,8 +434,11 @@ static void mask_path(const char *path)
         fail(errno, "stat %s", path);
     int tree;
     if (S_ISDIR(st.st_mode)) {
+        /* A read-only tmpfs named "tmpfs", as runc's masks look in mountinfo. */
         int fs = (int)syscall(SYS_fsopen, "tmpfs", 1 /* FSOPEN_CLOEXEC */);
-        if (fs < 0 || syscall(SYS_fsconfig, fs, JR_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        if (fs < 0 || syscall(SYS_fsconfig, fs, JR_FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+            syscall(SYS_fsconfig, fs, JR_FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+            syscall(SYS_fsconfig, fs, JR_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
             fail(errno, "create a tmpfs to mask %s", path);
         tree = (int)syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, JR_MOUNT_ATTR_RDONLY);
         close(fs);

@@ -91,7 +91,8 @@ public final class MountPlanner {
     private void hierarchy(List<Step> out, CgroupHierarchy h, String dest, long flags, String where) {
         out.add(Step.of(Op.MKDIRS, where, dest, 0755L));
         if (newCgroupNs) {
-            out.add(Step.of(Op.MOUNT, where, "cgroup", dest, h.v2() ? "cgroup2" : "cgroup", flags, h.controllers()));
+            String source = h.controllers().startsWith("name=") ? h.controllers().substring(5) : "cgroup";
+            out.add(Step.of(Op.MOUNT, where, source, dest, h.v2() ? "cgroup2" : "cgroup", flags, h.controllers()));
             return;
         }
         String path = containerCgroups.getOrDefault(h.mountpoint(), "/");
