@@ -25,6 +25,11 @@ public final class MountPlanner {
     private final Map<String, String> containerCgroups;
     private final boolean newCgroupNs;
 
+    /**
+     * newCgroupNs: mount the cgroup filesystems themselves (their root is then the container's
+     * cgroup); false binds the container's cgroup directories instead, as a user namespace must
+     * (it may not mount cgroup v1).
+     */
     public MountPlanner(HostFiles host, Path bundle, List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups,
             boolean newCgroupNs) {
         this.host = host;

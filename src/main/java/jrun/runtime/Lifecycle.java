@@ -21,11 +21,8 @@ import jrun.helper.Report;
 import jrun.helper.Step;
 import jrun.linux.CgroupHierarchy;
 import jrun.linux.HostFiles;
-import jrun.spec.ConfigFile;
-import jrun.spec.ConfigTree;
 import jrun.spec.Hook;
 import jrun.spec.IdMapping;
-import jrun.spec.Json;
 import jrun.spec.Namespace;
 import jrun.spec.Spec;
 
@@ -59,7 +56,8 @@ public final class Lifecycle {
         try {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
-            Spec spec = Spec.read(bundle);
+            Map<String, Object> tree = Spec.readTree(bundle);
+            Spec spec = Spec.fromTree(tree, bundle);
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             if (host.kind(rootfs) != HostFiles.Kind.DIRECTORY) throw new JrunException("root.path: " + rootfs + " is not a directory");
             rootfs = rootfs.toRealPath();
@@ -68,19 +66,17 @@ public final class Lifecycle {
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(), id, hierarchies);
             List<Step> steps = new Planner(spec, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups).plan();
             List<Object> poststop = new ArrayList<>();
-            Object hooksTree = ConfigTree.object(Json.parse(Files.readString(bundle.resolve("config.json"))), "").get("hooks");
-            if (hooksTree instanceof Map<?, ?> hm && hm.get("poststop") instanceof List<?> l) poststop.addAll(l);
+            if (tree.get("hooks") instanceof Map<?, ?> hm && hm.get("poststop") instanceof List<?> l) poststop.addAll(l);
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
                     OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), poststop);
 
             helper = HelperProcess.start(steps);
+            // While the helper sets up: the cgroup directories (saved in the state for delete).
+            List<String> dirs = CgroupPlacement.create(cgroups);
+            st = new ContainerState(id, st.status(), 0, 0, st.bundle(), st.rootfs(), st.created(), st.annotations(), dirs, st.poststop());
             Report r = expect(helper, 'P');
             long pid = r.value();
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
-            store.save(st);
-            List<String> dirs = CgroupPlacement.create(cgroups);
-            st = new ContainerState(id, st.status(), st.pid(), st.startTime(), st.bundle(), st.rootfs(), st.created(),
-                    st.annotations(), dirs, st.poststop());
             store.save(st);
             CgroupPlacement.place(dirs, pid);
             if (spec.hasNamespace(Namespace.Type.USER) && spec.namespace(Namespace.Type.USER).isNew()) {
@@ -136,7 +132,7 @@ public final class Lifecycle {
 
     /** The pid file containerd reads: the number, no newline, replaced atomically. */
     static void writePidFile(Path file, long pid) {
-        ConfigFile.replaceAtomically(file.toAbsolutePath(), Long.toString(pid));
+        StateStore.writeAtomically(file.toAbsolutePath(), Long.toString(pid));
     }
 
     public void start(String id) {

@@ -92,6 +92,10 @@ public final class Planner {
 
         // The container's init: Java has written the id maps and placed it in its cgroup.
         s.add(Step.of(Op.WAIT_GO, "create"));
+        if (isNew(Namespace.Type.USER)) { // still the host's root until it becomes the mapped root
+            s.add(Step.of(Op.SETGID, "linux.gidMappings", 0L));
+            s.add(Step.of(Op.SETUID, "linux.uidMappings", 0L));
+        }
         // After the cgroup placement, so the namespace's root is the container's cgroup.
         if (isNew(Namespace.Type.CGROUP)) s.add(Step.of(Op.UNSHARE, "linux.namespaces (cgroup)", Namespace.Type.CGROUP.flag));
         s.add(Step.of(Op.SETSID, "process"));
@@ -144,7 +148,7 @@ public final class Planner {
         // pivot_root needs the rootfs to be a mount point.
         s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
         s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
-        boolean newCgroupNs = isNew(Namespace.Type.CGROUP);
+        boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null;
         MountPlanner mounts = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs);
         boolean freshDev = false, bindDev = false;
         for (Mount m : spec.mounts()) {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jrun.JrunException;
-import jrun.spec.ConfigFile;
 
 /**
  * The containers' state under --root: ROOT/ID/{state.json, exec.fifo, lock}. state.json is
@@ -113,8 +112,28 @@ public final class StateStore {
         }
     }
 
+    /**
+     * Replaces state.json by rename, so a reader sees the old or the new state, never half.
+     * No fsync and no random temp name: the lock is held, and a power loss takes /run anyway.
+     */
     public void save(ContainerState st) {
-        ConfigFile.replaceAtomically(dir(st.id()).resolve("state.json"), st.toJson());
+        writeAtomically(dir(st.id()).resolve("state.json"), st.toJson());
+    }
+
+    /** Writes a temp file beside target (its name ends in .tmp), then renames it over target. */
+    public static void writeAtomically(Path target, String content) {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the target is untouched either way
+            }
+            throw new JrunException(target + ": cannot write: " + e.getMessage(), e);
+        }
     }
 
     /** Removes ROOT/ID. It holds only our own files (never a mount), so this is a shallow delete. */

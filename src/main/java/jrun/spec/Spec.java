@@ -13,12 +13,21 @@ public record Spec(String ociVersion, ProcessSpec process, Root root, String hos
         List<Mount> mounts, Hooks hooks, LinuxSpec linux, Map<String, String> annotations) {
 
     public static Spec read(Path bundle) {
+        return fromTree(readTree(bundle), bundle);
+    }
+
+    /** The bundle's config.json as a lossless tree (parsed once; hooks are kept raw in the state). */
+    public static Map<String, Object> readTree(Path bundle) {
         Path file = bundle.resolve("config.json");
-        Json.Document doc = ConfigFile.read(file);
+        return ConfigFile.rootObject(ConfigFile.read(file), file);
+    }
+
+    /** The model of a tree read from bundle/config.json; errors name the file and the JSON path. */
+    public static Spec fromTree(Map<String, Object> tree, Path bundle) {
         try {
-            return from(ConfigFile.rootObject(doc, file));
+            return from(tree);
         } catch (JrunException e) {
-            throw new JrunException(file + ": " + e.getMessage(), e);
+            throw new JrunException(bundle.resolve("config.json") + ": " + e.getMessage(), e);
         }
     }
 

@@ -42,6 +42,8 @@ public final class Sandbox implements AutoCloseable {
         assumeTrue("root".equals(System.getProperty("user.name")), "root integration test: run as root (CI does)");
         assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs busybox-static at /bin/busybox");
         dir = Files.createTempDirectory(Path.of("/tmp"), "jrun-it-");
+        // a user-namespaced container's root is not the host's root: it must be able to enter
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         jrunRoot = dir.resolve("jrun-root");
         runcRoot = dir.resolve("runc-root");
         crunRoot = dir.resolve("crun-root");

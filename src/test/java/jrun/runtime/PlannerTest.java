@@ -115,6 +115,7 @@ class PlannerTest {
         String t = text(plan(c, OPTS, host));
         assertFalse(t.contains("MKNOD"), t);
         assertTrue(t.contains("MKFILE /dev/null 420\nMOUNT /dev/null /dev/null  4096 \n"), t);
+        assertTrue(t.contains("WAIT_GO\nSETGID 0\nSETUID 0\n"), "the init becomes the mapped root first: " + t);
     }
 
     @Test
