@@ -7,7 +7,8 @@ import java.util.Set;
 final class StateCommand implements Command {
     @Override
     public int run(Globals g, List<String> args) {
-        System.out.println(g.lifecycle().state(Args.oneId("state", new Args("state", args).parse(Set.of(), Set.of(), (n, v) -> { }))));
+        String json = g.lifecycle().state(Args.oneId("state", new Args("state", args).parse(Set.of(), Set.of(), (n, v) -> { })));
+        System.out.print(json.endsWith("\n") ? json : json + "\n");
         return 0;
     }
 }

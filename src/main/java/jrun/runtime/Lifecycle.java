@@ -275,6 +275,7 @@ public final class Lifecycle {
             c.helper().close();
             return 0;
         }
+        SignalForwarder.forwardTo(c.helper().pid());
         Report r = c.helper().next(); // EOF: the program was exec'd; 'E': it could not be
         int status = c.helper().waitFor();
         c.helper().close();

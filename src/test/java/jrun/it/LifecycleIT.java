@@ -155,6 +155,20 @@ class LifecycleIT {
     }
 
     @Test
+    void runForwardsSignalsToTheContainer() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sh", "-c", "trap 'echo got-term; exit 9' TERM; echo ready; sleep 100 & wait"));
+        Path out = sb.dir.resolve("run.out");
+        Process p = new ProcessBuilder(Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString(), "run", "--bundle", b.toString(), "sig")
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        for (int i = 0; i < 250 && !(Files.exists(out) && Files.readString(out).contains("ready")); i++) Thread.sleep(20);
+        p.destroy(); // SIGTERM to jrun itself
+        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(9, p.exitValue(), "the container's status, after its TERM trap ran");
+        assertEquals("ready\ngot-term\n", Files.readString(out));
+        assertEquals(1, sb.jrun("state", "sig").status(), "deleted after the exit");
+    }
+
+    @Test
     void badConfigIsOneLineAndLeavesNothing() throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.linux(c).put("namespaces", Json.parse("[{\"type\":\"mount\"},{\"type\":\"foo\"}]")));
         Path log = sb.dir.resolve("log.json");
