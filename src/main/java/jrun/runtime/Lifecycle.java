@@ -34,10 +34,16 @@ import jrun.spec.Spec;
 public final class Lifecycle {
     private final StateStore store;
     private final HostFiles host;
+    private final Hardening hardening;
 
     public Lifecycle(StateStore store, HostFiles host) {
+        this(store, host, Hardening.NONE);
+    }
+
+    public Lifecycle(StateStore store, HostFiles host, Hardening hardening) {
         this.store = store;
         this.host = host;
+        this.hardening = hardening;
     }
 
     /** A container being made: the helper, and what to undo if anything fails. */
@@ -64,7 +70,7 @@ public final class Lifecycle {
             String mountinfo = ProcStat.read("/proc/self/mountinfo");
             List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(), id, hierarchies);
-            List<Step> steps = new Planner(spec, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups).plan();
+            List<Step> steps = new Planner(spec, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
             List<Object> poststop = new ArrayList<>();
             if (tree.get("hooks") instanceof Map<?, ?> hm && hm.get("poststop") instanceof List<?> l) poststop.addAll(l);
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
@@ -73,6 +79,7 @@ public final class Lifecycle {
             helper = HelperProcess.start(steps);
             // While the helper sets up: the cgroup directories (saved in the state for delete).
             List<String> dirs = CgroupPlacement.create(cgroups);
+            hardening.limits(spec, dirs);
             st = new ContainerState(id, st.status(), 0, 0, st.bundle(), st.rootfs(), st.created(), st.annotations(), dirs, st.poststop());
             Report r = expect(helper, 'P');
             long pid = r.value();

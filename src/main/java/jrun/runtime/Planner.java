@@ -41,9 +41,16 @@ public final class Planner {
     private final String mountinfo;
     private final List<CgroupHierarchy> hierarchies;
     private final Map<String, String> containerCgroups;
+    private final Hardening hardening;
 
     public Planner(Spec spec, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
             List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups) {
+        this(spec, rootfs, opts, fifo, host, mountinfo, hierarchies, containerCgroups, Hardening.NONE);
+    }
+
+    public Planner(Spec spec, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
+            List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups, Hardening hardening) {
+        this.hardening = hardening;
         this.spec = spec;
         this.rootfs = rootfs;
         this.opts = opts;
@@ -186,7 +193,7 @@ public final class Planner {
         List<Rlimit> rl = p.rlimits();
         for (int i = 0; i < rl.size(); i++)
             s.add(Step.of(Op.RLIMIT, "process.rlimits[" + i + "]", (long) rl.get(i).resource(), rl.get(i).soft(), rl.get(i).hard()));
-        // Capabilities are issue 5 (jrun.linux): until then the process keeps root's full set.
+        // Capabilities are issue 5 (jrun.linux, through Hardening): until then the process keeps root's full set.
         if (p.noNewPrivileges()) s.add(Step.of(Op.NO_NEW_PRIVS, "process.noNewPrivileges"));
         s.add(Step.of(Op.CHDIR, "process.cwd", p.cwd()));
         List<String> gids = new ArrayList<>();
@@ -195,6 +202,7 @@ public final class Planner {
         s.add(Step.of(Op.SETGID, "process.user.gid", Integer.toUnsignedLong(p.user().gid())));
         s.add(Step.of(Op.SETUID, "process.user.uid", Integer.toUnsignedLong(p.user().uid())));
         s.add(Step.of(Op.UMASK, "process.user.umask", (long) (p.user().umask() == null ? 022 : p.user().umask())));
+        hardening.beforeStart(spec, s);
         s.add(Step.of(Op.WAIT_START, "start"));
         hooks(s, spec.hooks().startContainer());
         s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.extraFds()));
@@ -204,6 +212,7 @@ public final class Planner {
             env.add("LISTEN_FDS=" + opts.listenFds());
             env.add("LISTEN_PID=1");
         }
+        hardening.beforeExec(spec, s);
         s.add(Step.of(Op.EXEC, "process.args", candidates(p.args().get(0), env), p.args(), env));
     }
 
