@@ -63,7 +63,9 @@
 #define MAX_STEPS 8192
 #define MAX_FIELDS 6
 #define MAX_FIELD (1u << 20)
-#define HIGH_FD 900 /* our own fds live above every fd we hand to the container */
+/* Our own fds live at or above high_fd, above every fd we hand to the container: 900, or lower
+ * when RLIMIT_NOFILE is small (set in main). */
+static int high_fd = 900;
 
 enum op {
 #define OP(name, code, sig) OP_##name = code,
@@ -160,7 +162,7 @@ static int keep(int fd) /* moves one of our own fds out of the container's way *
 {
     if (fd < 0)
         return fd;
-    int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_FD);
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, high_fd);
     if (high < 0)
         fail(errno, "fcntl F_DUPFD_CLOEXEC");
     close(fd);
@@ -679,6 +681,8 @@ static void run_step(struct step *s)
             if (java_pidfd < 0)
                 fail(errno, "pidfd_open the JVM");
         }
+        if (f[1].u >= (uint64_t)high_fd)
+            fail(EMFILE, "fd %llu collides with the helper's own fds (raise RLIMIT_NOFILE)", (unsigned long long)f[1].u);
         int fd = (int)syscall(SYS_pidfd_getfd, java_pidfd, (int)f[0].u, 0);
         if (fd < 0)
             fail(errno, "take fd %llu from the caller", (unsigned long long)f[0].u);
@@ -938,6 +942,9 @@ int main(int argc, char **argv)
         dprintf(2, "jrun-helper: runs only under jrun (it reads a binary plan on stdin)\n");
         return 2;
     }
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 1000)
+        high_fd = nofile.rlim_cur > 64 ? (int)nofile.rlim_cur - 32 : 32;
     /* The plan and report pipes move out of the way; 0 and 1 hold /dev/null until GETFD. */
     plan_fd = keep(dup(0));
     report_fd = keep(dup(1));
