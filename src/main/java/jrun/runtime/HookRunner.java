@@ -16,7 +16,8 @@ import jrun.spec.Hook;
  * Runs the hooks that live in the runtime's namespaces (prestart, createRuntime, prechroot,
  * poststart, poststop) from Java: the state JSON on stdin, the hook's env only, its timeout.
  * Output goes to our stderr (stdout is the command's). ProcessBuilder cannot set argv[0] apart
- * from the path, so a hook sees its path as argv[0] and args[1..] after it.
+ * from the path, so a hook sees its path as argv[0] and args[1..] after it. A hook without env
+ * inherits jrun's environment, as runc's do.
  */
 public final class HookRunner {
     private HookRunner() {}
@@ -30,7 +31,7 @@ public final class HookRunner {
         cmd.add(h.path());
         if (h.args().size() > 1) cmd.addAll(h.args().subList(1, h.args().size()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().clear();
+        if (!h.env().isEmpty()) pb.environment().clear();
         for (String e : h.env()) {
             int eq = e.indexOf('=');
             if (eq > 0) pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
