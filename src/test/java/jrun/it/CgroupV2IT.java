@@ -36,7 +36,13 @@ class CgroupV2IT {
                 + j + " run --bundle " + b + " v2run && "
                 + j + " create --bundle " + b + " v2c && echo procs=$(cat /sys/fs/cgroup/jrun-v2c/cgroup.procs) && "
                 + j + " delete v2c && ls /sys/fs/cgroup/jrun-v2c 2>/dev/null || echo removed";
-        Sandbox.Result r = Sandbox.exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", script), null);
+        String v2 = "umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && ";
+        Sandbox.Result r;
+        try {
+            r = Sandbox.exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", script), null);
+        } finally { // the state names v2 paths: delete in the same view if the script stopped half-way
+            Sandbox.exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", v2 + j + " delete -f v2c; " + j + " delete -f v2run; true"), null);
+        }
         assertEquals(0, r.status(), r.err());
         List<String> l = r.out().lines().toList();
         assertEquals(List.of("/sys/fs/cgroup cgroup2", "0::/"), l.subList(0, 2), "cgroup2 mounted inside, in a cgroup namespace");

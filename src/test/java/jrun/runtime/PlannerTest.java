@@ -104,6 +104,16 @@ class PlannerTest {
     }
 
     @Test
+    void dynamicMajorAndTypeChecks() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("devices", TestConfigs.json("[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":4,\"dynamicMajor\":true}]"));
+        String t = text(plan(c, OPTS, new FakeHostFiles().device("/dev/x", DeviceNumbers.makedev(240, 9))));
+        assertTrue(t.contains("MKNOD /dev/x " + (0020000 | 0666) + " " + DeviceNumbers.makedev(240, 4) + " 0 0"), t);
+        JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles().with("/dev/x", Kind.FILE)));
+        assertEquals("linux.devices[0].dynamicMajor: host /dev/x is not a character device", e.getMessage());
+    }
+
+    @Test
     void userNamespaceBindsDevicesInsteadOfMknod() {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"user\"}]"));
