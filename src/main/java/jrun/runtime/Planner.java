@@ -175,14 +175,15 @@ public final class Planner {
     }
 
     private void afterPivot(List<Step> s, ProcessSpec p) {
+        // sysctls first: /proc/sys is usually among the read-only paths.
+        for (Map.Entry<String, String> e : spec.linux().sysctl().entrySet()) {
+            String key = e.getKey();
+            if (key.contains("..") || key.startsWith("/") || key.isEmpty()) throw new JrunException("linux.sysctl: bad key \"" + key + "\"");
+            s.add(Step.of(Op.WRITE_IN_ROOT, "linux.sysctl." + key, "/proc/sys/" + key.replace('.', '/'), bytes(e.getValue())));
+        }
         List<String> ro = spec.linux().readonlyPaths(), masked = spec.linux().maskedPaths();
         for (int i = 0; i < ro.size(); i++) s.add(Step.of(Op.READONLY, "linux.readonlyPaths[" + i + "]", ro.get(i)));
         for (int i = 0; i < masked.size(); i++) s.add(Step.of(Op.MASK, "linux.maskedPaths[" + i + "]", masked.get(i)));
-        for (Map.Entry<String, String> e : spec.linux().sysctl().entrySet()) {
-            String key = e.getKey();
-            if (key.contains("..") || key.startsWith("/")) throw new JrunException("linux.sysctl: bad key \"" + key + "\"");
-            s.add(Step.of(Op.WRITE_IN_ROOT, "linux.sysctl." + key, "/proc/sys/" + key.replace('.', '/'), bytes(e.getValue())));
-        }
         if (spec.root().readonly()) s.add(Step.of(Op.SETATTR, "root.readonly", "/", ATTR_RDONLY, 0L, 0L));
         if (!spec.hostname().isEmpty()) s.add(Step.of(Op.SETHOSTNAME, "hostname", spec.hostname()));
         if (!spec.domainname().isEmpty()) s.add(Step.of(Op.SETDOMAINNAME, "domainname", spec.domainname()));

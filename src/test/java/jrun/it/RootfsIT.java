@@ -44,11 +44,12 @@ class RootfsIT {
             Map<String, Object> p = Sandbox.process(c);
             p.put("user", Json.parse("{\"uid\":1000,\"gid\":1001,\"additionalGids\":[10,20],\"umask\":63}"));
             p.put("cwd", "/tmp");
+            Sandbox.linux(c).put("sysctl", Json.parse("{\"net.ipv4.ip_forward\":\"1\",\"kernel.msgmax\":\"12345\"}"));
             p.put("env", Json.parse("[\"PATH=/bin\",\"FOO=bar baz\"]"));
-            Sandbox.args(c, "sh", "-c", "hostname; cat /proc/sys/kernel/domainname; id; umask; pwd; echo \"$FOO\"; ulimit -n");
+            Sandbox.args(c, "sh", "-c", "hostname; cat /proc/sys/kernel/domainname; id; umask; pwd; echo \"$FOO\"; ulimit -n; cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax");
         });
         String out = sb.jrun("run", "--bundle", b.toString(), "id1").ok().out();
-        assertEquals(List.of("jrun-box", "example.test", "uid=1000 gid=1001 groups=10,20", "0077", "/tmp", "bar baz", "1024"),
+        assertEquals(List.of("jrun-box", "example.test", "uid=1000 gid=1001 groups=10,20", "0077", "/tmp", "bar baz", "1024", "1", "12345"),
                 out.lines().toList());
     }
 
