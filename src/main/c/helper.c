@@ -930,6 +930,10 @@ static void run_step(struct step *s)
         close(fd);
         break;
     }
+    case OP_JOIN_KEYRING:
+        if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, f[0].data) < 0)
+            fail(errno, "join a new session keyring %s", f[0].data);
+        break;
     default:
         bad_plan("opcode without an implementation");
     }

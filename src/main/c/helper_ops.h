@@ -55,6 +55,7 @@
     OP(SIGNAL, 36, "uuu")       /* pid, start time (0 = unchecked), signal      */ \
     OP(MASK, 37, "s")           /* in-root path: /dev/null or an ro tmpfs on it */ \
     OP(READONLY, 38, "s")       /* in-root path: bind it on itself read-only    */ \
-    OP(WRITE_IN_ROOT, 39, "sb") /* in-root path, data (sysctls after pivot)     */
+    OP(WRITE_IN_ROOT, 39, "sb") /* in-root path, data (sysctls after pivot)     */ \
+    OP(JOIN_KEYRING, 40, "s")   /* a new session keyring with this name         */
 
 #endif

@@ -90,9 +90,9 @@ public final class AotTraining {
                 String mountinfo = ProcStat.read("/proc/self/mountinfo");
                 List<CgroupHierarchy> h = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
                 Map<String, String> cg = CgroupPlacement.paths("", "train", h);
-                CreateOptions opts = new CreateOptions(b, null, "/tmp/s.sock", false, 0, 0, false);
+                CreateOptions opts = new CreateOptions(b, null, "/tmp/s.sock", false, false, 0, 0, false);
                 StateStore store = new StateStore(root);
-                List<Step> steps = new Planner(spec, b.resolve("rootfs"), opts, store.fifo("train"), new RealHostFiles(), mountinfo, h, cg).plan();
+                List<Step> steps = new Planner(spec, "train", b.resolve("rootfs"), opts, store.fifo("train"), new RealHostFiles(), mountinfo, h, cg).plan();
                 Plan.encode(steps, ProcessHandle.current().pid());
                 try (StateStore.Lock l = store.createAndLock("train")) {
                     ContainerState st = new ContainerState("train", Status.CREATED, ProcessHandle.current().pid(),

@@ -15,6 +15,7 @@ final class CreateCommand implements Command {
     String pidFile;
     String consoleSocket;
     boolean noPivot;
+    boolean noNewKeyring;
     int preserveFds;
 
     void option(String name, String value) {
@@ -24,7 +25,8 @@ final class CreateCommand implements Command {
             case "--console-socket" -> consoleSocket = value;
             case "--no-pivot" -> noPivot = Boolean.parseBoolean(value);
             case "--preserve-fds" -> preserveFds = Args.nonNegative(name, value);
-            default -> { } // --no-new-keyring: jrun never makes a session keyring
+            case "--no-new-keyring" -> noNewKeyring = Boolean.parseBoolean(value);
+            default -> throw new IllegalStateException(name);
         }
     }
 
@@ -33,7 +35,7 @@ final class CreateCommand implements Command {
         String lf = System.getenv("LISTEN_FDS");
         if (lf != null && !lf.isEmpty()) listen = Args.nonNegative("LISTEN_FDS", lf);
         if (preserveFds + listen > 500) throw jrun.JrunException.usage("--preserve-fds: at most 500 fds can be passed");
-        return new CreateOptions(Path.of(bundle), pidFile, consoleSocket, noPivot, preserveFds, listen, foreground);
+        return new CreateOptions(Path.of(bundle), pidFile, consoleSocket, noPivot, noNewKeyring, preserveFds, listen, foreground);
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class Lifecycle {
             String mountinfo = ProcStat.read("/proc/self/mountinfo");
             List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(), id, hierarchies);
-            List<Step> steps = new Planner(spec, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
+            List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
             List<Object> poststop = new ArrayList<>();
             if (tree.get("hooks") instanceof Map<?, ?> hm && hm.get("poststop") instanceof List<?> l) poststop.addAll(l);
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),

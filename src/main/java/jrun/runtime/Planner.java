@@ -34,6 +34,7 @@ public final class Planner {
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Spec spec;
+    private final String id;
     private final Path rootfs;
     private final CreateOptions opts;
     private final Path fifo;
@@ -43,13 +44,14 @@ public final class Planner {
     private final Map<String, String> containerCgroups;
     private final Hardening hardening;
 
-    public Planner(Spec spec, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
+    public Planner(Spec spec, String id, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
             List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups) {
-        this(spec, rootfs, opts, fifo, host, mountinfo, hierarchies, containerCgroups, Hardening.NONE);
+        this(spec, id, rootfs, opts, fifo, host, mountinfo, hierarchies, containerCgroups, Hardening.NONE);
     }
 
-    public Planner(Spec spec, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
+    public Planner(Spec spec, String id, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
             List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups, Hardening hardening) {
+        this.id = id;
         this.hardening = hardening;
         this.spec = spec;
         this.rootfs = rootfs;
@@ -106,6 +108,8 @@ public final class Planner {
         // After the cgroup placement, so the namespace's root is the container's cgroup.
         if (isNew(Namespace.Type.CGROUP)) s.add(Step.of(Op.UNSHARE, "linux.namespaces (cgroup)", Namespace.Type.CGROUP.flag));
         s.add(Step.of(Op.SETSID, "process"));
+        // Like runc: the container's own session keyring, unless --no-new-keyring.
+        if (!opts.noNewKeyring()) s.add(Step.of(Op.JOIN_KEYRING, "--no-new-keyring", "_ses." + id));
         if (p.oomScoreAdj() != null)
             s.add(Step.of(Op.WRITE_FILE, "process.oomScoreAdj", "/proc/self/oom_score_adj", bytes(p.oomScoreAdj().toString())));
         rootfs(s);

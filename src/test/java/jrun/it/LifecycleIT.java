@@ -155,6 +155,16 @@ class LifecycleIT {
     }
 
     @Test
+    void ownSessionKeyringUnlessNoNewKeyring() throws Exception {
+        Path b = sb.bundle("b", c -> {
+            Sandbox.linux(c).remove("maskedPaths");
+            Sandbox.args(c, "sh", "-c", "grep -c '_ses\\.kr' /proc/keys || true");
+        });
+        assertEquals("1\n", sb.jrun("run", "--bundle", b.toString(), "kr1").ok().out());
+        assertEquals("0\n", sb.jrun("run", "--no-new-keyring", "--bundle", b.toString(), "kr2").ok().out());
+    }
+
+    @Test
     void runForwardsSignalsToTheContainer() throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sh", "-c", "trap 'echo got-term; exit 9' TERM; echo ready; sleep 100 & wait"));
         Path out = sb.dir.resolve("run.out");

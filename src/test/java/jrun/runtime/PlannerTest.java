@@ -26,11 +26,11 @@ import jrun.spec.TestConfigs;
 /** The steps planned for a config, checked as data: no root, no helper. */
 class PlannerTest {
     static final Path ROOTFS = Path.of("/b/rootfs");
-    static final CreateOptions OPTS = new CreateOptions(Path.of("/b"), null, null, false, 0, 0, false);
+    static final CreateOptions OPTS = new CreateOptions(Path.of("/b"), null, null, false, false, 0, 0, false);
     static final List<CgroupHierarchy> V2 = List.of(new CgroupHierarchy("/sys/fs/cgroup", true, "", "/me"));
 
     static List<Step> plan(Map<String, Object> config, CreateOptions opts, FakeHostFiles host) {
-        return new Planner(Spec.from(config), ROOTFS, opts, Path.of("/run/jrun/c/exec.fifo"), host, "1 0 0:1 / / rw - ext4 /dev/vda rw\n",
+        return new Planner(Spec.from(config), "c", ROOTFS, opts, Path.of("/run/jrun/c/exec.fifo"), host, "1 0 0:1 / / rw - ext4 /dev/vda rw\n",
                 V2, Map.of("/sys/fs/cgroup", "/me/jrun-c")).plan();
     }
 
@@ -47,7 +47,8 @@ class PlannerTest {
         List<Step> s = plan(TestConfigs.minimal(), OPTS, new FakeHostFiles());
         List<Op> ops = ops(s);
         assertEquals(List.of(Op.GETFD, Op.GETFD, Op.GETFD, Op.MKFIFO, Op.OPEN_FIFO, Op.CLONE, Op.WAIT_GO, Op.SETSID,
-                Op.MOUNT_HOST, Op.MOUNT_HOST, Op.SET_ROOT), ops.subList(0, 11));
+                Op.JOIN_KEYRING, Op.MOUNT_HOST, Op.MOUNT_HOST, Op.SET_ROOT), ops.subList(0, 12));
+        assertEquals("JOIN_KEYRING _ses.c", s.get(8).toString(), "the container's own session keyring");
         Step clone = s.get(5);
         assertEquals(0x20000000L | 0x00020000L | 0x04000000L | 0x08000000L, clone.number(0));
         assertEquals(0L, clone.number(1));
@@ -148,11 +149,12 @@ class PlannerTest {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("""
                 [{"type":"mount"},{"type":"uts"},{"type":"network","path":"/run/netns/a"},{"type":"user","path":"/proc/9/ns/user"}]"""));
-        List<Step> s = plan(c, new CreateOptions(Path.of("/b"), null, null, true, 0, 0, false), new FakeHostFiles());
+        List<Step> s = plan(c, new CreateOptions(Path.of("/b"), null, null, true, true, 0, 0, false), new FakeHostFiles());
         List<Step> setns = s.stream().filter(x -> x.op() == Op.SETNS).toList();
         assertEquals("SETNS /proc/9/ns/user 268435456", setns.get(0).toString());
         assertEquals("linux.namespaces[2].path", setns.get(1).origin());
         assertTrue(ops(s).contains(Op.CHROOT));
+        assertFalse(ops(s).contains(Op.JOIN_KEYRING), "--no-new-keyring");
         assertFalse(ops(s).contains(Op.PIVOT));
     }
 
@@ -162,7 +164,7 @@ class PlannerTest {
         TestConfigs.process(c).put("terminal", Boolean.TRUE);
         JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles()));
         assertEquals("process.terminal is true, but no --console-socket was given to receive the pty", e.getMessage());
-        List<Step> s = plan(c, new CreateOptions(Path.of("/b"), null, "/s.sock", false, 0, 0, false), new FakeHostFiles());
+        List<Step> s = plan(c, new CreateOptions(Path.of("/b"), null, "/s.sock", false, false, 0, 0, false), new FakeHostFiles());
         assertEquals(Op.CONSOLE_SOCKET, s.get(0).op(), "no stdio passthrough with a terminal");
         assertTrue(text(s).contains("MKFILE /dev/console"));
         assertTrue(ops(s).indexOf(Op.CONSOLE) > ops(s).indexOf(Op.PIVOT));
@@ -170,7 +172,7 @@ class PlannerTest {
 
     @Test
     void preservedAndListenFds() {
-        List<Step> s = plan(TestConfigs.minimal(), new CreateOptions(Path.of("/b"), null, null, false, 2, 1, true), new FakeHostFiles());
+        List<Step> s = plan(TestConfigs.minimal(), new CreateOptions(Path.of("/b"), null, null, false, false, 2, 1, true), new FakeHostFiles());
         assertEquals("GETFD 5 5", s.get(5).toString());
         assertEquals(1L, s.stream().filter(x -> x.op() == Op.CLONE).findFirst().get().number(1), "foreground: the helper waits");
         Step close = s.stream().filter(x -> x.op() == Op.CLOSE_FDS).findFirst().get();
@@ -197,7 +199,7 @@ class PlannerTest {
         TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\"]}"));
         List<CgroupHierarchy> hybrid = List.of(new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/p"),
                 new CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/"));
-        List<Step> s = new Planner(Spec.from(c), ROOTFS, OPTS, Path.of("/f"), new FakeHostFiles(), "", hybrid,
+        List<Step> s = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), new FakeHostFiles(), "", hybrid,
                 Map.of("/sys/fs/cgroup/memory", "/p/jrun-c", "/sys/fs/cgroup/unified", "/jrun-c")).plan();
         String t = text(s);
         assertTrue(t.contains("MOUNT tmpfs /sys/fs/cgroup tmpfs 0 mode=755\n"), t);
