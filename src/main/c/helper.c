@@ -630,6 +630,7 @@ static void do_clone(struct field *f)
     if (pid == 0) {
         /* The init of a new pid namespace ignores signals it has no handler for; runc's
          * init (Go) dies of SIGTERM while waiting for start, so ours does too. */
+        prctl(PR_SET_NAME, "jrun:init", 0, 0, 0); /* what ps shows for a created container */
         signal(SIGHUP, on_term);
         signal(SIGINT, on_term);
         signal(SIGQUIT, on_term);

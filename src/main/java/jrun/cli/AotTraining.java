@@ -97,7 +97,7 @@ public final class AotTraining {
                 try (StateStore.Lock l = store.createAndLock("train")) {
                     ContainerState st = new ContainerState("train", Status.CREATED, ProcessHandle.current().pid(),
                             ProcStat.liveStartTime(ProcessHandle.current().pid()), b.toString(), b.resolve("rootfs").toString(),
-                            "2026-01-01T00:00:00Z", Map.of(), List.of(), List.of());
+                            "2026-01-01T00:00:00Z", Map.of(), List.of(), Map.of());
                     store.save(st);
                     StateStore.liveStatus(store.load("train"));
                     st.specStateJson(Status.RUNNING);

@@ -13,17 +13,22 @@ import jrun.spec.JsonNumber;
 
 /**
  * What jrun keeps about a container in ROOT/ID/state.json: the spec state plus the init's start
- * time (pid reuse), the cgroup directories it made, and the poststop hooks to run on delete.
+ * time (pid reuse), the cgroup directories it made, and the poststart/poststop hooks as config.json
+ * had them at create (raw), so start and delete never depend on the bundle staying unchanged.
  */
 public record ContainerState(String id, Status status, long pid, long startTime, String bundle, String rootfs,
-        String created, Map<String, String> annotations, List<String> cgroupDirs, List<Object> poststop) {
+        String created, Map<String, String> annotations, List<String> cgroupDirs, Map<String, Object> hooks) {
 
     public ContainerState with(Status s) {
-        return new ContainerState(id, s, pid, startTime, bundle, rootfs, created, annotations, cgroupDirs, poststop);
+        return new ContainerState(id, s, pid, startTime, bundle, rootfs, created, annotations, cgroupDirs, hooks);
     }
 
     public ContainerState withPid(long p, long start) {
-        return new ContainerState(id, status, p, start, bundle, rootfs, created, annotations, cgroupDirs, poststop);
+        return new ContainerState(id, status, p, start, bundle, rootfs, created, annotations, cgroupDirs, hooks);
+    }
+
+    public ContainerState withCgroups(List<String> dirs) {
+        return new ContainerState(id, status, pid, startTime, bundle, rootfs, created, annotations, dirs, hooks);
     }
 
     /** The runtime-spec state JSON (what `state` prints and hooks read), with status given. */
@@ -57,7 +62,7 @@ public record ContainerState(String id, Status status, long pid, long startTime,
         m.put("created", created);
         m.put("annotations", new LinkedHashMap<String, Object>(annotations));
         m.put("cgroupDirs", new ArrayList<Object>(cgroupDirs));
-        m.put("poststop", poststop);
+        m.put("hooks", hooks);
         return Json.write(m, Json.Style.TWO_SPACES);
     }
 
@@ -68,6 +73,6 @@ public record ContainerState(String id, Status status, long pid, long startTime,
         if (a != null) for (String k : a.map().keySet()) ann.put(k, a.str(k));
         return new ContainerState(f.str("id"), Status.parse(f.str("status")), f.integer("pid", 0, Integer.MAX_VALUE, 0),
                 f.integer("startTime", -1, Long.MAX_VALUE, 0), f.str("bundle"), f.str("rootfs"), f.str("created"), ann,
-                f.strings("cgroupDirs"), f.has("poststop") ? ConfigTree.array(f.raw("poststop"), "state.poststop") : List.of());
+                f.strings("cgroupDirs"), f.has("hooks") ? ConfigTree.object(f.raw("hooks"), "state.hooks") : Map.of());
     }
 }

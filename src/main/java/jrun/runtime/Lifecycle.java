@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,7 @@ import jrun.helper.Step;
 import jrun.linux.CgroupHierarchy;
 import jrun.linux.HostFiles;
 import jrun.spec.Hook;
+import jrun.spec.Hooks;
 import jrun.spec.IdMapping;
 import jrun.spec.Namespace;
 import jrun.spec.Spec;
@@ -71,16 +73,18 @@ public final class Lifecycle {
             List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(), id, hierarchies);
             List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
-            List<Object> poststop = new ArrayList<>();
-            if (tree.get("hooks") instanceof Map<?, ?> hm && hm.get("poststop") instanceof List<?> l) poststop.addAll(l);
+            Map<String, Object> laterHooks = new LinkedHashMap<>();
+            if (tree.get("hooks") instanceof Map<?, ?> hm)
+                for (String stage : List.of("poststart", "poststop"))
+                    if (hm.get(stage) != null) laterHooks.put(stage, hm.get(stage));
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
-                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), poststop);
+                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), laterHooks);
 
             helper = HelperProcess.start(steps);
             // While the helper sets up: the cgroup directories (saved in the state for delete).
             List<String> dirs = CgroupPlacement.create(cgroups);
             hardening.limits(spec, dirs);
-            st = new ContainerState(id, st.status(), 0, 0, st.bundle(), st.rootfs(), st.created(), st.annotations(), dirs, st.poststop());
+            st = st.withCgroups(dirs);
             Report r = expect(helper, 'P');
             long pid = r.value();
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
@@ -174,9 +178,8 @@ public final class Lifecycle {
         } catch (IOException ignored) {
             // delete removes it with the directory
         }
-        List<Hook> poststart = Spec.read(Path.of(st.bundle())).hooks().poststart();
         try {
-            HookRunner.run(poststart, running.specStateJson(Status.RUNNING));
+            HookRunner.run(savedHooks(st).poststart(), running.specStateJson(Status.RUNNING));
         } catch (JrunException e) { // spec 1.3: a failing poststart hook is an error, and the container stops
             signal(running, 9, false);
             throw e;
@@ -246,11 +249,9 @@ public final class Lifecycle {
         for (long pid : CgroupPlacement.pids(st.cgroupDirs())) { // stragglers of a shared pid namespace
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
-        if (!st.poststop().isEmpty() && st.status() != Status.CREATING) {
+        if (st.status() != Status.CREATING) {
             try {
-                Spec hooks = Spec.from(Map.of("ociVersion", "1.0.0", "root", Map.of("path", "."), "linux", Map.of(),
-                        "hooks", Map.of("poststop", st.poststop())));
-                for (Hook h : hooks.hooks().poststop()) {
+                for (Hook h : savedHooks(st).poststop()) {
                     try {
                         HookRunner.run(h, st.specStateJson(Status.STOPPED));
                     } catch (JrunException e) {
@@ -263,6 +264,12 @@ public final class Lifecycle {
         }
         CgroupPlacement.remove(st.cgroupDirs());
         store.remove(st.id());
+    }
+
+    /** The poststart/poststop hooks saved at create, read with the spec model's checks. */
+    private static Hooks savedHooks(ContainerState st) {
+        if (st.hooks().isEmpty()) return Hooks.NONE;
+        return Spec.from(Map.of("ociVersion", "1.0.0", "root", Map.of("path", "."), "linux", Map.of(), "hooks", st.hooks())).hooks();
     }
 
     /** run: create and start; in the foreground, wait and return the container's exit status. */

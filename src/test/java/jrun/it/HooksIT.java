@@ -111,6 +111,7 @@ class HooksIT {
             c.put("hooks", Json.parse("{\"poststart\":[{\"path\":\"/bin/false\"}],\"poststop\":[{\"path\":\"/bin/false\"}]}"));
         });
         sb.jrun("create", "--bundle", b.toString(), "f2").ok();
+        Files.writeString(b.resolve("config.json"), "not json"); // start and delete use the hooks saved at create
         Sandbox.Result s = sb.jrun("start", "f2");
         assertEquals(1, s.status());
         assertTrue(s.err().contains("hooks.poststart[0]: hook /bin/false exited with status 1"), s.err());

@@ -21,7 +21,7 @@ class StateTest {
 
     static ContainerState state(String id, Status s, long pid, long start) {
         return new ContainerState(id, s, pid, start, "/b", "/b/rootfs", "2026-11-22T00:00:00Z", Map.of("a", "b"),
-                List.of("/sys/fs/cgroup/x"), List.of());
+                List.of("/sys/fs/cgroup/x"), Map.of("poststop", List.of(Map.of("path", "/bin/true"))));
     }
 
     @Test
