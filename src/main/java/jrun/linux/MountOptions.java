@@ -48,9 +48,10 @@ public record MountOptions(long flags, long clearFlags, List<Long> propagation, 
             Map.entry("rnodev", new long[] {ATTR_NODEV, 0}), Map.entry("rdev", new long[] {0, ATTR_NODEV}),
             Map.entry("rnoexec", new long[] {ATTR_NOEXEC, 0}), Map.entry("rexec", new long[] {0, ATTR_NOEXEC}),
             Map.entry("rnodiratime", new long[] {ATTR_NODIRATIME, 0}), Map.entry("rdiratime", new long[] {0, ATTR_NODIRATIME}),
-            Map.entry("rrelatime", new long[] {ATTR_RELATIME, ATTR__ATIME}), Map.entry("rnorelatime", new long[] {0, 0}),
-            Map.entry("rnoatime", new long[] {ATTR_NOATIME, ATTR__ATIME}), Map.entry("ratime", new long[] {0, 0}),
-            Map.entry("rstrictatime", new long[] {ATTR_STRICTATIME, ATTR__ATIME}), Map.entry("rnostrictatime", new long[] {0, 0}),
+            // The kernel changes atime only as a whole (clear all of _ATIME, set one mode).
+            Map.entry("rrelatime", new long[] {ATTR_RELATIME, ATTR__ATIME}), Map.entry("rnorelatime", new long[] {ATTR_STRICTATIME, ATTR__ATIME}),
+            Map.entry("rnoatime", new long[] {ATTR_NOATIME, ATTR__ATIME}), Map.entry("ratime", new long[] {ATTR_RELATIME, ATTR__ATIME}),
+            Map.entry("rstrictatime", new long[] {ATTR_STRICTATIME, ATTR__ATIME}), Map.entry("rnostrictatime", new long[] {ATTR_RELATIME, ATTR__ATIME}),
             Map.entry("rnosymfollow", new long[] {ATTR_NOSYMFOLLOW, 0}), Map.entry("rsymfollow", new long[] {0, ATTR_NOSYMFOLLOW}));
 
     public static MountOptions parse(List<String> options, String path) {

@@ -31,6 +31,16 @@ class MountOptionsTest {
     }
 
     @Test
+    void recursiveAtimeIsChangedAsAWhole() {
+        MountOptions o = MountOptions.parse(List.of("rnoatime"), "m");
+        assertEquals(ATTR_NOATIME, o.recursiveSet());
+        assertEquals(ATTR__ATIME, o.recursiveClear());
+        MountOptions a = MountOptions.parse(List.of("rnoatime", "ratime"), "m");
+        assertEquals(ATTR_RELATIME, a.recursiveSet());
+        assertEquals(ATTR__ATIME, a.recursiveClear());
+    }
+
+    @Test
     void bindAttributesForTheRemount() {
         assertArrayEquals(new long[] {ATTR_RDONLY | ATTR_NODEV, 0}, MountOptions.parse(List.of("bind", "ro", "nodev"), "m").bindAttributes());
         assertArrayEquals(new long[] {ATTR_NOATIME, ATTR__ATIME}, MountOptions.parse(List.of("bind", "noatime"), "m").bindAttributes());
