@@ -12,5 +12,9 @@ build() { # build NAME SOURCE [defines...]
 }
 build oci-interceptor launcher.c -DLAUNCHER_NAME='"oci-interceptor"' -DMAIN_CLASS='"jrun.cli.InterceptorMain"' -DPLAN_MODE=1
 build jrun launcher.c -DLAUNCHER_NAME='"jrun"' -DMAIN_CLASS='"jrun.cli.JrunMain"' -DPLAN_MODE=0
+# The helper: static, so a container waiting for start maps no shared libraries (RSS).
+build jrun-helper helper.c -static-pie
+# A test tool: receives the pty master from a console socket (Java has no SCM_RIGHTS).
+build jrun-recvtty recvtty.c
 for extra in "$src"/build-*.d/*.sh; do [ -e "$extra" ] && bash "$extra" "$out"; done
 exit 0

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmark: create / start / delete of a /bin/true busybox bundle under jrun, runc and crun, in
+# one hyperfine run each, then the median ratios; plus jrun against a bare JVM start with the same
+# flags (bin/jrun --version: the launcher, the JVM and the AOT cache, and no work), and the RSS
+# of a created container waiting for start. Needs root. Usage: bench/jrun-lifecycle.sh [RUNS]
+#
+# crun cannot run on this host's hybrid cgroups as is; it runs under
+#   unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified; exec crun ...'
+# and that wrapper's cost (~3 ms) is measured alone and subtracted from crun's figures.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-20}
+jrun="$here/bin/jrun"
+[ -x "$jrun" ] || { echo "build first: ./build.sh" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "the benchmark needs root" >&2; exit 1; }
+work=$(mktemp -d /tmp/jrun-bench.XXXXXX)
+cleanup() {
+  for r in jrun runc; do "$r" --root "$work/$r" delete -f b >/dev/null 2>&1 || true; done
+  "${crun[@]}" delete -f b >/dev/null 2>&1 || true
+  $J delete -f b >/dev/null 2>&1 || true
+  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  rm -rf "$work"
+}
+crun=(unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root "$0" "$@"' "$work/crun")
+trap cleanup EXIT
+
+mkdir -p "$work/bundle/rootfs/bin"
+cp /bin/busybox "$work/bundle/rootfs/bin/"
+ln -s busybox "$work/bundle/rootfs/bin/true"
+"$jrun" spec --bundle "$work/bundle"
+sed -i -e 's/"terminal": true/"terminal": false/' -e 's/"sh"$/"\/bin\/true"/' "$work/bundle/config.json"
+cd "$work/bundle"
+
+J="$jrun --root $work/jrun"
+R="runc --root $work/runc"
+C="${crun[*]@Q}"
+common=(--runs "$runs" --warmup 3 --style basic --export-json)
+bench() { # bench NAME hyperfine-args...
+  local name=$1; shift
+  hyperfine "${common[@]}" "$work/$name.json" "$@" >/dev/null 2>"$work/$name.err" || { cat "$work/$name.err" >&2; exit 1; }
+}
+clean="$J delete -f b >/dev/null 2>&1; $R delete -f b >/dev/null 2>&1; $C delete -f b >/dev/null 2>&1; true"
+bench create --prepare "$clean" -n jrun "$J create b" -n runc "$R create b" -n crun "$C create b"
+bench start --prepare "$clean; $J create b; $R create b; $C create b" \
+  -n jrun "$J start b" -n runc "$R start b" -n crun "$C start b"
+bench delete --prepare "$clean; $J create b; $J start b; $R create b; $R start b; $C create b; $C start b; sleep 0.05" \
+  -n jrun "$J delete -f b" -n runc "$R delete -f b" -n crun "$C delete -f b"
+bench lifecycle --prepare "$clean" \
+  -n jrun "$J create b && $J start b && $J delete -f b" \
+  -n runc "$R create b && $R start b && $R delete -f b" \
+  -n crun "$C create b && $C start b && $C delete -f b"
+bench jvm -n "bare JVM (jrun --version)" "$jrun --version" -n "crun wrapper" "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec true'"
+
+$J create b
+pid=$($J state b | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+$J delete -f b
+
+python3 - "$work" "$rss" <<'PY'
+import json, sys, statistics
+work, rss = sys.argv[1], sys.argv[2]
+def med(name):
+    return {r["command"]: statistics.median(r["times"]) * 1000 for r in json.load(open(f"{work}/{name}.json"))["results"]}
+jvm = med("jvm"); wrapper = jvm["crun wrapper"]; bare = jvm["bare JVM (jrun --version)"]
+print(f"{'median ms':<12}{'jrun':>8}{'runc':>8}{'crun':>8}{'jrun/runc':>11}{'jrun/crun':>11}{'jrun/JVM':>10}")
+for step in ("create", "start", "delete", "lifecycle"):
+    m = med(step)
+    n = 3 if step == "lifecycle" else 1
+    crun = m["crun"] - n * wrapper
+    print(f"{step:<12}{m['jrun']:>8.1f}{m['runc']:>8.1f}{crun:>8.1f}{m['jrun']/m['runc']:>11.2f}{m['jrun']/crun:>11.2f}{m['jrun']/(n*bare):>10.2f}")
+print(f"bare JVM start with jrun's flags (bin/jrun --version): {bare:.1f} ms; crun wrapper subtracted: {wrapper:.1f} ms")
+print(f"RSS of a created container waiting for start (jrun-helper): {rss} kB")
+PY

@@ -1,0 +1,968 @@
+/*
+ * helper.c: jrun-helper, the part of jrun that a JVM cannot be.
+ *
+ * Java (jrun.runtime.Planner) decides everything and compiles config.json into a flat list of
+ * steps; this program executes them in order and nothing else. It holds no policy and parses
+ * no JSON. Every step either succeeds or reports {step index, errno, message} and exits, so
+ * Java can name the config field the step came from.
+ *
+ * The exchange (jrun.helper.HelperProcess is the other end):
+ *
+ *   Java (JVM, pid J)                 helper (pid H)                  init (pid C, the container)
+ *   spawn H: stdin=plan pipe,
+ *            stdout=report pipe
+ *   --- plan: magic, version, J,
+ *       steps ------------------->   read all; validate every tag
+ *                                     GETFD: pidfd_getfd(J, n)  (stdio, --preserve-fds)
+ *                                     SETNS / UNSHARE / MKFIFO ...
+ *                                     CLONE ------------------------> (new namespaces)
+ *   <-- 'P' pid C --------------------'  exit (create) or wait (run)   WAIT_GO
+ *   uid/gid maps, cgroup.procs
+ *   --- 'G' + state JSON -------------------------------------------->  mounts, devices ...
+ *   <-- 'B' (barrier) ------------------------------------------------  BARRIER
+ *   prestart/createRuntime/prechroot hooks
+ *   --- 'G' --------------------------------------------------------->  HOOK (createContainer)
+ *                                                                       PIVOT, identity ...
+ *   <-- 'R' (ready) --------------------------------------------------  WAIT_START: read fifo
+ *   create returns; later `start` writes one byte to the fifo ------->  HOOK (startContainer)
+ *   <-- EOF (the report pipe is close-on-exec) -----------------------  EXEC
+ *
+ * Any failure: 'E' {step, errno, message}, then exit. Wire format: see read_plan() and
+ * helper_ops.h; integers are little-endian, anything unexpected is rejected.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "helper_ops.h"
+
+#define PLAN_MAGIC "JRUNHLP1"
+#define PLAN_VERSION 1
+#define MAX_STEPS 8192
+#define MAX_FIELDS 6
+#define MAX_FIELD (1u << 20)
+/* Our own fds live at or above high_fd, above every fd we hand to the container: 900, or lower
+ * when RLIMIT_NOFILE is small (set in main). */
+static int high_fd = 900;
+
+enum op {
+#define OP(name, code, sig) OP_##name = code,
+    HELPER_OPS(OP)
+#undef OP
+};
+
+static const struct opinfo {
+    int code;
+    const char *name, *sig;
+} OPS[] = {
+#define OP(name, code, sig) {code, #name, sig},
+    HELPER_OPS(OP)
+#undef OP
+};
+
+struct field {
+    uint32_t len;
+    char *data;   /* s, b: NUL-terminated copy */
+    uint64_t u;   /* u */
+    char **vec;   /* v: NULL-terminated */
+};
+
+struct step {
+    const struct opinfo *op;
+    struct field f[MAX_FIELDS];
+};
+
+static struct step *steps;
+static uint32_t nsteps;
+static uint32_t java_pid;
+static int plan_fd = -1, report_fd = -1, java_pidfd = -1;
+static int root_fd = AT_FDCWD, fifo_fd = -1, console_fd = -1;
+/* The init tells the helper it is ready on this pipe: Java's pipes to the helper die with it. */
+static int ready_fd = -1;
+static char *state_buf;
+static uint32_t state_len;
+static int cur = -1;
+
+/* Raw syscalls: glibc 2.36 lacks some wrappers, and its headers clash with linux/mount.h. */
+struct jr_open_how { uint64_t flags, mode, resolve; };
+struct jr_mount_attr { uint64_t attr_set, attr_clr, propagation, userns_fd; };
+#define JR_RESOLVE_NO_MAGICLINKS 0x02
+#define JR_RESOLVE_IN_ROOT 0x10
+#define JR_OPEN_TREE_CLONE 1
+#define JR_MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define JR_MOVE_MOUNT_T_EMPTY_PATH 0x40
+#define JR_FSCONFIG_SET_FLAG 0
+#define JR_FSCONFIG_SET_STRING 1
+#define JR_FSCONFIG_CMD_CREATE 6
+#define JR_MOUNT_ATTR_RDONLY 0x1
+#define JR_CLOSE_RANGE_CLOEXEC 4
+
+/* Returns 0 once written, -1 when nobody reads any more (EPIPE). */
+static int report(char kind, int step, int err, uint32_t value, const char *msg)
+{
+    uint32_t len = msg ? (uint32_t)strlen(msg) : 0;
+    unsigned char hdr[20];
+    int32_t s = step, e = err;
+    memset(hdr, 0, sizeof hdr);
+    hdr[0] = (unsigned char)kind;
+    memcpy(hdr + 4, &s, 4);
+    memcpy(hdr + 8, &e, 4);
+    memcpy(hdr + 12, &value, 4);
+    memcpy(hdr + 16, &len, 4);
+    struct iovec iov[2] = {{hdr, sizeof hdr}, {(void *)msg, len}};
+    /* One writev under PIPE_BUF is atomic; an EPIPE (Java is gone) is not our problem here. */
+    if (report_fd < 0)
+        return -1;
+    if (writev(report_fd, iov, msg ? 2 : 1) < 0) {
+        if (errno != EPIPE)
+            _exit(3);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reports the failure of the current step and exits. err 0: msg says it all. */
+__attribute__((noreturn, format(printf, 2, 3))) static void fail(int err, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (err && n >= 0 && (size_t)n < sizeof msg)
+        snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(err));
+    if (report('E', cur, err, 0, msg) < 0) /* nobody reads it after create returned */
+        dprintf(2, "jrun: %s\n", msg);
+    _exit(err == ENOENT && cur >= 0 && steps[cur].op->code == OP_EXEC ? 127 : 1);
+}
+
+static int keep(int fd) /* moves one of our own fds out of the container's way */
+{
+    if (fd < 0)
+        return fd;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, high_fd);
+    if (high < 0)
+        fail(errno, "fcntl F_DUPFD_CLOEXEC");
+    close(fd);
+    return high;
+}
+
+static int read_full(int fd, void *buf, size_t n)
+{
+    size_t at = 0;
+    while (at < n) {
+        ssize_t r = read(fd, (char *)buf + at, n - at);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        at += (size_t)r;
+    }
+    return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t n)
+{
+    size_t at = 0;
+    while (at < n) {
+        ssize_t w = write(fd, (const char *)buf + at, n - at);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        at += (size_t)w;
+    }
+    return 0;
+}
+
+__attribute__((noreturn)) static void bad_plan(const char *why)
+{
+    cur = -1;
+    report('E', -1, EPROTO, 0, why);
+    dprintf(2, "jrun-helper: malformed plan: %s\n", why);
+    _exit(2);
+}
+
+static const struct opinfo *find_op(int code)
+{
+    for (size_t i = 0; i < sizeof OPS / sizeof *OPS; i++)
+        if (OPS[i].code == code)
+            return &OPS[i];
+    return NULL;
+}
+
+static void read_field(struct field *f, char type)
+{
+    if (read_full(plan_fd, &f->len, 4) < 0)
+        bad_plan("truncated field length");
+    if (f->len > MAX_FIELD)
+        bad_plan("field too long");
+    f->data = malloc(f->len + 1);
+    if (!f->data)
+        bad_plan("out of memory");
+    if (f->len && read_full(plan_fd, f->data, f->len) < 0)
+        bad_plan("truncated field");
+    f->data[f->len] = 0;
+    switch (type) {
+    case 's':
+        if (memchr(f->data, 0, f->len))
+            bad_plan("NUL inside a string field");
+        break;
+    case 'u':
+        if (f->len != 8)
+            bad_plan("integer field is not 8 bytes");
+        memcpy(&f->u, f->data, 8);
+        break;
+    case 'v': {
+        if (f->len && f->data[f->len - 1] != 0)
+            bad_plan("vector field not NUL-terminated");
+        size_t n = 0;
+        for (uint32_t i = 0; i < f->len; i++)
+            n += f->data[i] == 0;
+        f->vec = calloc(n + 1, sizeof *f->vec);
+        if (!f->vec)
+            bad_plan("out of memory");
+        size_t k = 0;
+        for (uint32_t i = 0; i < f->len; i += (uint32_t)strlen(f->data + i) + 1)
+            f->vec[k++] = f->data + i;
+        break;
+    }
+    case 'b':
+        break;
+    default:
+        bad_plan("bad signature");
+    }
+}
+
+/* Header: "JRUNHLP1", u32 version, u32 Java's pid, u32 step count. Step: u16 op, u16 field count,
+ * then fields, each u32 length + bytes, exactly as the op's signature says. */
+static void read_plan(void)
+{
+    char magic[8];
+    uint32_t hdr[3];
+    if (read_full(plan_fd, magic, 8) < 0 || memcmp(magic, PLAN_MAGIC, 8) != 0)
+        bad_plan("bad magic");
+    if (read_full(plan_fd, hdr, sizeof hdr) < 0)
+        bad_plan("truncated header");
+    if (hdr[0] != PLAN_VERSION)
+        bad_plan("unsupported version");
+    java_pid = hdr[1];
+    nsteps = hdr[2];
+    if (nsteps > MAX_STEPS)
+        bad_plan("too many steps");
+    steps = calloc(nsteps ? nsteps : 1, sizeof *steps);
+    if (!steps)
+        bad_plan("out of memory");
+    for (uint32_t i = 0; i < nsteps; i++) {
+        uint16_t sh[2];
+        if (read_full(plan_fd, sh, sizeof sh) < 0)
+            bad_plan("truncated step");
+        steps[i].op = find_op(sh[0]);
+        if (!steps[i].op)
+            bad_plan("unknown opcode");
+        const char *sig = steps[i].op->sig;
+        if (sh[1] != strlen(sig))
+            bad_plan("wrong field count for opcode");
+        for (size_t k = 0; sig[k]; k++)
+            read_field(&steps[i].f[k], sig[k]);
+    }
+}
+
+/* Java -> helper control message: 'G', u32 length, state JSON (length 0 keeps the last one). */
+static void wait_go(void)
+{
+    unsigned char kind;
+    uint32_t len;
+    if (read_full(plan_fd, &kind, 1) < 0)
+        _exit(1); /* Java gave up: it cleans up and reports */
+    if (kind != 'G' || read_full(plan_fd, &len, 4) < 0 || len > MAX_FIELD)
+        bad_plan("bad control message");
+    if (len) {
+        free(state_buf);
+        state_buf = malloc(len);
+        if (!state_buf || read_full(plan_fd, state_buf, len) < 0)
+            bad_plan("truncated state");
+        state_len = len;
+    }
+}
+
+static int in_root(const char *path, uint64_t flags)
+{
+    struct jr_open_how how = {flags | O_CLOEXEC, 0, JR_RESOLVE_IN_ROOT | JR_RESOLVE_NO_MAGICLINKS};
+    return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+}
+
+static int in_root_or_fail(const char *path, uint64_t flags)
+{
+    int fd = in_root(path, flags);
+    if (fd < 0)
+        fail(errno, "open %s in the rootfs", path);
+    return fd;
+}
+
+/* Opens the parent directory of path inside the root and points *base at the last component. */
+static int parent_in_root(const char *path, char *buf, size_t n, const char **base)
+{
+    if (snprintf(buf, n, "%s", path) >= (int)n)
+        fail(ENAMETOOLONG, "%s", path);
+    char *slash = strrchr(buf, '/');
+    if (!slash || !slash[1])
+        fail(EINVAL, "%s: no file name", path);
+    *base = path + (slash - buf) + 1;
+    *slash = 0;
+    return in_root_or_fail(*buf ? buf : "/", O_PATH | O_DIRECTORY);
+}
+
+/* mkdir -p inside the root. A dangling symlink on the way is followed the way the kernel would
+ * resolve it inside the root (absolute targets start at the root), so the directories end up
+ * inside the rootfs whatever the link says. */
+static void mkdirs_depth(const char *path, mode_t mode, int depth)
+{
+    char buf[4096];
+    if (depth > 16)
+        fail(ELOOP, "mkdir %s in the rootfs", path);
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        fail(ENAMETOOLONG, "mkdir %s", path);
+    size_t len = strlen(buf);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != 0)
+            continue;
+        char saved = buf[i];
+        buf[i] = 0;
+        int fd = in_root(buf, O_PATH | O_DIRECTORY);
+        if (fd < 0 && errno == ENOENT) {
+            char pbuf[4096], link[4096], next[8192];
+            const char *base;
+            int parent = parent_in_root(buf, pbuf, sizeof pbuf, &base);
+            if (mkdirat(parent, base, mode) < 0 && errno != EEXIST)
+                fail(errno, "mkdir %s in the rootfs", buf);
+            ssize_t n = readlinkat(parent, base, link, sizeof link - 1);
+            close(parent);
+            if (n > 0) { /* a dangling symlink: create what it points to, inside the root */
+                link[n] = 0;
+                const char *rest = saved ? path + i : "";
+                if (link[0] == '/')
+                    snprintf(next, sizeof next, "%s%s", link, rest);
+                else
+                    snprintf(next, sizeof next, "%s/%s%s", *pbuf ? pbuf : "", link, rest);
+                mkdirs_depth(next, mode, depth + 1);
+                return;
+            }
+            fd = in_root(buf, O_PATH | O_DIRECTORY);
+        }
+        if (fd < 0)
+            fail(errno, "mkdir %s in the rootfs", buf);
+        close(fd);
+        buf[i] = saved;
+    }
+}
+
+static void mkdirs(const char *path, mode_t mode) { mkdirs_depth(path, mode, 0); }
+
+static void mkfile(const char *path, mode_t mode)
+{
+    int fd = in_root(path, O_PATH);
+    if (fd >= 0) {
+        close(fd);
+        return;
+    }
+    char buf[4096];
+    const char *base;
+    int parent = parent_in_root(path, buf, sizeof buf, &base);
+    fd = openat(parent, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0)
+        fail(errno, "create %s in the rootfs", path);
+    close(fd);
+    close(parent);
+}
+
+static const char *opt(const char *s) { return *s ? s : NULL; }
+
+static void mount_in_root(struct field *f)
+{
+    int t = in_root_or_fail(f[1].data, O_PATH);
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", t);
+    if (mount(opt(f[0].data), proc, opt(f[2].data), (unsigned long)f[3].u, opt(f[4].data)) < 0)
+        fail(errno, "mount %s on %s (type %s)", f[0].data, f[1].data, *f[2].data ? f[2].data : "-");
+    close(t);
+}
+
+static void move_onto(int tree, int target, const char *what)
+{
+    if (syscall(SYS_move_mount, tree, "", target, "", JR_MOVE_MOUNT_F_EMPTY_PATH | JR_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        fail(errno, "mount on %s", what);
+    close(tree);
+}
+
+static void set_attr(int fd, uint64_t set, uint64_t clr, int recursive, const char *what)
+{
+    struct jr_mount_attr a = {set, clr, 0, 0};
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
+        fail(errno, "set mount attributes of %s", what);
+}
+
+static void mask_path(const char *path)
+{
+    int t = in_root(path, O_PATH);
+    if (t < 0 && errno == ENOENT)
+        return;
+    if (t < 0)
+        fail(errno, "open %s in the rootfs", path);
+    struct stat st;
+    if (fstat(t, &st) < 0)
+        fail(errno, "stat %s", path);
+    int tree;
+    if (S_ISDIR(st.st_mode)) {
+        /* A read-only tmpfs named "tmpfs", as runc's masks look in mountinfo. */
+        int fs = (int)syscall(SYS_fsopen, "tmpfs", 1 /* FSOPEN_CLOEXEC */);
+        if (fs < 0 || syscall(SYS_fsconfig, fs, JR_FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+            syscall(SYS_fsconfig, fs, JR_FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+            syscall(SYS_fsconfig, fs, JR_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+            fail(errno, "create a tmpfs to mask %s", path);
+        tree = (int)syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, JR_MOUNT_ATTR_RDONLY);
+        close(fs);
+    } else {
+        tree = (int)syscall(SYS_open_tree, root_fd, "dev/null", JR_OPEN_TREE_CLONE | O_CLOEXEC);
+    }
+    if (tree < 0)
+        fail(errno, "prepare the mask for %s", path);
+    move_onto(tree, t, path);
+    close(t);
+}
+
+static void readonly_path(const char *path)
+{
+    int t = in_root(path, O_PATH);
+    if (t < 0 && errno == ENOENT)
+        return;
+    if (t < 0)
+        fail(errno, "open %s in the rootfs", path);
+    int tree = (int)syscall(SYS_open_tree, t, "", JR_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+    if (tree < 0)
+        fail(errno, "bind %s", path);
+    set_attr(tree, JR_MOUNT_ATTR_RDONLY, 0, 1, path);
+    move_onto(tree, t, path);
+    close(t);
+}
+
+static void reset_signals(void)
+{
+    sigset_t all;
+    sigemptyset(&all);
+    for (int s = 1; s < NSIG; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            signal(s, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static void run_hook(struct field *f)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        fail(errno, "pipe");
+    pid_t pid = fork();
+    if (pid < 0)
+        fail(errno, "fork hook %s", f[0].data);
+    if (pid == 0) {
+        if (dup2(p[0], 0) < 0 || dup2(2, 1) < 0)
+            _exit(126);
+        reset_signals();
+        char *argv0[] = {f[0].data, NULL};
+        execve(f[0].data, f[1].vec[0] ? f[1].vec : argv0, f[2].vec);
+        dprintf(2, "jrun: hook %s: %s\n", f[0].data, strerror(errno));
+        _exit(127);
+    }
+    close(p[0]);
+    if (state_len && write_full(p[1], state_buf, state_len) < 0 && errno != EPIPE)
+        fail(errno, "write state to hook %s", f[0].data);
+    close(p[1]);
+    int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pfd < 0)
+        fail(errno, "pidfd_open hook");
+    struct pollfd pf = {pfd, POLLIN, 0};
+    int timeout = f[3].u ? (int)(f[3].u * 1000) : -1;
+    int r;
+    while ((r = poll(&pf, 1, timeout)) < 0 && errno == EINTR)
+        ;
+    if (r == 0)
+        kill(pid, SIGKILL);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            fail(errno, "wait for hook %s", f[0].data);
+    close(pfd);
+    if (r == 0)
+        fail(0, "hook %s timed out after %llu s", f[0].data, (unsigned long long)f[3].u);
+    if (WIFSIGNALED(st))
+        fail(0, "hook %s killed by signal %d", f[0].data, WTERMSIG(st));
+    if (WEXITSTATUS(st) != 0)
+        fail(0, "hook %s exited with status %d", f[0].data, WEXITSTATUS(st));
+}
+
+static void console(struct field *f)
+{
+    int m = in_root_or_fail("/dev/ptmx", O_RDWR | O_NOCTTY);
+    int unlock = 0, n;
+    if (ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCGPTN, &n) < 0)
+        fail(errno, "set up the pty");
+    int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (s < 0)
+        fail(errno, "open the pty's peer");
+    if (f[0].u || f[1].u) {
+        struct winsize ws = {.ws_row = (unsigned short)f[0].u, .ws_col = (unsigned short)f[1].u};
+        if (ioctl(s, TIOCSWINSZ, &ws) < 0)
+            fail(errno, "set the console size");
+    }
+    char name[64];
+    snprintf(name, sizeof name, "/dev/pts/%d", n);
+    if (f[2].u) { /* bind the pty over /dev/console */
+        int t = in_root_or_fail("/dev/console", O_PATH);
+        char rel[64];
+        snprintf(rel, sizeof rel, "dev/pts/%d", n);
+        int tree = (int)syscall(SYS_open_tree, root_fd, rel, JR_OPEN_TREE_CLONE | O_CLOEXEC);
+        if (tree < 0)
+            fail(errno, "bind %s", name);
+        move_onto(tree, t, "/dev/console");
+        close(t);
+    }
+    /* One message: the pty's name as payload, the master as SCM_RIGHTS (what callers expect). */
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof cbuf);
+    struct iovec iov = {name, strlen(name)};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &m, sizeof m);
+    if (sendmsg(console_fd, &msg, 0) < 0)
+        fail(errno, "send the pty master to the console socket");
+    close(m);
+    close(console_fd);
+    console_fd = -1;
+    if (ioctl(s, TIOCSCTTY, 0) < 0)
+        fail(errno, "make the pty the controlling terminal");
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(s, fd) < 0)
+            fail(errno, "dup2 the pty");
+    close(s);
+}
+
+static uint64_t start_time_of(uint64_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%llu/stat", (unsigned long long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+    if (!p)
+        return 0;
+    for (int field = 2; field < 22 && p; field++)
+        p = strchr(p + 1, ' ');
+    return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+static void wait_for_child(pid_t child)
+{
+    sigset_t all;
+    sigfillset(&all);
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != (pid_t)java_pid)
+        kill(getpid(), SIGTERM); /* Java died already: forward it like any signal below */
+    for (;;) {
+        siginfo_t si;
+        int sig = sigwaitinfo(&all, &si);
+        if (sig < 0)
+            continue;
+        if (sig != SIGCHLD) {
+            kill(child, sig);
+            continue;
+        }
+        int st;
+        pid_t p;
+        while ((p = waitpid(-1, &st, WNOHANG)) > 0) /* our only child is the init */
+            if (p == child)
+                _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+    }
+}
+
+static void on_term(int sig) { _exit(128 + sig); }
+
+static void do_clone(struct field *f)
+{
+    sigset_t all, old;
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        fail(errno, "pipe");
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)f[0].u | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid < 0)
+        fail(errno, "clone");
+    if (pid == 0) {
+        /* The init of a new pid namespace ignores signals it has no handler for; runc's
+         * init (Go) dies of SIGTERM while waiting for start, so ours does too. */
+        prctl(PR_SET_NAME, "jrun:init", 0, 0, 0); /* what ps shows for a created container */
+        signal(SIGHUP, on_term);
+        signal(SIGINT, on_term);
+        signal(SIGQUIT, on_term);
+        signal(SIGTERM, on_term);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        close(ready[0]);
+        ready_fd = keep(ready[1]);
+        return;
+    }
+    close(ready[1]);
+    report('P', cur, 0, (uint32_t)pid, NULL);
+    if (!f[1].u) {
+        /* Java's ends of our stdin/stdout are closed by the JDK when we exit, and the init
+         * still talks through them: stay until it is ready (a byte) or gone (EOF). */
+        char c;
+        while (read(ready[0], &c, 1) < 0 && errno == EINTR)
+            ;
+        _exit(0);
+    }
+    /* Only the init may hold the pipes now: Java reads EOF when it execs. */
+    close(report_fd);
+    close(plan_fd);
+    report_fd = plan_fd = -1;
+    wait_for_child(pid);
+}
+
+static void exec_process(struct field *f)
+{
+    reset_signals();
+    int err = ENOENT;
+    for (char **c = f[0].vec; *c; c++) {
+        execve(*c, f[1].vec, f[2].vec);
+        if (errno != ENOENT && errno != ENOTDIR)
+            err = errno;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    fail(err, "exec %s", f[1].vec[0] ? f[1].vec[0] : "(no args)");
+}
+
+static void run_step(struct step *s)
+{
+    struct field *f = s->f;
+    switch (s->op->code) {
+    case OP_GETFD: {
+        if (java_pidfd < 0) {
+            if (getppid() != (pid_t)java_pid)
+                fail(ESRCH, "the JVM that planned this is not our parent");
+            java_pidfd = keep((int)syscall(SYS_pidfd_open, java_pid, 0));
+            if (java_pidfd < 0)
+                fail(errno, "pidfd_open the JVM");
+        }
+        if (f[1].u >= (uint64_t)high_fd)
+            fail(EMFILE, "fd %llu collides with the helper's own fds (raise RLIMIT_NOFILE)", (unsigned long long)f[1].u);
+        int fd = (int)syscall(SYS_pidfd_getfd, java_pidfd, (int)f[0].u, 0);
+        if (fd < 0)
+            fail(errno, "take fd %llu from the caller", (unsigned long long)f[0].u);
+        if (fd == (int)f[1].u) {
+            if (fcntl(fd, F_SETFD, 0) < 0)
+                fail(errno, "fcntl");
+        } else {
+            if (dup2(fd, (int)f[1].u) < 0)
+                fail(errno, "dup2 to fd %llu", (unsigned long long)f[1].u);
+            close(fd);
+        }
+        break;
+    }
+    case OP_CONSOLE_SOCKET: {
+        struct sockaddr_un a = {.sun_family = AF_UNIX};
+        if (f[0].len >= sizeof a.sun_path)
+            fail(ENAMETOOLONG, "console socket %s", f[0].data);
+        memcpy(a.sun_path, f[0].data, f[0].len);
+        console_fd = keep(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (console_fd < 0 || connect(console_fd, (struct sockaddr *)&a, sizeof a) < 0)
+            fail(errno, "connect to console socket %s", f[0].data);
+        break;
+    }
+    case OP_MKFIFO:
+        if (mknod(f[0].data, S_IFIFO | (mode_t)f[1].u, 0) < 0)
+            fail(errno, "mkfifo %s", f[0].data);
+        break;
+    case OP_OPEN_FIFO:
+        fifo_fd = keep(open(f[0].data, O_RDWR | O_CLOEXEC));
+        if (fifo_fd < 0)
+            fail(errno, "open %s", f[0].data);
+        break;
+    case OP_SETNS: {
+        int fd = open(f[0].data, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, (int)f[1].u) < 0)
+            fail(errno, "join namespace %s", f[0].data);
+        close(fd);
+        break;
+    }
+    case OP_UNSHARE:
+        if (unshare((int)f[0].u) < 0)
+            fail(errno, "unshare");
+        break;
+    case OP_WRITE_FILE: {
+        int fd = open(f[0].data, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_full(fd, f[1].data, f[1].len) < 0)
+            fail(errno, "write %s", f[0].data);
+        close(fd);
+        break;
+    }
+    case OP_CLONE:
+        do_clone(f);
+        break;
+    case OP_WAIT_GO:
+        wait_go();
+        break;
+    case OP_SET_ROOT:
+        root_fd = keep(open(f[0].data, O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (root_fd < 0)
+            fail(errno, "open rootfs %s", f[0].data);
+        break;
+    case OP_MKDIRS:
+        mkdirs(f[0].data, (mode_t)f[1].u);
+        break;
+    case OP_MKFILE: {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", f[0].data);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = 0;
+            mkdirs(dir, 0755);
+        }
+        mkfile(f[0].data, (mode_t)f[1].u);
+        break;
+    }
+    case OP_MOUNT:
+        mount_in_root(f);
+        break;
+    case OP_MOUNT_HOST:
+        if (mount(opt(f[0].data), f[1].data, opt(f[2].data), (unsigned long)f[3].u, opt(f[4].data)) < 0)
+            fail(errno, "mount %s on %s", f[0].data, f[1].data);
+        break;
+    case OP_SETATTR: {
+        int t = in_root_or_fail(f[0].data, O_PATH);
+        set_attr(t, f[1].u, f[2].u, (int)f[3].u, f[0].data);
+        close(t);
+        break;
+    }
+    case OP_MKNOD: {
+        char buf[4096];
+        const char *base;
+        int parent = parent_in_root(f[0].data, buf, sizeof buf, &base);
+        if (mknodat(parent, base, (mode_t)f[1].u, (dev_t)f[2].u) < 0)
+            fail(errno, "mknod %s", f[0].data);
+        if (fchownat(parent, base, (uid_t)f[3].u, (gid_t)f[4].u, AT_SYMLINK_NOFOLLOW) < 0)
+            fail(errno, "chown %s", f[0].data);
+        close(parent);
+        break;
+    }
+    case OP_SYMLINK: {
+        char buf[4096];
+        const char *base;
+        int parent = parent_in_root(f[1].data, buf, sizeof buf, &base);
+        if (symlinkat(f[0].data, parent, base) < 0)
+            fail(errno, "symlink %s", f[1].data);
+        close(parent);
+        break;
+    }
+    case OP_BARRIER:
+        report('B', cur, 0, 0, NULL);
+        wait_go();
+        break;
+    case OP_HOOK:
+        run_hook(f);
+        break;
+    case OP_PIVOT: {
+        int nr = open(f[0].data, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        if (nr < 0 || fchdir(nr) < 0)
+            fail(errno, "enter rootfs %s", f[0].data);
+        /* pivot_root(".", "."): the old root ends up on top of the new one, so it can be
+         * detached without a directory for it inside the rootfs. Slave first, so the detach
+         * does not propagate to the host. */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+            fail(errno, "pivot_root %s", f[0].data);
+        if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 || umount2(".", MNT_DETACH) < 0)
+            fail(errno, "detach the old root");
+        if (chdir("/") < 0)
+            fail(errno, "chdir /");
+        close(nr);
+        close(root_fd);
+        root_fd = keep(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        break;
+    }
+    case OP_CHROOT:
+        if (chdir(f[0].data) < 0 || mount(f[0].data, "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 ||
+            chdir("/") < 0)
+            fail(errno, "chroot into %s", f[0].data);
+        close(root_fd);
+        root_fd = keep(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        break;
+    case OP_SETHOSTNAME:
+        if (sethostname(f[0].data, f[0].len) < 0)
+            fail(errno, "sethostname %s", f[0].data);
+        break;
+    case OP_SETDOMAINNAME:
+        if (setdomainname(f[0].data, f[0].len) < 0)
+            fail(errno, "setdomainname %s", f[0].data);
+        break;
+    case OP_CONSOLE:
+        console(f);
+        break;
+    case OP_RLIMIT: {
+        struct rlimit rl = {(rlim_t)f[1].u, (rlim_t)f[2].u};
+        if (setrlimit((int)f[0].u, &rl) < 0)
+            fail(errno, "setrlimit %llu", (unsigned long long)f[0].u);
+        break;
+    }
+    case OP_NO_NEW_PRIVS:
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+            fail(errno, "prctl no_new_privs");
+        break;
+    case OP_SETGROUPS: {
+        size_t n = 0;
+        while (f[0].vec[n])
+            n++;
+        gid_t *g = calloc(n + 1, sizeof *g);
+        if (!g)
+            fail(ENOMEM, "setgroups");
+        for (size_t i = 0; i < n; i++) {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(f[0].vec[i], &end, 10);
+            if (errno || *end || end == f[0].vec[i])
+                bad_plan("bad gid");
+            g[i] = (gid_t)v;
+        }
+        if (setgroups(n, g) < 0)
+            fail(errno, "setgroups");
+        free(g);
+        break;
+    }
+    case OP_SETGID:
+        if (setresgid((gid_t)f[0].u, (gid_t)f[0].u, (gid_t)f[0].u) < 0)
+            fail(errno, "setgid %llu", (unsigned long long)f[0].u);
+        break;
+    case OP_SETUID:
+        if (setresuid((uid_t)f[0].u, (uid_t)f[0].u, (uid_t)f[0].u) < 0)
+            fail(errno, "setuid %llu", (unsigned long long)f[0].u);
+        break;
+    case OP_UMASK:
+        umask((mode_t)f[0].u);
+        break;
+    case OP_CHDIR:
+        if (chdir(f[0].data) < 0)
+            fail(errno, "chdir %s", f[0].data);
+        break;
+    case OP_WAIT_START: {
+        report('R', cur, 0, 0, NULL);
+        if (ready_fd >= 0 && (write(ready_fd, "R", 1) < 0 || close(ready_fd) < 0))
+            fail(errno, "tell the helper we are ready");
+        ready_fd = -1;
+        char c;
+        ssize_t r;
+        while ((r = read(fifo_fd, &c, 1)) < 0 && errno == EINTR)
+            ;
+        if (r != 1)
+            fail(r < 0 ? errno : EPIPE, "wait for start");
+        close(fifo_fd);
+        fifo_fd = -1;
+        break;
+    }
+    case OP_CLOSE_FDS:
+        if (syscall(SYS_close_range, (unsigned)f[0].u, ~0U, JR_CLOSE_RANGE_CLOEXEC) < 0)
+            fail(errno, "close_range");
+        break;
+    case OP_EXEC:
+        exec_process(f);
+        break;
+    case OP_SETSID:
+        if (setsid() < 0)
+            fail(errno, "setsid");
+        break;
+    case OP_SIGNAL: {
+        int pfd = (int)syscall(SYS_pidfd_open, (pid_t)f[0].u, 0);
+        if (pfd < 0)
+            fail(errno, "pidfd_open %llu", (unsigned long long)f[0].u);
+        /* The pidfd pins the process, so the start time read after it cannot be a new one's. */
+        if (f[1].u && start_time_of(f[0].u) != f[1].u)
+            fail(ESRCH, "process %llu", (unsigned long long)f[0].u);
+        if (syscall(SYS_pidfd_send_signal, pfd, (int)f[2].u, NULL, 0) < 0)
+            fail(errno, "signal %llu", (unsigned long long)f[0].u);
+        close(pfd);
+        break;
+    }
+    case OP_MASK:
+        mask_path(f[0].data);
+        break;
+    case OP_READONLY:
+        readonly_path(f[0].data);
+        break;
+    case OP_WRITE_IN_ROOT: {
+        int fd = in_root_or_fail(f[0].data, O_WRONLY);
+        if (write_full(fd, f[1].data, f[1].len) < 0)
+            fail(errno, "write %s", f[0].data);
+        close(fd);
+        break;
+    }
+    case OP_JOIN_KEYRING:
+        if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, f[0].data) < 0)
+            fail(errno, "join a new session keyring %s", f[0].data);
+        break;
+    default:
+        bad_plan("opcode without an implementation");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1 || isatty(0)) {
+        dprintf(2, "jrun-helper: runs only under jrun (it reads a binary plan on stdin)\n");
+        return 2;
+    }
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 1000)
+        high_fd = nofile.rlim_cur > 64 ? (int)nofile.rlim_cur - 32 : 32;
+    /* The plan and report pipes move out of the way; 0 and 1 hold /dev/null until GETFD. */
+    plan_fd = keep(dup(0));
+    report_fd = keep(dup(1));
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (plan_fd < 0 || report_fd < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
+        return 3;
+    close(null);
+    signal(SIGPIPE, SIG_IGN);
+    umask(0);
+    read_plan();
+    for (uint32_t i = 0; i < nsteps; i++) {
+        cur = (int)i;
+        run_step(&steps[i]);
+    }
+    return 0;
+}

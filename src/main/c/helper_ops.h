@@ -1,0 +1,61 @@
+/*
+ * helper_ops.h: the opcodes of jrun-helper's plan, with each one's field signature.
+ *
+ * The single source of truth on the C side. jrun.helper.Op is the Java side; the unit test
+ * jrun.helper.OpTableTest parses this file and fails if a name, code or signature differs.
+ *
+ * Signature letters, one per field, in order:
+ *   s  a string (no NUL inside; the helper terminates it)
+ *   u  an unsigned 64-bit integer (exactly 8 bytes, little-endian)
+ *   v  a string vector (each entry NUL-terminated; may be empty)
+ *   b  raw bytes
+ *
+ * Steps before CLONE run in the helper (the runtime side, host namespaces unless joined);
+ * steps after it run in the container's init. Codes are part of the wire format: never reuse one.
+ */
+#ifndef JRUN_HELPER_OPS_H
+#define JRUN_HELPER_OPS_H
+
+#define HELPER_OPS(OP)                                                          \
+    OP(GETFD, 1, "uu")          /* parent fd, target fd: pidfd_getfd from Java  */ \
+    OP(CONSOLE_SOCKET, 2, "s")  /* connect to the caller's console socket       */ \
+    OP(MKFIFO, 3, "su")         /* path, mode: the start fifo                   */ \
+    OP(OPEN_FIFO, 4, "s")       /* open the start fifo O_RDWR, kept for later    */ \
+    OP(SETNS, 5, "su")          /* namespace path, CLONE_NEW* type              */ \
+    OP(UNSHARE, 6, "u")         /* CLONE_NEW* flags                             */ \
+    OP(WRITE_FILE, 7, "sb")     /* absolute path (not in the rootfs), data      */ \
+    OP(CLONE, 8, "uu")          /* CLONE_NEW* flags, 1 = stay and wait (run)    */ \
+    OP(WAIT_GO, 9, "")          /* init: wait for Java's go (maps, cgroup done) */ \
+    OP(SET_ROOT, 10, "s")       /* the directory *_IN_ROOT paths resolve under  */ \
+    OP(MKDIRS, 11, "su")        /* in-root path, mode                           */ \
+    OP(MKFILE, 12, "su")        /* in-root path, mode (parent must exist)       */ \
+    OP(MOUNT, 13, "sssus")      /* source, in-root target, fstype, flags, data  */ \
+    OP(MOUNT_HOST, 14, "sssus") /* the same with an absolute host target        */ \
+    OP(SETATTR, 15, "suuu")     /* in-root target, attr_set, attr_clr, recursive */ \
+    OP(MKNOD, 16, "suuuu")      /* in-root path, mode|type, dev, uid, gid       */ \
+    OP(SYMLINK, 17, "ss")       /* link text, in-root link path                 */ \
+    OP(BARRIER, 18, "")         /* report, then wait for Java's go (its hooks)  */ \
+    OP(HOOK, 19, "svvu")        /* path, argv, env, timeout seconds (0 = none)  */ \
+    OP(PIVOT, 20, "s")          /* rootfs: pivot_root into it                   */ \
+    OP(CHROOT, 21, "s")         /* rootfs: move it to / and chroot (--no-pivot) */ \
+    OP(SETHOSTNAME, 22, "s")                                                     \
+    OP(SETDOMAINNAME, 23, "s")                                                   \
+    OP(CONSOLE, 24, "uuu")      /* rows, cols, 1 = bind the pty on /dev/console */ \
+    OP(RLIMIT, 25, "uuu")       /* resource, soft, hard                         */ \
+    OP(NO_NEW_PRIVS, 26, "")                                                     \
+    OP(SETGROUPS, 27, "v")      /* decimal gids                                 */ \
+    OP(SETGID, 28, "u")                                                          \
+    OP(SETUID, 29, "u")                                                          \
+    OP(UMASK, 30, "u")                                                           \
+    OP(CHDIR, 31, "s")                                                           \
+    OP(WAIT_START, 32, "")      /* report ready, block on the fifo until start  */ \
+    OP(CLOSE_FDS, 33, "u")      /* every fd >= this becomes close-on-exec       */ \
+    OP(EXEC, 34, "vvv")         /* candidate paths, argv, env                   */ \
+    OP(SETSID, 35, "")                                                           \
+    OP(SIGNAL, 36, "uuu")       /* pid, start time (0 = unchecked), signal      */ \
+    OP(MASK, 37, "s")           /* in-root path: /dev/null or an ro tmpfs on it */ \
+    OP(READONLY, 38, "s")       /* in-root path: bind it on itself read-only    */ \
+    OP(WRITE_IN_ROOT, 39, "sb") /* in-root path, data (sysctls after pivot)     */ \
+    OP(JOIN_KEYRING, 40, "s")   /* a new session keyring with this name         */
+
+#endif

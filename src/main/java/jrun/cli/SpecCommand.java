@@ -1,0 +1,50 @@
+package jrun.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import jrun.JrunException;
+import jrun.spec.ConfigFile;
+
+/** jrun spec [--bundle DIR] [--rootless]: writes a starting config.json (never over an existing one). */
+final class SpecCommand implements Command {
+    private String bundle = ".";
+    private boolean rootless;
+
+    @Override
+    public int run(Globals g, List<String> args) {
+        List<String> pos = new Args("spec", args).parse(Set.of("--bundle", "-b"), Set.of("--rootless"), (n, v) -> {
+            if (n.equals("--rootless")) rootless = Boolean.parseBoolean(v);
+            else bundle = v;
+        });
+        if (!pos.isEmpty()) throw JrunException.usage("spec: takes no arguments");
+        Path file = Path.of(bundle, "config.json");
+        if (Files.exists(file)) throw new JrunException(file + " exists: remove it first");
+        String resource = rootless ? "/jrun/spec-rootless.json" : "/jrun/spec-default.json";
+        String text;
+        try (InputStream in = SpecCommand.class.getResourceAsStream(resource)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new JrunException("jar is missing " + resource);
+        }
+        if (rootless) {
+            long uid = (Long) unix("uid"), gid = (Long) unix("gid");
+            text = text.replace("\"@UID@\"", Long.toString(uid)).replace("\"@GID@\"", Long.toString(gid));
+        }
+        ConfigFile.replaceAtomically(file, text);
+        return 0;
+    }
+
+    private static Object unix(String attr) {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:" + attr)).longValue();
+        } catch (IOException e) {
+            throw new JrunException("cannot read my own " + attr + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package jrun.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jrun.JrunException;
+import jrun.linux.CgroupHierarchy;
+
+/**
+ * The container's cgroup in every mounted hierarchy (v1, hybrid or pure v2): made at create,
+ * the init placed in it, removed at delete. Resource limits are written by jrun.linux (issue 5)
+ * into the same directories; this class only makes, fills and removes them.
+ */
+public final class CgroupPlacement {
+    private CgroupPlacement() {}
+
+    /** hierarchy mount point -> the container's cgroup path there. */
+    public static Map<String, String> paths(String cgroupsPath, String id, List<CgroupHierarchy> hierarchies) {
+        if (cgroupsPath.contains(":"))
+            throw new JrunException("linux.cgroupsPath: \"" + cgroupsPath + "\" is a systemd slice path; jrun has no systemd cgroup driver");
+        if (cgroupsPath.contains(".."))
+            throw new JrunException("linux.cgroupsPath: \"" + cgroupsPath + "\" must not contain \"..\"");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (CgroupHierarchy h : hierarchies) {
+            String p;
+            if (cgroupsPath.startsWith("/")) p = cgroupsPath;
+            else {
+                String own = h.ownPath().equals("/") ? "" : h.ownPath();
+                p = own + "/" + (cgroupsPath.isEmpty() ? "jrun-" + id : cgroupsPath);
+            }
+            out.put(h.mountpoint(), p.replaceAll("/+", "/").replaceAll("(.)/$", "$1"));
+        }
+        return out;
+    }
+
+    /** Makes each directory; returns the leaves (what delete removes). */
+    public static List<String> create(Map<String, String> paths) {
+        List<String> dirs = new ArrayList<>();
+        for (Map.Entry<String, String> e : paths.entrySet()) {
+            Path d = Path.of(e.getKey() + e.getValue());
+            mkdirs(Path.of(e.getKey()), d);
+            dirs.add(d.toString());
+        }
+        return dirs;
+    }
+
+    private static void mkdirs(Path top, Path d) {
+        if (d.equals(top) || Files.isDirectory(d)) return;
+        mkdirs(top, d.getParent());
+        try {
+            Files.createDirectory(d);
+            // A new v1 cpuset starts empty and refuses tasks: it inherits its parent's cpus and mems.
+            for (String f : new String[] {"cpuset.cpus", "cpuset.mems"}) {
+                Path file = d.resolve(f);
+                String mine = ProcStat.read(file.toString());
+                if (mine != null && mine.isBlank()) {
+                    String parent = ProcStat.read(d.getParent().resolve(f).toString());
+                    if (parent != null) Files.writeString(file, parent.strip(), StandardOpenOption.WRITE);
+                }
+            }
+        } catch (java.nio.file.FileAlreadyExistsException ex) {
+            // made meanwhile: fine
+        } catch (IOException ex) {
+            throw new JrunException("cgroup " + d + ": cannot create: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Writes pid to cgroup.procs of every directory (on v1 the first write costs an RCU grace period). */
+    public static void place(List<String> dirs, long pid) {
+        byte[] text = Long.toString(pid).getBytes(StandardCharsets.US_ASCII);
+        for (String d : dirs) {
+            Path procs = Path.of(d, "cgroup.procs");
+            try {
+                Files.write(procs, text, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new JrunException(procs + ": cannot add pid " + pid + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public static Set<Long> pids(List<String> dirs) {
+        Set<Long> out = new LinkedHashSet<>();
+        for (String d : dirs) {
+            String text = ProcStat.read(d + "/cgroup.procs");
+            if (text == null) continue;
+            for (String line : text.split("\n")) if (!line.isBlank()) out.add(Long.parseLong(line.trim()));
+        }
+        return out;
+    }
+
+    /** rmdir each; the kernel may still be letting a dead process go, so a busy one is retried. */
+    public static void remove(List<String> dirs) {
+        for (String d : dirs) {
+            for (int attempt = 0;; attempt++) {
+                try {
+                    Files.deleteIfExists(Path.of(d));
+                    break;
+                } catch (NoSuchFileException e) {
+                    break;
+                } catch (DirectoryNotEmptyException e) {
+                    throw new JrunException("cgroup " + d + ": cannot remove: it has child cgroups", e);
+                } catch (FileSystemException e) {
+                    if (attempt >= 100) throw new JrunException("cgroup " + d + ": cannot remove: " + e.getReason(), e);
+                    sleep(10);
+                } catch (IOException e) {
+                    throw new JrunException("cgroup " + d + ": cannot remove: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

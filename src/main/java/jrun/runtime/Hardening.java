@@ -1,0 +1,34 @@
+package jrun.runtime;
+
+import java.util.List;
+
+import jrun.helper.Step;
+import jrun.spec.Spec;
+
+/**
+ * The seam where issue 5 (jrun.linux: capabilities, seccomp, cgroup resource limits) plugs into
+ * the lifecycle. Until it does, NONE adds nothing, and the spec model refuses the fields those
+ * would apply (linux.resources, linux.seccomp) rather than ignoring them; capabilities are
+ * accepted and the container keeps root's set.
+ */
+public interface Hardening {
+    /** Steps after the process identity is set, before the init waits for start (capabilities). */
+    void beforeStart(Spec spec, List<Step> steps);
+
+    /** Steps right before exec, after stray fds are marked close-on-exec (a seccomp filter, loaded last). */
+    void beforeExec(Spec spec, List<Step> steps);
+
+    /** Resource limits, written into the container's cgroup directories before its init is placed there. */
+    void limits(Spec spec, List<String> cgroupDirs);
+
+    Hardening NONE = new Hardening() {
+        @Override
+        public void beforeStart(Spec spec, List<Step> steps) {}
+
+        @Override
+        public void beforeExec(Spec spec, List<Step> steps) {}
+
+        @Override
+        public void limits(Spec spec, List<String> cgroupDirs) {}
+    };
+}

@@ -1,0 +1,314 @@
+package jrun.runtime;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jrun.JrunException;
+import jrun.helper.HelperProcess;
+import jrun.helper.Op;
+import jrun.helper.Report;
+import jrun.helper.Step;
+import jrun.linux.CgroupHierarchy;
+import jrun.linux.HostFiles;
+import jrun.spec.Hook;
+import jrun.spec.Hooks;
+import jrun.spec.IdMapping;
+import jrun.spec.Namespace;
+import jrun.spec.Spec;
+
+/**
+ * The container lifecycle (runtime-spec runtime.md): create, start, state, kill, delete, run.
+ * Every command locks the container, checks its live status (pid plus start time), acts, and
+ * writes the new state atomically.
+ */
+public final class Lifecycle {
+    private final StateStore store;
+    private final HostFiles host;
+    private final Hardening hardening;
+
+    public Lifecycle(StateStore store, HostFiles host) {
+        this(store, host, Hardening.NONE);
+    }
+
+    public Lifecycle(StateStore store, HostFiles host, Hardening hardening) {
+        this.store = store;
+        this.host = host;
+        this.hardening = hardening;
+    }
+
+    /** A container being made: the helper, and what to undo if anything fails. */
+    private record Creation(ContainerState state, HelperProcess helper) {}
+
+    public void create(String id, CreateOptions opts) {
+        try (StateStore.Lock lock = store.createAndLock(id)) {
+            Creation c = doCreate(id, opts, lock);
+            c.helper().close();
+        }
+    }
+
+    private Creation doCreate(String id, CreateOptions opts, StateStore.Lock lock) {
+        ContainerState st = null;
+        HelperProcess helper = null;
+        try {
+            Path bundle = opts.bundle().toAbsolutePath().normalize();
+            if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
+            Map<String, Object> tree = Spec.readTree(bundle);
+            Spec spec = Spec.fromTree(tree, bundle);
+            Path rootfs = bundle.resolve(spec.root().path()).normalize();
+            if (host.kind(rootfs) != HostFiles.Kind.DIRECTORY) throw new JrunException("root.path: " + rootfs + " is not a directory");
+            rootfs = rootfs.toRealPath();
+            String mountinfo = ProcStat.read("/proc/self/mountinfo");
+            List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
+            Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(), id, hierarchies);
+            List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
+            Map<String, Object> laterHooks = new LinkedHashMap<>();
+            if (tree.get("hooks") instanceof Map<?, ?> hm)
+                for (String stage : List.of("poststart", "poststop"))
+                    if (hm.get(stage) != null) laterHooks.put(stage, hm.get(stage));
+            st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
+                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), laterHooks);
+
+            helper = HelperProcess.start(steps);
+            // While the helper sets up: the cgroup directories (saved in the state for delete).
+            List<String> dirs = CgroupPlacement.create(cgroups);
+            hardening.limits(spec, dirs);
+            st = st.withCgroups(dirs);
+            Report r = expect(helper, 'P');
+            long pid = r.value();
+            st = st.withPid(pid, ProcStat.liveStartTime(pid));
+            store.save(st);
+            CgroupPlacement.place(dirs, pid);
+            if (spec.hasNamespace(Namespace.Type.USER) && spec.namespace(Namespace.Type.USER).isNew()) {
+                writeMap(pid, "uid_map", spec.linux().uidMappings());
+                writeMap(pid, "gid_map", spec.linux().gidMappings());
+            }
+            helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8));
+            for (;;) {
+                r = helper.next();
+                if (r == null) throw new JrunException("the container's init exited during setup");
+                if (r.kind() == 'E') throw helper.failure(r);
+                if (r.kind() == 'R') break;
+                if (r.kind() != 'B') throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
+                String state = st.specStateJson(Status.CREATING);
+                HookRunner.run(spec.hooks().prestart(), state);
+                HookRunner.run(spec.hooks().createRuntime(), state);
+                HookRunner.run(spec.hooks().prechroot(), state);
+                helper.go(new byte[0]);
+            }
+            st = st.with(Status.CREATED);
+            store.save(st);
+            if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
+            if (!opts.foreground()) helper.waitFor();
+            return new Creation(st, helper);
+        } catch (RuntimeException | IOException e) {
+            if (helper != null) helper.close();
+            if (st != null) destroy(st);
+            else store.remove(id);
+            if (e instanceof JrunException je) throw je;
+            if (e instanceof IOException io) throw new JrunException(opts.bundle() + ": " + io.getMessage(), io);
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static Report expect(HelperProcess helper, char kind) {
+        Report r = helper.next();
+        if (r == null) throw new JrunException("jrun-helper exited without a report (status " + helper.waitFor() + ")");
+        if (r.kind() == 'E') throw helper.failure(r);
+        if (r.kind() != kind) throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
+        return r;
+    }
+
+    private static void writeMap(long pid, String file, List<IdMapping> maps) {
+        StringBuilder sb = new StringBuilder();
+        for (IdMapping m : maps) sb.append(m.line());
+        Path p = Path.of("/proc/" + pid + "/" + file);
+        try {
+            Files.writeString(p, sb, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new JrunException("linux." + (file.startsWith("uid") ? "uidMappings" : "gidMappings") + ": cannot write " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The pid file containerd reads: the number, no newline, replaced atomically. */
+    static void writePidFile(Path file, long pid) {
+        StateStore.writeAtomically(file.toAbsolutePath(), Long.toString(pid));
+    }
+
+    public void start(String id) {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState st = store.load(id);
+            startLocked(st);
+        }
+    }
+
+    private void startLocked(ContainerState st) {
+        Status s = StateStore.liveStatus(st);
+        if (!s.canStart()) {
+            throw new JrunException(switch (s) {
+                case STOPPED -> "cannot start a container that has stopped";
+                case RUNNING -> "cannot start an already running container";
+                default -> "cannot start a container in the " + s.specName() + " state";
+            });
+        }
+        // O_RDWR never blocks on a fifo, even if the init died a moment ago.
+        Path fifo = store.fifo(st.id());
+        try (FileChannel ch = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {'0'}));
+        } catch (NoSuchFileException e) {
+            throw new JrunException("cannot start container " + st.id() + ": its exec fifo is gone");
+        } catch (IOException e) {
+            throw new JrunException(fifo + ": " + e.getMessage(), e);
+        }
+        ContainerState running = st.with(Status.RUNNING);
+        store.save(running);
+        try {
+            Files.deleteIfExists(fifo);
+        } catch (IOException ignored) {
+            // delete removes it with the directory
+        }
+        try {
+            HookRunner.run(savedHooks(st).poststart(), running.specStateJson(Status.RUNNING));
+        } catch (JrunException e) { // spec 1.3: a failing poststart hook is an error, and the container stops
+            signal(running, 9, false);
+            throw e;
+        }
+    }
+
+    public String state(String id) {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState st = store.load(id);
+            return st.specStateJson(StateStore.liveStatus(st));
+        }
+    }
+
+    public void kill(String id, int signal, boolean all) {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState st = store.load(id);
+            if (!StateStore.liveStatus(st).canKill()) throw new JrunException("container not running");
+            signal(st, signal, all);
+        }
+    }
+
+    private static void signal(ContainerState st, int signal, boolean all) {
+        List<Step> steps = new ArrayList<>();
+        if (all) {
+            for (long pid : CgroupPlacement.pids(st.cgroupDirs())) {
+                long start = ProcStat.liveStartTime(pid);
+                if (start >= 0) steps.add(Step.of(Op.SIGNAL, "kill --all", pid, start, (long) signal));
+            }
+        }
+        if (steps.isEmpty()) steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        try {
+            HelperProcess.runToEnd(steps);
+        } catch (JrunException e) {
+            if (e.getMessage().contains("No such process")) throw new JrunException("no such process");
+            throw e;
+        }
+    }
+
+    public void delete(String id, boolean force) {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState st;
+            try {
+                st = store.load(id);
+            } catch (JrunException e) { // a create that died half-way: nothing but the directory
+                if (!Files.exists(store.dir(id).resolve("state.json"))) {
+                    store.remove(id);
+                    return;
+                }
+                throw e;
+            }
+            Status s = StateStore.liveStatus(st);
+            if (!s.canDelete(force)) throw new JrunException("cannot delete container " + id + " that is not stopped: " + s.specName());
+            destroy(st);
+        }
+    }
+
+    /** Kills what is left, runs poststop hooks (failures are warnings), removes cgroup and state. */
+    private void destroy(ContainerState st) {
+        if (st.pid() > 0 && ProcStat.isAlive(st.pid(), st.startTime())) {
+            try {
+                signal(st, 9, true);
+            } catch (JrunException e) {
+                // it died on its own meanwhile
+            }
+            for (int i = 0; i < 500 && ProcStat.isAlive(st.pid(), st.startTime()); i++) CgroupPlacement.sleep(10);
+        }
+        for (long pid : CgroupPlacement.pids(st.cgroupDirs())) { // stragglers of a shared pid namespace
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (st.status() != Status.CREATING) {
+            try {
+                for (Hook h : savedHooks(st).poststop()) {
+                    try {
+                        HookRunner.run(h, st.specStateJson(Status.STOPPED));
+                    } catch (JrunException e) {
+                        System.err.println("jrun: warning: " + e.getMessage());
+                    }
+                }
+            } catch (JrunException e) {
+                System.err.println("jrun: warning: poststop hooks: " + e.getMessage());
+            }
+        }
+        CgroupPlacement.remove(st.cgroupDirs());
+        store.remove(st.id());
+    }
+
+    /** The poststart/poststop hooks saved at create, read with the spec model's checks. */
+    private static Hooks savedHooks(ContainerState st) {
+        if (st.hooks().isEmpty()) return Hooks.NONE;
+        return Spec.from(Map.of("ociVersion", "1.0.0", "root", Map.of("path", "."), "linux", Map.of(), "hooks", st.hooks())).hooks();
+    }
+
+    /** run: create and start; in the foreground, wait and return the container's exit status. */
+    public int run(String id, CreateOptions opts) {
+        Creation c;
+        try (StateStore.Lock lock = store.createAndLock(id)) {
+            c = doCreate(id, opts, lock);
+            try {
+                startLocked(c.state());
+            } catch (JrunException e) {
+                c.helper().close();
+                destroy(store.load(id));
+                throw e;
+            }
+        }
+        if (!opts.foreground()) {
+            c.helper().close();
+            return 0;
+        }
+        SignalForwarder.forwardTo(c.helper().pid());
+        Report r = c.helper().next(); // EOF: the program was exec'd; 'E': it could not be
+        int status = c.helper().waitFor();
+        c.helper().close();
+        try (StateStore.Lock lock = store.lock(id)) {
+            destroy(store.load(id));
+        }
+        if (r != null && r.kind() == 'E') throw c.helper().failure(r);
+        return status;
+    }
+
+    public List<ContainerState> list() {
+        List<ContainerState> out = new ArrayList<>();
+        for (String id : store.ids()) {
+            try {
+                out.add(store.load(id));
+            } catch (JrunException e) {
+                // removed meanwhile
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,237 @@
+package jrun.runtime;
+
+import static jrun.linux.MountFlags.*;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jrun.JrunException;
+import jrun.helper.Op;
+import jrun.helper.Step;
+import jrun.linux.CgroupHierarchy;
+import jrun.linux.DevicePlanner;
+import jrun.linux.HostFiles;
+import jrun.linux.MountInfo;
+import jrun.linux.MountPlanner;
+import jrun.spec.ConfigTree;
+import jrun.spec.Hook;
+import jrun.spec.Mount;
+import jrun.spec.Namespace;
+import jrun.spec.ProcessSpec;
+import jrun.spec.Rlimit;
+import jrun.spec.Spec;
+
+/**
+ * Compiles a container's config into the helper's steps (see src/main/c/helper.c for the
+ * exchange). Pure: everything it needs about the host comes in through the constructor, so a
+ * plan is checked as data in unit tests. The order of steps is the order of the spec's
+ * lifecycle; comments say why where it matters.
+ */
+public final class Planner {
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final Spec spec;
+    private final String id;
+    private final Path rootfs;
+    private final CreateOptions opts;
+    private final Path fifo;
+    private final HostFiles host;
+    private final String mountinfo;
+    private final List<CgroupHierarchy> hierarchies;
+    private final Map<String, String> containerCgroups;
+    private final Hardening hardening;
+
+    public Planner(Spec spec, String id, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
+            List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups) {
+        this(spec, id, rootfs, opts, fifo, host, mountinfo, hierarchies, containerCgroups, Hardening.NONE);
+    }
+
+    public Planner(Spec spec, String id, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
+            List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups, Hardening hardening) {
+        this.id = id;
+        this.hardening = hardening;
+        this.spec = spec;
+        this.rootfs = rootfs;
+        this.opts = opts;
+        this.fifo = fifo;
+        this.host = host;
+        this.mountinfo = mountinfo;
+        this.hierarchies = hierarchies;
+        this.containerCgroups = containerCgroups;
+    }
+
+    /** Whether Java must stop at a barrier to run host-side hooks before the pivot. */
+    public static boolean hasHostHooks(Spec spec) {
+        return !spec.hooks().prestart().isEmpty() || !spec.hooks().createRuntime().isEmpty() || !spec.hooks().prechroot().isEmpty();
+    }
+
+    public List<Step> plan() {
+        ProcessSpec p = spec.process();
+        if (p == null) throw new JrunException("process: required to create a container");
+        Namespace mnt = spec.namespace(Namespace.Type.MOUNT);
+        if (mnt == null || !mnt.isNew()) throw new JrunException("linux.namespaces: jrun needs a new mount namespace to set up the rootfs");
+        if (!spec.hostname().isEmpty() && !isNew(Namespace.Type.UTS))
+            throw new JrunException("hostname: setting it needs a new uts namespace");
+        if (!spec.domainname().isEmpty() && !isNew(Namespace.Type.UTS))
+            throw new JrunException("domainname: setting it needs a new uts namespace");
+        if (p.terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
+            throw new JrunException("process.terminal is true, but no --console-socket was given to receive the pty");
+        if (!p.terminal() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
+            throw new JrunException("--console-socket was given, but process.terminal is false");
+
+        List<Step> s = new ArrayList<>(128);
+        // Runtime side (the helper, before CLONE): fds first, before the helper opens anything.
+        if (!p.terminal()) for (long fd = 0; fd < 3; fd++) s.add(Step.of(Op.GETFD, "stdio", fd, fd));
+        for (long fd = 3; fd < 3 + opts.extraFds(); fd++) s.add(Step.of(Op.GETFD, "--preserve-fds", fd, fd));
+        if (p.terminal()) s.add(Step.of(Op.CONSOLE_SOCKET, "--console-socket", opts.consoleSocket()));
+        s.add(Step.of(Op.MKFIFO, "state", fifo.toString(), 0600L));
+        s.add(Step.of(Op.OPEN_FIFO, "state", fifo.toString()));
+        joinNamespaces(s);
+        long flags = 0;
+        for (Namespace n : spec.linux().namespaces())
+            if (n.isNew() && n.type() != Namespace.Type.TIME && n.type() != Namespace.Type.CGROUP) flags |= n.type().flag;
+        if (isNew(Namespace.Type.TIME)) { // clone(2) cannot create one; children of the unsharer enter it
+            s.add(Step.of(Op.UNSHARE, "linux.namespaces (time)", Namespace.Type.TIME.flag));
+            s.add(Step.of(Op.WRITE_FILE, "linux.timeOffsets", "/proc/self/timens_offsets", timeOffsets()));
+        }
+        s.add(Step.of(Op.CLONE, "linux.namespaces", flags, opts.foreground() ? 1L : 0L));
+
+        // The container's init: Java has written the id maps and placed it in its cgroup.
+        s.add(Step.of(Op.WAIT_GO, "create"));
+        if (isNew(Namespace.Type.USER)) { // still the host's root until it becomes the mapped root
+            s.add(Step.of(Op.SETGID, "linux.gidMappings", 0L));
+            s.add(Step.of(Op.SETUID, "linux.uidMappings", 0L));
+        }
+        // After the cgroup placement, so the namespace's root is the container's cgroup.
+        if (isNew(Namespace.Type.CGROUP)) s.add(Step.of(Op.UNSHARE, "linux.namespaces (cgroup)", Namespace.Type.CGROUP.flag));
+        s.add(Step.of(Op.SETSID, "process"));
+        // Like runc: the container's own session keyring, unless --no-new-keyring.
+        if (!opts.noNewKeyring()) s.add(Step.of(Op.JOIN_KEYRING, "--no-new-keyring", "_ses." + id));
+        if (p.oomScoreAdj() != null)
+            s.add(Step.of(Op.WRITE_FILE, "process.oomScoreAdj", "/proc/self/oom_score_adj", bytes(p.oomScoreAdj().toString())));
+        rootfs(s);
+        if (hasHostHooks(spec)) s.add(Step.of(Op.BARRIER, "hooks"));
+        hooks(s, spec.hooks().createContainer());
+        s.add(opts.noPivot() ? Step.of(Op.CHROOT, "--no-pivot", rootfs.toString()) : Step.of(Op.PIVOT, "root.path", rootfs.toString()));
+        afterPivot(s, p);
+        process(s, p);
+        return s;
+    }
+
+    private boolean isNew(Namespace.Type t) {
+        Namespace n = spec.namespace(t);
+        return n != null && n.isNew();
+    }
+
+    /** Joined namespaces, user first: the others may belong to it. */
+    private void joinNamespaces(List<Step> s) {
+        List<Namespace> ns = spec.linux().namespaces();
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < ns.size(); i++) {
+                Namespace n = ns.get(i);
+                if (n.isNew() || (pass == 0) != (n.type() == Namespace.Type.USER)) continue;
+                s.add(Step.of(Op.SETNS, "linux.namespaces[" + i + "].path", n.path(), n.type().flag));
+            }
+    }
+
+    private byte[] timeOffsets() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, long[]> e : spec.linux().timeOffsets().entrySet())
+            sb.append(e.getKey().equals("monotonic") ? 1 : 7).append(' ').append(e.getValue()[0]).append(' ').append(e.getValue()[1]).append('\n');
+        return bytes(sb.toString());
+    }
+
+    private void rootfs(List<Step> s) {
+        String prop = spec.linux().rootfsPropagation();
+        long propFlag = switch (prop.replaceFirst("^r", "")) {
+            case "private" -> MS_PRIVATE;
+            case "shared" -> MS_SHARED;
+            case "unbindable" -> MS_UNBINDABLE;
+            default -> MS_SLAVE;
+        };
+        // Nothing we mount may propagate back to the host (unless asked for with "shared").
+        s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", "/", "", propFlag | MS_REC, ""));
+        if (propFlag == MS_SHARED) // pivot_root refuses a shared parent mount
+            s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", MountInfo.containing(mountinfo, rootfs.toString()), "", MS_PRIVATE, ""));
+        // pivot_root needs the rootfs to be a mount point.
+        s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
+        s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
+        boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null;
+        MountPlanner mounts = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs);
+        boolean freshDev = false, bindDev = false;
+        for (Mount m : spec.mounts()) {
+            mounts.plan(s, m);
+            if (ConfigTree.normalizeDestination(m.destination()).equals("/dev")) {
+                freshDev = !m.type().equals("bind") && !m.options().contains("bind") && !m.options().contains("rbind");
+                bindDev = !freshDev;
+            }
+        }
+        if (!bindDev) // the host's /dev bound in: its nodes are already there
+            new DevicePlanner(host, rootfs, isNew(Namespace.Type.USER), freshDev).plan(s, spec.linux().devices(), spec.process().terminal());
+    }
+
+    private void hooks(List<Step> s, List<Hook> hooks) {
+        for (Hook h : hooks)
+            s.add(Step.of(Op.HOOK, h.where(), h.path(), h.args(), h.env(), (long) h.timeoutSeconds()));
+    }
+
+    private void afterPivot(List<Step> s, ProcessSpec p) {
+        // sysctls first: /proc/sys is usually among the read-only paths.
+        for (Map.Entry<String, String> e : spec.linux().sysctl().entrySet()) {
+            String key = e.getKey();
+            if (key.contains("..") || key.startsWith("/") || key.isEmpty()) throw new JrunException("linux.sysctl: bad key \"" + key + "\"");
+            s.add(Step.of(Op.WRITE_IN_ROOT, "linux.sysctl." + key, "/proc/sys/" + key.replace('.', '/'), bytes(e.getValue())));
+        }
+        List<String> ro = spec.linux().readonlyPaths(), masked = spec.linux().maskedPaths();
+        for (int i = 0; i < ro.size(); i++) s.add(Step.of(Op.READONLY, "linux.readonlyPaths[" + i + "]", ro.get(i)));
+        for (int i = 0; i < masked.size(); i++) s.add(Step.of(Op.MASK, "linux.maskedPaths[" + i + "]", masked.get(i)));
+        if (spec.root().readonly()) s.add(Step.of(Op.SETATTR, "root.readonly", "/", ATTR_RDONLY, 0L, 0L));
+        if (!spec.hostname().isEmpty()) s.add(Step.of(Op.SETHOSTNAME, "hostname", spec.hostname()));
+        if (!spec.domainname().isEmpty()) s.add(Step.of(Op.SETDOMAINNAME, "domainname", spec.domainname()));
+        if (p.terminal()) s.add(Step.of(Op.CONSOLE, "process.terminal", (long) p.consoleRows(), (long) p.consoleCols(), 1L));
+    }
+
+    private void process(List<Step> s, ProcessSpec p) {
+        List<Rlimit> rl = p.rlimits();
+        for (int i = 0; i < rl.size(); i++)
+            s.add(Step.of(Op.RLIMIT, "process.rlimits[" + i + "]", (long) rl.get(i).resource(), rl.get(i).soft(), rl.get(i).hard()));
+        // Capabilities are issue 5 (jrun.linux, through Hardening): until then the process keeps root's full set.
+        if (p.noNewPrivileges()) s.add(Step.of(Op.NO_NEW_PRIVS, "process.noNewPrivileges"));
+        s.add(Step.of(Op.CHDIR, "process.cwd", p.cwd()));
+        List<String> gids = new ArrayList<>();
+        for (int g : p.user().additionalGids()) gids.add(Integer.toUnsignedString(g));
+        s.add(Step.of(Op.SETGROUPS, "process.user.additionalGids", gids));
+        s.add(Step.of(Op.SETGID, "process.user.gid", Integer.toUnsignedLong(p.user().gid())));
+        s.add(Step.of(Op.SETUID, "process.user.uid", Integer.toUnsignedLong(p.user().uid())));
+        s.add(Step.of(Op.UMASK, "process.user.umask", (long) (p.user().umask() == null ? 022 : p.user().umask())));
+        hardening.beforeStart(spec, s);
+        s.add(Step.of(Op.WAIT_START, "start"));
+        hooks(s, spec.hooks().startContainer());
+        s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.extraFds()));
+        List<String> env = new ArrayList<>(p.env());
+        if (opts.listenFds() > 0) {
+            env.removeIf(e -> e.startsWith("LISTEN_FDS=") || e.startsWith("LISTEN_PID="));
+            env.add("LISTEN_FDS=" + opts.listenFds());
+            env.add("LISTEN_PID=1");
+        }
+        hardening.beforeExec(spec, s);
+        s.add(Step.of(Op.EXEC, "process.args", candidates(p.args().get(0), env), p.args(), env));
+    }
+
+    /** Where the helper looks for the program: as given if it has a slash, else each PATH entry. */
+    static List<String> candidates(String program, List<String> env) {
+        if (program.contains("/")) return List.of(program);
+        String path = DEFAULT_PATH;
+        for (String e : env) if (e.startsWith("PATH=")) path = e.substring(5);
+        List<String> out = new ArrayList<>();
+        for (String dir : path.split(":", -1)) out.add((dir.isEmpty() ? "." : dir) + "/" + program);
+        return out;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

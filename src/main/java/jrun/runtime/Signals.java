@@ -1,0 +1,49 @@
+package jrun.runtime;
+
+import java.util.List;
+import java.util.Locale;
+
+import jrun.JrunException;
+
+/** Signal names and numbers as runc accepts them: "9", "KILL", "SIGKILL" (any case). */
+public final class Signals {
+    private Signals() {}
+
+    private static final List<String> NAMES = List.of("", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
+            "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
+            "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS");
+
+    public static int parse(String s) {
+        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+            int n;
+            try {
+                n = Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n >= 1 && n <= 64) return n;
+            throw JrunException.usage("invalid signal \"" + s + "\"");
+        }
+        String name = s.toUpperCase(Locale.ROOT);
+        if (name.startsWith("SIG")) name = name.substring(3);
+        if (name.equals("IOT")) return 6;
+        if (name.equals("CLD")) return 17;
+        if (name.equals("POLL")) return 29;
+        int i = NAMES.indexOf(name);
+        if (i > 0) return i;
+        if (name.startsWith("RTMIN")) return rt(name.substring(5), 34, s);
+        if (name.startsWith("RTMAX")) return rt(name.substring(5), 64, s);
+        throw JrunException.usage("invalid signal \"" + s + "\"");
+    }
+
+    private static int rt(String rest, int base, String s) {
+        if (rest.isEmpty()) return base;
+        try {
+            int n = base + Integer.parseInt(rest);
+            if (n >= 34 && n <= 64) return n;
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw JrunException.usage("invalid signal \"" + s + "\"");
+    }
+}

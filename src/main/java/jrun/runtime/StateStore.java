@@ -1,0 +1,170 @@
+package jrun.runtime;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import jrun.JrunException;
+
+/**
+ * The containers' state under --root: ROOT/ID/{state.json, exec.fifo, lock}. state.json is
+ * replaced atomically; commands on one container are serialised by an fcntl lock on ROOT/ID/lock.
+ */
+public final class StateStore {
+    private final Path root;
+
+    public StateStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path dir(String id) {
+        return root.resolve(ContainerId.validate(id));
+    }
+
+    public Path fifo(String id) {
+        return dir(id).resolve("exec.fifo");
+    }
+
+    /** Held while a command works on one container; closing releases it. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        Lock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (lock.isValid()) lock.release();
+                channel.close();
+            } catch (IOException ignored) {
+                // the lock goes with the channel in any case
+            }
+        }
+    }
+
+    /** Makes ROOT/ID for a new container and locks it; an error if the ID is taken. */
+    public Lock createAndLock(String id) {
+        Path d = dir(id);
+        try {
+            Files.createDirectories(root);
+            Files.createDirectory(d);
+        } catch (FileAlreadyExistsException e) {
+            throw new JrunException("container with id " + id + " already exists");
+        } catch (IOException e) {
+            throw new JrunException(d + ": cannot create the state directory: " + e.getMessage(), e);
+        }
+        return lockDir(id, d);
+    }
+
+    /** Locks an existing container; "does not exist" when there is none. */
+    public Lock lock(String id) {
+        Path d = dir(id);
+        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) throw notFound(id);
+        return lockDir(id, d);
+    }
+
+    private Lock lockDir(String id, Path d) {
+        try {
+            FileChannel ch = FileChannel.open(d.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new Lock(ch, ch.lock());
+        } catch (NoSuchFileException e) {
+            throw notFound(id);
+        } catch (IOException e) {
+            throw new JrunException(d + "/lock: cannot lock: " + e.getMessage(), e);
+        }
+    }
+
+    public static JrunException notFound(String id) {
+        return new JrunException("container " + id + " does not exist");
+    }
+
+    public ContainerState load(String id) {
+        Path f = dir(id).resolve("state.json");
+        String text;
+        try {
+            text = Files.readString(f);
+        } catch (NoSuchFileException e) {
+            throw notFound(id);
+        } catch (IOException e) {
+            throw new JrunException(f + ": cannot read: " + e.getMessage(), e);
+        }
+        try {
+            return ContainerState.fromJson(text);
+        } catch (RuntimeException e) {
+            throw new JrunException(f + ": corrupt state: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces state.json by rename, so a reader sees the old or the new state, never half.
+     * No fsync and no random temp name: the lock is held, and a power loss takes /run anyway.
+     */
+    public void save(ContainerState st) {
+        writeAtomically(dir(st.id()).resolve("state.json"), st.toJson());
+    }
+
+    /** Writes a temp file beside target (its name ends in .tmp), then renames it over target. */
+    public static void writeAtomically(Path target, String content) {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the target is untouched either way
+            }
+            throw new JrunException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes ROOT/ID. It holds only our own files (never a mount), so this is a shallow delete. */
+    public void remove(String id) {
+        Path d = dir(id);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+            for (Path p : ds) Files.deleteIfExists(p);
+            Files.deleteIfExists(d);
+        } catch (NoSuchFileException e) {
+            // already gone
+        } catch (IOException e) {
+            throw new JrunException(d + ": cannot remove the state directory: " + e.getMessage(), e);
+        }
+    }
+
+    public List<String> ids() {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) return out;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds)
+                if (Files.isRegularFile(p.resolve("state.json"), LinkOption.NOFOLLOW_LINKS)) out.add(p.getFileName().toString());
+        } catch (IOException e) {
+            throw new JrunException(root + ": cannot list: " + e.getMessage(), e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** The container's status now: the stored one while its init lives, else stopped. */
+    public static Status liveStatus(ContainerState st) {
+        if (st.pid() <= 0 || !ProcStat.isAlive(st.pid(), st.startTime())) return Status.STOPPED;
+        return st.status();
+    }
+}

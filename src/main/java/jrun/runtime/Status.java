@@ -1,0 +1,28 @@
+package jrun.runtime;
+
+/** The runtime-spec states, and which commands each allows. */
+public enum Status {
+    CREATING, CREATED, RUNNING, STOPPED;
+
+    public String specName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public boolean canStart() {
+        return this == CREATED;
+    }
+
+    public boolean canKill() {
+        return this == CREATED || this == RUNNING;
+    }
+
+    /** delete without --force: only what cannot run any more (a created init is killed first). */
+    public boolean canDelete(boolean force) {
+        return force || this == STOPPED || this == CREATED;
+    }
+
+    public static Status parse(String s) {
+        for (Status st : values()) if (st.specName().equals(s)) return st;
+        throw new IllegalArgumentException("unknown status " + s);
+    }
+}

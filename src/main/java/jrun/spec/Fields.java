@@ -1,0 +1,116 @@
+package jrun.spec;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jrun.JrunException;
+
+/** Typed reads of one OCI object's members, with errors that give the JSON path. */
+public final class Fields {
+    private final Map<String, Object> map;
+    private final String path;
+
+    public Fields(Object value, String path) {
+        this.map = ConfigTree.object(value, path.isEmpty() ? "(top level)" : path);
+        this.path = path;
+    }
+
+    /** This object's own JSON path ("mounts[2]"). */
+    public String here() {
+        return path;
+    }
+
+    public String path(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    public boolean has(String key) {
+        return map.get(key) != null;
+    }
+
+    public Object raw(String key) {
+        return map.get(key);
+    }
+
+    public String str(String key) {
+        Object v = map.get(key);
+        if (v == null) throw new JrunException(path(key) + ": required");
+        return ConfigTree.string(v, path(key));
+    }
+
+    public String optStr(String key, String dflt) {
+        Object v = map.get(key);
+        return v == null ? dflt : ConfigTree.string(v, path(key));
+    }
+
+    public boolean bool(String key, boolean dflt) {
+        Object v = map.get(key);
+        if (v == null) return dflt;
+        if (v instanceof Boolean b) return b;
+        throw ConfigTree.typeError(path(key), "a boolean", v);
+    }
+
+    /** An integer in [min, max]; absent gives dflt. */
+    public long integer(String key, long min, long max, long dflt) {
+        Object v = map.get(key);
+        return v == null ? dflt : integer(v, path(key), min, max);
+    }
+
+    public Long optInteger(String key, long min, long max) {
+        Object v = map.get(key);
+        return v == null ? null : integer(v, path(key), min, max);
+    }
+
+    public static long integer(Object v, String path, long min, long max) {
+        if (!(v instanceof JsonNumber n) || !n.isInteger()) throw ConfigTree.typeError(path, "an integer", v);
+        BigInteger b = n.bigInteger();
+        if (b.compareTo(BigInteger.valueOf(min)) < 0 || b.compareTo(BigInteger.valueOf(max)) > 0)
+            throw new JrunException(path + ": " + b + " is out of range [" + min + ", " + max + "]");
+        return b.longValue();
+    }
+
+    /** An unsigned 64-bit value (rlimits), returned as its two's-complement long. */
+    public long unsigned64(String key) {
+        Object v = map.get(key);
+        if (v == null) throw new JrunException(path(key) + ": required");
+        if (!(v instanceof JsonNumber n) || !n.isInteger()) throw ConfigTree.typeError(path(key), "an integer", v);
+        BigInteger b = n.bigInteger();
+        if (b.signum() < 0 || b.bitLength() > 64) throw new JrunException(path(key) + ": " + b + " is out of range");
+        return b.longValue();
+    }
+
+    public List<String> strings(String key) {
+        Object v = map.get(key);
+        if (v == null) return List.of();
+        List<Object> l = ConfigTree.array(v, path(key));
+        List<String> out = new ArrayList<>(l.size());
+        for (int i = 0; i < l.size(); i++) out.add(ConfigTree.string(l.get(i), path(key) + "[" + i + "]"));
+        return out;
+    }
+
+    public List<Object> list(String key) {
+        Object v = map.get(key);
+        return v == null ? List.of() : ConfigTree.array(v, path(key));
+    }
+
+    public Fields object(String key) {
+        Object v = map.get(key);
+        return v == null ? null : new Fields(v, path(key));
+    }
+
+    public Map<String, Object> map() {
+        return map;
+    }
+
+    /** Refuses a member jrun does not apply yet, rather than silently ignoring it. */
+    public void refuse(String key, String why) {
+        Object v = map.get(key);
+        if (v == null) return;
+        if (v instanceof List<?> l && l.isEmpty()) return;
+        if (v instanceof Map<?, ?> m && m.isEmpty()) return;
+        if (v instanceof String s && s.isEmpty()) return;
+        throw new JrunException(path(key) + ": not supported by jrun yet (" + why + ")");
+    }
+}

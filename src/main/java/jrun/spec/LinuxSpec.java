@@ -1,0 +1,67 @@
+package jrun.spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import jrun.JrunException;
+
+/**
+ * linux: namespaces, id mappings, devices, cgroup path and the rootfs details jrun applies.
+ * Resource limits, seccomp and the like are issue 5 (jrun.linux): until they are applied, a
+ * config that sets them is refused with an error naming the field, never silently run.
+ */
+public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings, List<IdMapping> gidMappings,
+        List<Device> devices, String cgroupsPath, String rootfsPropagation, List<String> maskedPaths,
+        List<String> readonlyPaths, Map<String, String> sysctl, Map<String, long[]> timeOffsets) {
+
+    static LinuxSpec from(Fields f) {
+        List<Namespace> ns = list(f, "namespaces", Namespace::from);
+        for (int i = 0; i < ns.size(); i++)
+            for (int j = 0; j < i; j++)
+                if (ns.get(i).type() == ns.get(j).type())
+                    throw new JrunException(f.path("namespaces") + "[" + i + "].type: duplicate namespace \"" + ns.get(i).type().specName + "\"");
+        String prop = f.optStr("rootfsPropagation", "");
+        if (!prop.isEmpty() && !List.of("private", "rprivate", "slave", "rslave", "shared", "rshared", "unbindable", "runbindable").contains(prop))
+            throw new JrunException(f.path("rootfsPropagation") + ": unknown propagation \"" + prop + "\"");
+        Map<String, String> sysctl = new LinkedHashMap<>();
+        Fields s = f.object("sysctl");
+        if (s != null) for (String k : s.map().keySet()) sysctl.put(k, s.str(k));
+        Map<String, long[]> offsets = new LinkedHashMap<>();
+        Fields t = f.object("timeOffsets");
+        if (t != null) {
+            for (String k : t.map().keySet()) {
+                if (!k.equals("monotonic") && !k.equals("boottime"))
+                    throw new JrunException(t.path(k) + ": unknown clock (expected monotonic or boottime)");
+                Fields o = t.object(k);
+                offsets.put(k, new long[] {o.integer("secs", Long.MIN_VALUE, Long.MAX_VALUE, 0), o.integer("nanosecs", 0, 999_999_999, 0)});
+            }
+        }
+        f.refuse("resources", "cgroup resource limits arrive with issue 5");
+        f.refuse("seccomp", "seccomp arrives with issue 5");
+        f.refuse("intelRdt", "no Intel RDT support");
+        f.refuse("personality", "not applied yet");
+        f.refuse("memoryPolicy", "not applied yet");
+        f.refuse("netDevices", "not applied yet");
+        f.refuse("mountLabel", "there is no SELinux on this host");
+        List<IdMapping> um = list(f, "uidMappings", IdMapping::from), gm = list(f, "gidMappings", IdMapping::from);
+        boolean newUser = ns.stream().anyMatch(n -> n.type() == Namespace.Type.USER && n.isNew());
+        if (newUser && (um.isEmpty() || gm.isEmpty()))
+            throw new JrunException(f.path("uidMappings") + ": a new user namespace needs uidMappings and gidMappings");
+        if (!newUser && (!um.isEmpty() || !gm.isEmpty()))
+            throw new JrunException(f.path("uidMappings") + ": mappings given without a new user namespace");
+        if (!offsets.isEmpty() && ns.stream().noneMatch(n -> n.type() == Namespace.Type.TIME && n.isNew()))
+            throw new JrunException(f.path("timeOffsets") + ": offsets given without a new time namespace");
+        return new LinuxSpec(ns, um, gm, list(f, "devices", Device::from), f.optStr("cgroupsPath", ""), prop,
+                f.strings("maskedPaths"), f.strings("readonlyPaths"), sysctl, offsets);
+    }
+
+    private static <T> List<T> list(Fields f, String key, Function<Fields, T> make) {
+        List<Object> l = f.list(key);
+        List<T> out = new ArrayList<>(l.size());
+        for (int i = 0; i < l.size(); i++) out.add(make.apply(new Fields(l.get(i), f.path(key) + "[" + i + "]")));
+        return List.copyOf(out);
+    }
+}

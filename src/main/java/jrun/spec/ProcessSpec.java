@@ -1,0 +1,37 @@
+package jrun.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jrun.JrunException;
+
+/** process: what the container runs and as whom. */
+public record ProcessSpec(boolean terminal, int consoleRows, int consoleCols, User user, List<String> args,
+        List<String> env, String cwd, List<Rlimit> rlimits, boolean noNewPrivileges, Integer oomScoreAdj) {
+
+    static ProcessSpec from(Fields f) {
+        List<String> args = f.strings("args");
+        if (args.isEmpty()) throw new JrunException(f.path("args") + ": required (at least the program)");
+        String cwd = f.str("cwd");
+        if (!cwd.startsWith("/")) throw new JrunException(f.path("cwd") + ": must be an absolute path, got \"" + cwd + "\"");
+        Fields cs = f.object("consoleSize");
+        int rows = cs == null ? 0 : (int) cs.integer("height", 0, 65535, 0);
+        int cols = cs == null ? 0 : (int) cs.integer("width", 0, 65535, 0);
+        List<Rlimit> rl = new ArrayList<>();
+        List<Object> l = f.list("rlimits");
+        for (int i = 0; i < l.size(); i++) rl.add(Rlimit.from(new Fields(l.get(i), f.path("rlimits") + "[" + i + "]")));
+        for (String e : f.strings("env"))
+            if (!e.contains("=")) throw new JrunException(f.path("env") + ": \"" + e + "\" is not NAME=VALUE");
+        Fields u = f.object("user");
+        if (u == null) throw new JrunException(f.path("user") + ": required");
+        // Capabilities are issue 5: the container keeps root's full set until jrun.linux applies them.
+        f.refuse("apparmorProfile", "there is no AppArmor on this host");
+        f.refuse("selinuxLabel", "there is no SELinux on this host");
+        f.refuse("ioPriority", "not applied yet");
+        f.refuse("scheduler", "not applied yet");
+        f.refuse("execCPUAffinity", "not applied yet");
+        Long oom = f.optInteger("oomScoreAdj", -1000, 1000);
+        return new ProcessSpec(f.bool("terminal", false), rows, cols, User.from(u), args, f.strings("env"), cwd,
+                List.copyOf(rl), f.bool("noNewPrivileges", false), oom == null ? null : oom.intValue());
+    }
+}

@@ -1,0 +1,117 @@
+package jrun.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jrun.spec.Json;
+import jrun.spec.Spec;
+
+/** The command line without containers: flags, usage errors, and the commands that need no root. */
+class JrunMainTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    private PrintStream oldOut, oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private int run(String... args) {
+        return JrunMain.run(List.of(args));
+    }
+
+    @Test
+    void version() {
+        assertEquals(0, run("--version"));
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertTrue(lines[0].startsWith("jrun version "), lines[0]);
+        assertTrue(lines[1].startsWith("spec: 1."), lines[1]);
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneLine() {
+        assertEquals(2, run("--root"));
+        assertEquals(2, run("frobnicate"));
+        assertEquals(2, run("--root", dir.toString(), "kill", "a", "NOPE"));
+        assertEquals(2, run("--root", dir.toString(), "state", "../escape"));
+        assertEquals(2, run("create", "--bogus", "x"));
+        assertEquals(2, run("--log-format", "xml", "list"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("jrun: unknown command \"frobnicate\""));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void missingContainerSaysDoesNotExistAndLogsJson() throws Exception {
+        Path log = dir.resolve("log.json");
+        assertEquals(1, run("--root", dir.toString(), "--log", log.toString(), "--log-format", "json", "state", "nope"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("container nope does not exist"));
+        Object line = Json.parse(Files.readString(log).strip());
+        assertEquals("error", ((java.util.Map<?, ?>) line).get("level"));
+        assertEquals("container nope does not exist", ((java.util.Map<?, ?>) line).get("msg"));
+        assertEquals(1, run("--root", dir.toString(), "kill", "nope", "KILL"));
+        assertEquals(1, run("--root", dir.toString(), "delete", "nope"));
+        assertEquals(1, run("--root", dir.toString(), "start", "nope"));
+    }
+
+    @Test
+    void systemdCgroupIsAClearError() {
+        assertEquals(1, run("--systemd-cgroup", "list"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--systemd-cgroup: jrun has no systemd cgroup driver"));
+    }
+
+    @Test
+    void listOfAnEmptyRoot() {
+        assertEquals(0, run("--root", dir.resolve("none").toString(), "list"));
+        assertEquals("ID          PID         STATUS      BUNDLE      CREATED     OWNER\n", out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(0, run("--root", dir.toString(), "list", "--format", "json"));
+        assertEquals("[]\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void specWritesAValidConfigOnce() {
+        assertEquals(0, run("spec", "--bundle", dir.toString()));
+        Spec s = Spec.read(dir);
+        assertEquals(List.of("sh"), s.process().args());
+        assertEquals(1, run("spec", "--bundle", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("exists"));
+        Path r = dir.resolve("rootless");
+        assertEquals(1, run("spec", "--rootless", "-b", r.toString()), "no such bundle directory");
+        r.toFile().mkdir();
+        assertEquals(0, run("spec", "--rootless", "-b", r.toString()));
+        Spec rs = Spec.read(r);
+        assertEquals(1, rs.linux().uidMappings().size());
+    }
+
+    @Test
+    void featuresIsJsonAndTruthful() {
+        assertEquals(0, run("features"));
+        Object f = Json.parse(out.toString(StandardCharsets.UTF_8));
+        java.util.Map<?, ?> linux = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) f).get("linux");
+        assertEquals(Boolean.FALSE, ((java.util.Map<?, ?>) linux.get("seccomp")).get("enabled"));
+        assertTrue(((List<?>) ((java.util.Map<?, ?>) f).get("hooks")).contains("prechroot"));
+    }
+}

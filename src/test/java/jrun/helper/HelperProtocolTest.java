@@ -1,0 +1,109 @@
+package jrun.helper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real bin/jrun-helper fed hand-made plans (no root needed): it must reject anything
+ * malformed before doing a single step, and report a failing step by index and errno.
+ */
+class HelperProtocolTest {
+    static final Path HELPER = Path.of(System.getProperty("jrun.home", "."), "bin", "jrun-helper");
+
+    record Outcome(int status, Report report, String stderr) {}
+
+    static Outcome feed(byte[] plan) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(HELPER.toString()).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(plan);
+        } catch (IOException e) {
+            // it may reject the plan before reading all of it
+        }
+        Report r;
+        try (InputStream out = p.getInputStream()) {
+            r = Report.read(out);
+        }
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Outcome(p.waitFor(), r, err);
+    }
+
+    static byte[] valid(List<Step> steps) {
+        return Plan.encode(steps, ProcessHandle.current().pid());
+    }
+
+    static Outcome rejected(byte[] plan, String why) throws Exception {
+        Outcome o = feed(plan);
+        assertEquals(2, o.status(), o.stderr());
+        assertEquals('E', o.report().kind());
+        assertEquals(-1, o.report().step());
+        assertEquals(why, o.report().message());
+        return o;
+    }
+
+    @Test
+    void rejectsMalformedPlans() throws Exception {
+        byte[] good = valid(List.of(Step.of(Op.UMASK, "u", 18L)));
+        byte[] magic = good.clone();
+        magic[0] = 'X';
+        rejected(magic, "bad magic");
+        byte[] version = good.clone();
+        version[8] = 9;
+        rejected(version, "unsupported version");
+        byte[] op = good.clone();
+        ByteBuffer.wrap(op).order(ByteOrder.LITTLE_ENDIAN).putShort(20, (short) 999);
+        rejected(op, "unknown opcode");
+        byte[] count = good.clone();
+        ByteBuffer.wrap(count).order(ByteOrder.LITTLE_ENDIAN).putShort(22, (short) 2);
+        rejected(count, "wrong field count for opcode");
+        byte[] width = good.clone();
+        ByteBuffer.wrap(width).order(ByteOrder.LITTLE_ENDIAN).putInt(24, 4);
+        rejected(Arrays.copyOf(width, width.length - 4), "integer field is not 8 bytes");
+        rejected(Arrays.copyOf(good, good.length - 3), "truncated field");
+        byte[] vec = valid(List.of(Step.of(Op.SETGROUPS, "g", List.of("1"))));
+        vec[vec.length - 1] = '2'; // the vector's last entry loses its NUL
+        rejected(vec, "vector field not NUL-terminated");
+        byte[] nul = valid(List.of(Step.of(Op.CHDIR, "c", "/ab")));
+        nul[nul.length - 2] = 0;
+        rejected(nul, "NUL inside a string field");
+    }
+
+    @Test
+    void runsAValidPlanAndEndsWithEof() throws Exception {
+        long me = ProcessHandle.current().pid();
+        Outcome o = feed(valid(List.of(Step.of(Op.UMASK, "u", 18L), Step.of(Op.SIGNAL, "kill", me, 0L, 0L))));
+        assertEquals(0, o.status(), o.stderr());
+        assertNull(o.report(), "success reports nothing: EOF");
+    }
+
+    @Test
+    void reportsTheFailingStepAndErrno() throws Exception {
+        long me = ProcessHandle.current().pid();
+        Outcome o = feed(valid(List.of(Step.of(Op.UMASK, "u", 18L), Step.of(Op.SIGNAL, "kill", me, 1L, 0L))));
+        assertEquals(1, o.status());
+        assertEquals(new Report('E', 1, 3 /* ESRCH */, 0, "process " + me + ": No such process"), o.report());
+        Outcome chdir = feed(valid(List.of(Step.of(Op.CHDIR, "process.cwd", "/no/such/dir"))));
+        assertEquals(0, chdir.report().step());
+        assertEquals(2 /* ENOENT */, chdir.report().errno());
+        assertTrue(chdir.report().message().startsWith("chdir /no/such/dir: "), chdir.report().message());
+    }
+
+    @Test
+    void refusesToRunByHand() throws Exception {
+        Process p = new ProcessBuilder(HELPER.toString(), "--help").start();
+        assertEquals(2, p.waitFor());
+        assertTrue(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).contains("runs only under jrun"));
+    }
+}

@@ -1,0 +1,209 @@
+package jrun.runtime;
+
+import static jrun.linux.MountFlags.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import jrun.JrunException;
+import jrun.helper.Op;
+import jrun.helper.Step;
+import jrun.linux.CgroupHierarchy;
+import jrun.linux.DeviceNumbers;
+import jrun.linux.FakeHostFiles;
+import jrun.linux.HostFiles.Kind;
+import jrun.spec.Spec;
+import jrun.spec.TestConfigs;
+
+/** The steps planned for a config, checked as data: no root, no helper. */
+class PlannerTest {
+    static final Path ROOTFS = Path.of("/b/rootfs");
+    static final CreateOptions OPTS = new CreateOptions(Path.of("/b"), null, null, false, false, 0, 0, false);
+    static final List<CgroupHierarchy> V2 = List.of(new CgroupHierarchy("/sys/fs/cgroup", true, "", "/me"));
+
+    static List<Step> plan(Map<String, Object> config, CreateOptions opts, FakeHostFiles host) {
+        return new Planner(Spec.from(config), "c", ROOTFS, opts, Path.of("/run/jrun/c/exec.fifo"), host, "1 0 0:1 / / rw - ext4 /dev/vda rw\n",
+                V2, Map.of("/sys/fs/cgroup", "/me/jrun-c")).plan();
+    }
+
+    static List<Op> ops(List<Step> steps) {
+        return steps.stream().map(Step::op).toList();
+    }
+
+    static String text(List<Step> steps) {
+        return steps.stream().map(Step::toString).collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void lifecycleOrder() {
+        List<Step> s = plan(TestConfigs.minimal(), OPTS, new FakeHostFiles());
+        List<Op> ops = ops(s);
+        assertEquals(List.of(Op.GETFD, Op.GETFD, Op.GETFD, Op.MKFIFO, Op.OPEN_FIFO, Op.CLONE, Op.WAIT_GO, Op.SETSID,
+                Op.JOIN_KEYRING, Op.MOUNT_HOST, Op.MOUNT_HOST, Op.SET_ROOT), ops.subList(0, 12));
+        assertEquals("JOIN_KEYRING _ses.c", s.get(8).toString(), "the container's own session keyring");
+        Step clone = s.get(5);
+        assertEquals(0x20000000L | 0x00020000L | 0x04000000L | 0x08000000L, clone.number(0));
+        assertEquals(0L, clone.number(1));
+        assertTrue(ops.indexOf(Op.PIVOT) > ops.lastIndexOf(Op.MOUNT));
+        assertTrue(ops.indexOf(Op.SETHOSTNAME) > ops.indexOf(Op.PIVOT));
+        assertEquals(List.of(Op.CHDIR, Op.SETGROUPS, Op.SETGID, Op.SETUID, Op.UMASK, Op.WAIT_START, Op.CLOSE_FDS, Op.EXEC),
+                ops.subList(ops.size() - 8, ops.size()));
+        assertFalse(ops.contains(Op.BARRIER), "no host hooks, no barrier");
+        Step exec = s.get(s.size() - 1);
+        assertEquals(List.of("/usr/bin/sh", "/bin/sh"), exec.args().get(0));
+        assertEquals(List.of("sh", "-c", "true"), exec.args().get(1));
+        assertEquals(022L, s.get(s.size() - 4).number(0));
+    }
+
+    @Test
+    void mountsInOrderWithTheirFlags() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"data\",\"options\":[\"rbind\",\"ro\",\"rprivate\",\"rnosuid\"]}"));
+        FakeHostFiles host = new FakeHostFiles().with("/b/data", Kind.DIRECTORY);
+        String t = text(plan(c, OPTS, host));
+        assertTrue(t.contains("MKDIRS /proc 493\nMOUNT proc /proc proc 0 \n"), t);
+        assertTrue(t.contains("MKDIRS /dev 493\nMOUNT tmpfs /dev tmpfs 2 mode=755\n"), t);
+        assertTrue(t.contains("MKDIRS /data 493\nMOUNT /b/data /data  " + (MS_BIND | MS_REC) + " \nSETATTR /data 1 0 0\nMOUNT  /data  "
+                + (MS_PRIVATE | MS_REC) + " \nSETATTR /data 2 0 1\n"), t);
+        assertTrue(t.indexOf("/proc proc") < t.indexOf("/b/data"));
+    }
+
+    @Test
+    void bindOfAFileMakesAFileAndAMissingSourceIsAnError() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":\"/h/hosts\"}"));
+        assertTrue(text(plan(c, OPTS, new FakeHostFiles().with("/h/hosts", Kind.FILE))).contains("MKFILE /etc/hosts 420\n"));
+        JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles()));
+        assertEquals("mounts[2].source: /h/hosts does not exist", e.getMessage());
+    }
+
+    @Test
+    void defaultDevicesOnAFreshDev() {
+        String t = text(plan(TestConfigs.minimal(), OPTS, new FakeHostFiles()));
+        assertTrue(t.contains("MKNOD /dev/null " + (0020000 | 0666) + " " + DeviceNumbers.makedev(1, 3) + " 0 0"), t);
+        assertTrue(t.contains("SYMLINK /proc/self/fd /dev/fd"));
+        assertTrue(t.contains("SYMLINK pts/ptmx /dev/ptmx"));
+        assertFalse(t.contains("/dev/console"), "no terminal, no console");
+    }
+
+    @Test
+    void dynamicMinorComesFromTheHostNode() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("devices", TestConfigs.json("[{\"path\":\"/dev/binder\",\"type\":\"c\",\"major\":10,\"minor\":1,\"dynamicMinor\":true,\"fileMode\":384,\"uid\":5,\"gid\":6}]"));
+        String t = text(plan(c, OPTS, new FakeHostFiles().device("/dev/binder", DeviceNumbers.makedev(10, 57))));
+        assertTrue(t.contains("MKNOD /dev/binder " + (0020000 | 0600) + " " + DeviceNumbers.makedev(10, 57) + " 5 6"), t);
+        JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles()));
+        assertEquals("linux.devices[0].dynamicMinor: host device /dev/binder does not exist, so its number cannot be copied", e.getMessage());
+    }
+
+    @Test
+    void dynamicMajorAndTypeChecks() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("devices", TestConfigs.json("[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":4,\"dynamicMajor\":true}]"));
+        String t = text(plan(c, OPTS, new FakeHostFiles().device("/dev/x", DeviceNumbers.makedev(240, 9))));
+        assertTrue(t.contains("MKNOD /dev/x " + (0020000 | 0666) + " " + DeviceNumbers.makedev(240, 4) + " 0 0"), t);
+        JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles().with("/dev/x", Kind.FILE)));
+        assertEquals("linux.devices[0].dynamicMajor: host /dev/x is not a character device", e.getMessage());
+    }
+
+    @Test
+    void userNamespaceBindsDevicesInsteadOfMknod() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"user\"}]"));
+        TestConfigs.linux(c).put("uidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
+        TestConfigs.linux(c).put("gidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
+        c.remove("hostname");
+        FakeHostFiles host = new FakeHostFiles();
+        for (String d : List.of("null", "zero", "full", "random", "urandom", "tty")) host.device("/dev/" + d, 0);
+        String t = text(plan(c, OPTS, host));
+        assertFalse(t.contains("MKNOD"), t);
+        assertTrue(t.contains("MKFILE /dev/null 420\nMOUNT /dev/null /dev/null  4096 \n"), t);
+        assertTrue(t.contains("WAIT_GO\nSETGID 0\nSETUID 0\n"), "the init becomes the mapped root first: " + t);
+    }
+
+    @Test
+    void hostHooksGetABarrierAndContainerHooksRunInTheInit() {
+        Map<String, Object> c = TestConfigs.minimal();
+        c.put("hooks", TestConfigs.json("""
+                {"prechroot":[{"path":"/p"}],"createContainer":[{"path":"/cc","args":["cc","1"],"env":["A=1"],"timeout":5}],
+                 "startContainer":[{"path":"/sc"}]}"""));
+        List<Step> s = plan(c, OPTS, new FakeHostFiles());
+        List<Op> ops = ops(s);
+        int barrier = ops.indexOf(Op.BARRIER), hook = ops.indexOf(Op.HOOK), pivot = ops.indexOf(Op.PIVOT);
+        assertTrue(ops.lastIndexOf(Op.MKNOD) < barrier && barrier < hook && hook < pivot, ops.toString());
+        assertEquals("HOOK /cc [cc, 1] [A=1] 5", s.get(hook).toString());
+        assertEquals("hooks.createContainer[0]", s.get(hook).origin());
+        assertTrue(ops.lastIndexOf(Op.HOOK) > ops.indexOf(Op.WAIT_START));
+    }
+
+    @Test
+    void joinedNamespacesUserFirstAndNoPivotChroots() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("""
+                [{"type":"mount"},{"type":"uts"},{"type":"network","path":"/run/netns/a"},{"type":"user","path":"/proc/9/ns/user"}]"""));
+        List<Step> s = plan(c, new CreateOptions(Path.of("/b"), null, null, true, true, 0, 0, false), new FakeHostFiles());
+        List<Step> setns = s.stream().filter(x -> x.op() == Op.SETNS).toList();
+        assertEquals("SETNS /proc/9/ns/user 268435456", setns.get(0).toString());
+        assertEquals("linux.namespaces[2].path", setns.get(1).origin());
+        assertTrue(ops(s).contains(Op.CHROOT));
+        assertFalse(ops(s).contains(Op.JOIN_KEYRING), "--no-new-keyring");
+        assertFalse(ops(s).contains(Op.PIVOT));
+    }
+
+    @Test
+    void terminalNeedsAConsoleSocket() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.process(c).put("terminal", Boolean.TRUE);
+        JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles()));
+        assertEquals("process.terminal is true, but no --console-socket was given to receive the pty", e.getMessage());
+        List<Step> s = plan(c, new CreateOptions(Path.of("/b"), null, "/s.sock", false, false, 0, 0, false), new FakeHostFiles());
+        assertEquals(Op.CONSOLE_SOCKET, s.get(0).op(), "no stdio passthrough with a terminal");
+        assertTrue(text(s).contains("MKFILE /dev/console"));
+        assertTrue(ops(s).indexOf(Op.CONSOLE) > ops(s).indexOf(Op.PIVOT));
+    }
+
+    @Test
+    void preservedAndListenFds() {
+        List<Step> s = plan(TestConfigs.minimal(), new CreateOptions(Path.of("/b"), null, null, false, false, 2, 1, true), new FakeHostFiles());
+        assertEquals("GETFD 5 5", s.get(5).toString());
+        assertEquals(1L, s.stream().filter(x -> x.op() == Op.CLONE).findFirst().get().number(1), "foreground: the helper waits");
+        Step close = s.stream().filter(x -> x.op() == Op.CLOSE_FDS).findFirst().get();
+        assertEquals(6L, close.number(0));
+        @SuppressWarnings("unchecked")
+        List<String> env = (List<String>) s.get(s.size() - 1).args().get(2);
+        assertTrue(env.contains("LISTEN_FDS=1") && env.contains("LISTEN_PID=1"), env.toString());
+    }
+
+    @Test
+    void refusals() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"}]"));
+        assertEquals("hostname: setting it needs a new uts namespace",
+                assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles())).getMessage());
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"}]"));
+        assertEquals("linux.namespaces: jrun needs a new mount namespace to set up the rootfs",
+                assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles())).getMessage());
+    }
+
+    @Test
+    void cgroupMountOnHybridHost() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\"]}"));
+        List<CgroupHierarchy> hybrid = List.of(new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/p"),
+                new CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/"));
+        List<Step> s = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), new FakeHostFiles(), "", hybrid,
+                Map.of("/sys/fs/cgroup/memory", "/p/jrun-c", "/sys/fs/cgroup/unified", "/jrun-c")).plan();
+        String t = text(s);
+        assertTrue(t.contains("MOUNT tmpfs /sys/fs/cgroup tmpfs 0 mode=755\n"), t);
+        assertTrue(t.contains("MOUNT /sys/fs/cgroup/memory/p/jrun-c /sys/fs/cgroup/memory  4096 \n"), t);
+        assertTrue(t.contains("SETATTR /sys/fs/cgroup 1 0 0"), t);
+    }
+}

@@ -1,0 +1,115 @@
+package jrun.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import jrun.JrunException;
+
+class SpecTest {
+    private static String error(Map<String, Object> config) {
+        return assertThrows(JrunException.class, () -> Spec.from(config)).getMessage();
+    }
+
+    @Test
+    void readsTheMinimalConfig() {
+        Spec s = Spec.from(TestConfigs.minimal());
+        assertEquals("box", s.hostname());
+        assertEquals(List.of("sh", "-c", "true"), s.process().args());
+        assertEquals(2, s.mounts().size());
+        assertEquals("mounts[1]", s.mounts().get(1).path());
+        assertEquals(List.of("nosuid", "mode=755"), s.mounts().get(1).options());
+        assertTrue(s.namespace(Namespace.Type.PID).isNew());
+        assertEquals(null, s.process().user().umask());
+    }
+
+    @Test
+    void unknownNamespaceTypeNamesItsPath() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"foo\"}]"));
+        assertEquals("linux.namespaces[2].type: unknown namespace type \"foo\"", error(c));
+    }
+
+    @Test
+    void wrongTypesNameTheirPath() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.process(c).put("user", TestConfigs.json("{\"uid\":\"root\"}"));
+        assertEquals("process.user.uid: expected an integer, found a string", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"type\":\"tmpfs\"}"));
+        assertEquals("mounts[2].destination: required", error(c));
+    }
+
+    @Test
+    void refusesWhatIsNotAppliedYet() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("resources", TestConfigs.json("{\"memory\":{\"limit\":1000}}"));
+        assertEquals("linux.resources: not supported by jrun yet (cgroup resource limits arrive with issue 5)", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("seccomp", TestConfigs.json("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"));
+        assertTrue(error(c).startsWith("linux.seccomp: not supported"));
+        c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("resources", TestConfigs.json("{}"));
+        Spec.from(c); // empty is fine
+    }
+
+    @Test
+    void userNamespaceNeedsMappings() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"user\"}]"));
+        assertEquals("linux.uidMappings: a new user namespace needs uidMappings and gidMappings", error(c));
+        TestConfigs.linux(c).put("uidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":1000,\"size\":10}]"));
+        TestConfigs.linux(c).put("gidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":1000}]"));
+        assertEquals("linux.gidMappings[0].size: required", error(c));
+    }
+
+    @Test
+    void duplicateNamespace() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}]"));
+        assertEquals("linux.namespaces[1].type: duplicate namespace \"mount\"", error(c));
+    }
+
+    @Test
+    void devicesAndDynamicNumbers() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("devices", TestConfigs.json("""
+                [{"path":"/dev/binder","type":"c","major":10,"dynamicMinor":true,"fileMode":438},
+                 {"path":"/dev/x","type":"c","major":1}]"""));
+        assertEquals("linux.devices[1].minor: required", error(c));
+        TestConfigs.linux(c).put("devices", TestConfigs.json("[{\"path\":\"/dev/binder\",\"type\":\"c\",\"major\":10,\"dynamicMinor\":true}]"));
+        Device d = Spec.from(c).linux().devices().get(0);
+        assertTrue(d.dynamicMinor());
+        assertEquals(0666, d.fileMode());
+        assertEquals("linux.devices[0]", d.where());
+    }
+
+    @Test
+    void hooksIncludingPrechroot() {
+        Map<String, Object> c = TestConfigs.minimal();
+        c.put("hooks", TestConfigs.json("{\"prechroot\":[{\"path\":\"/bin/true\",\"args\":[\"true\",\"x\"],\"timeout\":3}],\"poststop\":[{\"path\":\"rel\"}]}"));
+        assertEquals("hooks.poststop[0].path: must be absolute, got \"rel\"", error(c));
+        ((Map<String, Object>) (Map<String, Object>) c.get("hooks")).remove("poststop");
+        Hooks h = Spec.from(c).hooks();
+        assertEquals(new Hook("/bin/true", List.of("true", "x"), List.of(), 3, "hooks.prechroot[0]"), h.prechroot().get(0));
+    }
+
+    @Test
+    void umaskAndRlimits() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.process(c).put("user", TestConfigs.json("{\"uid\":1,\"gid\":2,\"umask\":63,\"additionalGids\":[5,6]}"));
+        TestConfigs.process(c).put("rlimits", TestConfigs.json("[{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551615,\"soft\":1024}]"));
+        ProcessSpec p = Spec.from(c).process();
+        assertEquals(63, p.user().umask());
+        assertEquals(List.of(5, 6), p.user().additionalGids());
+        assertEquals(7, p.rlimits().get(0).resource());
+        assertEquals(-1L, p.rlimits().get(0).hard()); // RLIM_INFINITY as unsigned
+        TestConfigs.process(c).put("rlimits", TestConfigs.json("[{\"type\":\"RLIMIT_BOGUS\",\"hard\":1,\"soft\":1}]"));
+        assertEquals("process.rlimits[0].type: unknown rlimit \"RLIMIT_BOGUS\"", error(c));
+    }
+}
