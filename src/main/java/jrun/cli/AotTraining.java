@@ -72,6 +72,29 @@ public final class AotTraining {
         }
     }
 
+    /** A create whose config requests a CDI device by annotation, with a spec in a scratch CDI directory. */
+    private static void cdi(Path dir) throws IOException {
+        Path specs = Files.createDirectories(dir.resolve("cdi"));
+        Files.writeString(specs.resolve("t.yaml"), "cdiVersion: 0.6.0\nkind: training.example/dev\ndevices:\n  - name: a\n"
+                + "    containerEdits:\n      env: [T=1]\n      deviceNodes: [{path: /dev/null}]\n"
+                + "      mounts: [{hostPath: /tmp, containerPath: /t, options: [ro, rbind]}]\n"
+                + "      hooks: [{hookName: createContainer, path: /bin/true}]\n");
+        Files.writeString(specs.resolve("t.json"), "{\"cdiVersion\": \"0.6.0\", \"kind\": \"training.example/json\", \"devices\": [{\"name\": \"b\","
+                + " \"containerEdits\": {\"env\": [\"U=2\"]}}], \"containerEdits\": {\"additionalGids\": [5]}}");
+        Path bundle = Files.createDirectories(dir.resolve("cdi-bundle"));
+        for (int i = 0; i < 3; i++) {
+            try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/training-config.json")) {
+                String config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                Files.writeString(bundle.resolve("config.json"), config.replaceFirst("\\{", "{\"annotations\": "
+                        + "{\"cdi.k8s.io/t\": \"training.example/dev=a,training.example/json=b\"},"));
+            }
+            InterceptorArgs args = InterceptorArgs.parse(List.of("--oi-runtime-path=/bin/true", "--oi-no-default-rules",
+                    "create", "--bundle", bundle.toString(), "c" + i));
+            jrun.rules.Context ctx = new jrun.rules.Context(jrun.rules.HostDevices.HOST, jrun.rules.HostNamespaces.HOST, List.of(specs));
+            new Interceptor(args, Map.of("PATH", "/usr/bin:/bin"), dir.resolve("no-rules.d"), ctx).run(RuntimeCall.parse(args.runtimeArgs())).encode();
+        }
+    }
+
     public static void main(String[] argv) throws IOException {
         Path dir = Path.of(argv[0]);
         Path bundle = Files.createDirectories(dir.resolve("bundle"));
@@ -94,6 +117,7 @@ public final class AotTraining {
             Files.writeString(dir.resolve("out.json"), Json.write(doc.root(), doc.style()), StandardCharsets.UTF_8);
         }
         rules(dir, bundle);
+        cdi(dir);
         System.out.print(InterceptorArgs.usage().length() > 0 ? "" : "?");
         trainRuntime(dir);
     }

@@ -36,6 +36,8 @@ public final class YamlReader {
     private final int[] fns;    // first non-space offset of each line, -1 blank, TAB_INDENT: a tab before content
     private static final int TAB_INDENT = -2;
     private int line;
+    private int depth;
+    private static final int MAX_DEPTH = 200; // as deep as any rule file needs; the launcher's 1 MB stack holds it
 
     private YamlReader(String text, SourceMap src) {
         this.c = text.toCharArray();
@@ -108,6 +110,15 @@ public final class YamlReader {
     /** A block node whose first line is the current one, at indentation ind (> parentIndent). */
     private Object node(int ind, int parentIndent) {
         int f = starts[line] + ind;
+        if (++depth > MAX_DEPTH) throw err(f, "nesting deeper than " + MAX_DEPTH);
+        try {
+            return nodeAt(f, ind, parentIndent);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Object nodeAt(int f, int ind, int parentIndent) {
         char ch = c[f];
         if (ch == '-' && (f + 1 >= ends[line] || c[f + 1] == ' ')) return sequence(ind);
         if (keyEnd(f) >= 0) return mapping(ind);
@@ -286,6 +297,15 @@ public final class YamlReader {
 
     /** A flow collection or scalar starting at pos[0]; may continue over following lines. */
     private Object flow(int[] pos) {
+        if (++depth > MAX_DEPTH) throw err(pos[0], "nesting deeper than " + MAX_DEPTH);
+        try {
+            return flowAt(pos);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Object flowAt(int[] pos) {
         skipFlowSpace(pos);
         int p = pos[0];
         if (p >= c.length) throw err(p, "unterminated flow collection");

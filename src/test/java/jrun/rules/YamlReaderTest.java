@@ -102,5 +102,9 @@ class YamlReaderTest {
         assertEquals("f.yaml:2:1: unterminated flow collection, expected ']'", error("a: [1, 2, 3\n"));
         assertEquals("f.yaml:1:7: unexpected ': ' in a plain value (quote the value)", error("a: b c: d\n"));
         assertEquals("f.yaml:1:1: complex keys are not supported", error("? a\n"));
+        assertEquals("f.yaml:1:203: nesting deeper than 200", error("a: " + "[".repeat(100000)));
+        StringBuilder deep = new StringBuilder();
+        for (int i = 0; i < 300; i++) deep.append("  ".repeat(i)).append("k:\n");
+        assertEquals("f.yaml:201:401: nesting deeper than 200", error(deep.toString()));
     }
 }
