@@ -1,0 +1,190 @@
+package jrun.linux.seccomp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import jrun.JrunException;
+import jrun.linux.seccomp.SeccompProfile.Cond;
+import jrun.linux.seccomp.SeccompProfile.Rule;
+
+/**
+ * Compiles an OCI {@code linux.seccomp} object to classic BPF, with the semantics runc 1.1.5
+ * gets from libseccomp 2.5 plus its -ENOSYS patch (libcontainer/seccomp/patchbpf):
+ * <ul>
+ * <li>The filter covers the native architecture and every listed one; any other architecture
+ *     gets libseccomp's default bad-arch action, kill-thread. On x86_64, numbers with the x32 bit
+ *     go to the x32 rules when SCMP_ARCH_X32 is listed and are killed otherwise.</li>
+ * <li>Names unknown on an architecture are skipped there; a name unknown on all of them is
+ *     ignored with a warning (runc: "unknown seccomp syscall ignored"). Rules whose action equals
+ *     the default action are dropped.</li>
+ * <li>Unless the default action is ALLOW, LOG or TRACE, a syscall number above the highest one the
+ *     profile names for that architecture returns ENOSYS, so newer syscalls fall back cleanly.</li>
+ * <li>Per syscall, rules with conditions are tried in profile order, then the first rule without
+ *     conditions, then the default action. Conditions compare 64-bit arguments unsigned as two
+ *     32-bit halves; 32-bit ABIs (x86, x32) compare the low half only, as libseccomp does.</li>
+ * </ul>
+ * Syscall dispatch is a binary search over ranges of syscall numbers with the same outcome, so
+ * Docker's default profile is a few hundred instructions, far under the kernel's 4096.
+ */
+public final class SeccompCompiler {
+    private SeccompCompiler() {}
+
+    /** Data offsets in struct seccomp_data (little-endian args). */
+    private static final int NR = 0, ARCH = 4, ARGS = 16;
+
+    public static SeccompProgram compile(Map<String, Object> seccomp, String path) {
+        return compile(seccomp, path, Arch.nativeArch());
+    }
+
+    public static SeccompProgram compile(Map<String, Object> seccomp, String path, Arch nativeArch) {
+        SeccompProfile p = SeccompProfile.parse(seccomp, path);
+        List<String> warnings = new ArrayList<>();
+        Set<Arch> arches = new LinkedHashSet<>();
+        arches.add(nativeArch);
+        for (int i = 0; i < p.architectures().size(); i++) {
+            String name = p.architectures().get(i);
+            Arch a = Arch.fromOci(name);
+            if (a == null) throw new JrunException(path + ".architectures[" + i + "]: unknown architecture \"" + name + "\"");
+            if (!a.hasTable()) {
+                warnings.add(path + ".architectures[" + i + "]: no syscall table for " + name
+                        + "; its processes get the bad-architecture action (kill)");
+                continue;
+            }
+            arches.add(a);
+        }
+        Set<String> unknown = new LinkedHashSet<>();
+        for (Rule r : p.rules()) for (String n : r.names()) {
+            boolean anywhere = false;
+            for (Arch a : arches) anywhere |= SyscallTable.of(a).number(n) >= 0;
+            if (!anywhere && unknown.add(n)) warnings.add(r.path() + ": unknown syscall \"" + n + "\" ignored, as runc does");
+        }
+        boolean stub = p.defaultAction() != SeccompProfile.RET_ALLOW && p.defaultAction() != SeccompProfile.RET_LOG
+                && (p.defaultAction() & 0xfff00000) != SeccompProfile.RET_TRACE;
+
+        Bpf b = new Bpf();
+        int badArch = SeccompProfile.RET_KILL_THREAD;
+        boolean x32 = arches.contains(Arch.X32);
+        Map<Integer, Bpf.Label> blocks = new LinkedHashMap<>();
+        b.load(ARCH);
+        for (Arch a : arches) {
+            if (a == Arch.X32 && arches.contains(Arch.X86_64)) continue; // reached through x86_64's block
+            Bpf.Label l = b.label();
+            blocks.put(a.auditArch, l);
+            b.jump(Bpf.JEQ, a.auditArch, l, null);
+        }
+        b.ret(badArch);
+        for (Arch a : arches) {
+            if (a == Arch.X32 && arches.contains(Arch.X86_64)) continue;
+            b.bind(blocks.get(a.auditArch));
+            b.load(NR);
+            if (a == Arch.X86_64) {
+                Bpf.Label x32Block = b.label();
+                b.jump(Bpf.JSET, Arch.X32_SYSCALL_BIT, x32Block, null);
+                archBody(b, Arch.X86_64, p, stub);
+                b.bind(x32Block);
+                if (x32) archBody(b, Arch.X32, p, stub);
+                else b.ret(badArch);
+            } else if (a == Arch.X32) {
+                Bpf.Label ok = b.label();
+                b.jump(Bpf.JSET, Arch.X32_SYSCALL_BIT, ok, null);
+                b.ret(badArch); // an x86_64 syscall in an x32-only filter
+                b.bind(ok);
+                archBody(b, a, p, stub);
+            } else {
+                archBody(b, a, p, stub);
+            }
+        }
+        byte[] code = b.assemble();
+        if (code.length / 8 > Bpf.MAX_INSNS) {
+            throw new JrunException(path + ": the profile compiles to " + code.length / 8
+                    + " BPF instructions, more than the kernel's limit of " + Bpf.MAX_INSNS);
+        }
+        return new SeccompProgram(code, p.flags(), p.listenerPath(), p.listenerMetadata(), List.copyOf(warnings));
+    }
+
+    /** One architecture's dispatch on the syscall number (already in A), ending in a return. */
+    private static void archBody(Bpf b, Arch a, SeccompProfile p, boolean stub) {
+        SyscallTable t = SyscallTable.of(a);
+        TreeMap<Long, List<Rule>> bySyscall = new TreeMap<>();
+        long max = -1;
+        for (Rule r : p.rules()) for (String n : r.names()) {
+            long nr = t.number(n);
+            if (nr < 0) continue;
+            max = Math.max(max, nr);
+            if (r.action() == p.defaultAction()) continue;
+            bySyscall.computeIfAbsent(nr, k -> new ArrayList<>()).add(r);
+        }
+        // ranges [start, next start) with one outcome; a null outcome is the default action
+        List<long[]> starts = new ArrayList<>();
+        List<Object> outcomes = new ArrayList<>();
+        long lo = a == Arch.X32 ? Arch.X32_SYSCALL_BIT : 0;
+        addRange(starts, outcomes, lo, null);
+        for (Map.Entry<Long, List<Rule>> e : bySyscall.entrySet()) {
+            List<Rule> rules = e.getValue();
+            Object outcome = rules.size() == 1 && rules.get(0).conds().isEmpty() ? (Object) rules.get(0).action() : rules;
+            addRange(starts, outcomes, e.getKey(), outcome);
+            addRange(starts, outcomes, e.getKey() + 1, null);
+        }
+        if (stub && max >= 0) addRange(starts, outcomes, max + 1, SeccompProfile.RET_ERRNO | SeccompProfile.ENOSYS);
+        if (starts.get(starts.size() - 1)[0] > 0xffffffffL) { // nothing above the last syscall
+            starts.remove(starts.size() - 1);
+            outcomes.remove(outcomes.size() - 1);
+        }
+        tree(b, a, p, starts, outcomes, 0, starts.size() - 1);
+    }
+
+    /** Appends a range, merging it into the previous one when the outcome is the same. */
+    private static void addRange(List<long[]> starts, List<Object> outcomes, long start, Object outcome) {
+        int last = starts.size() - 1;
+        if (last >= 0 && starts.get(last)[0] == start) {
+            starts.remove(last);
+            outcomes.remove(last);
+            last--;
+        }
+        if (last >= 0 && java.util.Objects.equals(outcomes.get(last), outcome) && !(outcome instanceof List)) return;
+        starts.add(new long[] {start});
+        outcomes.add(outcome);
+    }
+
+    private static void tree(Bpf b, Arch a, SeccompProfile p, List<long[]> starts, List<Object> outcomes, int lo, int hi) {
+        if (lo == hi) {
+            leaf(b, a, p, outcomes.get(lo));
+            return;
+        }
+        int mid = (lo + hi + 1) >>> 1;
+        Bpf.Label right = b.label();
+        b.jump(Bpf.JGE, (int) starts.get(mid)[0], right, null);
+        tree(b, a, p, starts, outcomes, lo, mid - 1);
+        b.bind(right);
+        tree(b, a, p, starts, outcomes, mid, hi);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void leaf(Bpf b, Arch a, SeccompProfile p, Object outcome) {
+        if (outcome == null) {
+            b.ret(p.defaultAction());
+        } else if (outcome instanceof Integer action) {
+            b.ret(action);
+        } else {
+            List<Rule> rules = (List<Rule>) outcome;
+            Integer fallback = null;
+            for (Rule r : rules) {
+                if (r.conds().isEmpty()) {
+                    if (fallback == null) fallback = r.action();
+                    continue;
+                }
+                Bpf.Label next = b.label();
+                for (Cond c : r.conds()) ArgCompare.emit(b, c, a.argBits, ARGS + 8 * c.index(), next);
+                b.ret(r.action());
+                b.bind(next);
+            }
+            b.ret(fallback == null ? p.defaultAction() : fallback);
+            // the syscall number is no longer in A, but nothing after this point reads it
+        }
+    }
+}
