@@ -39,6 +39,11 @@ public final class AotTraining {
             Json.Document doc = ConfigFile.read(bundle.resolve("config.json"));
             Files.writeString(dir.resolve("out.json"), Json.write(doc.root(), doc.style()), StandardCharsets.UTF_8);
             ErrorLog.appendJson(call.logFile(), "error", "training");
+            try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/linux/seccomp/docker-20.10.24-default.json")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> profile = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                jrun.linux.seccomp.SeccompCompiler.compile(profile, "linux.seccomp"); // runs at every create
+            }
         }
         System.out.print(InterceptorArgs.usage().length() > 0 ? "" : "?");
     }

@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 import jrun.JrunException;
 import jrun.linux.seccomp.SeccompProfile.Cond;
@@ -57,11 +56,20 @@ public final class SeccompCompiler {
             }
             arches.add(a);
         }
+        List<Rule> rules = p.rules();
+        int[][] nameIdx = new int[rules.size()][];
         Set<String> unknown = new LinkedHashSet<>();
-        for (Rule r : p.rules()) for (String n : r.names()) {
-            boolean anywhere = false;
-            for (Arch a : arches) anywhere |= SyscallTable.of(a).number(n) >= 0;
-            if (!anywhere && unknown.add(n)) warnings.add(r.path() + ": unknown syscall \"" + n + "\" ignored, as runc does");
+        for (int ri = 0; ri < rules.size(); ri++) {
+            Rule r = rules.get(ri);
+            nameIdx[ri] = new int[r.names().size()];
+            for (int j = 0; j < nameIdx[ri].length; j++) {
+                String n = r.names().get(j);
+                int idx = SyscallNames.index(n);
+                nameIdx[ri][j] = idx;
+                boolean anywhere = false;
+                for (Arch a : arches) anywhere |= SyscallTable.of(a).numberAt(idx) >= 0;
+                if (!anywhere && unknown.add(n)) warnings.add(r.path() + ": unknown syscall \"" + n + "\" ignored, as runc does");
+            }
         }
         boolean stub = p.defaultAction() != SeccompProfile.RET_ALLOW && p.defaultAction() != SeccompProfile.RET_LOG
                 && (p.defaultAction() & 0xfff00000) != SeccompProfile.RET_TRACE;
@@ -85,18 +93,18 @@ public final class SeccompCompiler {
             if (a == Arch.X86_64) {
                 Bpf.Label x32Block = b.label();
                 b.jump(Bpf.JSET, Arch.X32_SYSCALL_BIT, x32Block, null);
-                archBody(b, Arch.X86_64, p, stub);
+                archBody(b, Arch.X86_64, p, nameIdx, stub);
                 b.bind(x32Block);
-                if (x32) archBody(b, Arch.X32, p, stub);
+                if (x32) archBody(b, Arch.X32, p, nameIdx, stub);
                 else b.ret(badArch);
             } else if (a == Arch.X32) {
                 Bpf.Label ok = b.label();
                 b.jump(Bpf.JSET, Arch.X32_SYSCALL_BIT, ok, null);
                 b.ret(badArch); // an x86_64 syscall in an x32-only filter
                 b.bind(ok);
-                archBody(b, a, p, stub);
+                archBody(b, a, p, nameIdx, stub);
             } else {
-                archBody(b, a, p, stub);
+                archBody(b, a, p, nameIdx, stub);
             }
         }
         byte[] code = b.assemble();
@@ -108,27 +116,48 @@ public final class SeccompCompiler {
     }
 
     /** One architecture's dispatch on the syscall number (already in A), ending in a return. */
-    private static void archBody(Bpf b, Arch a, SeccompProfile p, boolean stub) {
+    private static void archBody(Bpf b, Arch a, SeccompProfile p, int[][] nameIdx, boolean stub) {
         SyscallTable t = SyscallTable.of(a);
-        TreeMap<Long, List<Rule>> bySyscall = new TreeMap<>();
+        List<Rule> rules = p.rules();
+        // (number << 16 | rule index), sorted: rules grouped by syscall number, in profile order
+        long[] keys = new long[64];
+        int count = 0;
         long max = -1;
-        for (Rule r : p.rules()) for (String n : r.names()) {
-            long nr = t.number(n);
-            if (nr < 0) continue;
-            max = Math.max(max, nr);
-            if (r.action() == p.defaultAction()) continue;
-            bySyscall.computeIfAbsent(nr, k -> new ArrayList<>()).add(r);
+        for (int ri = 0; ri < rules.size(); ri++) {
+            boolean dropped = rules.get(ri).action() == p.defaultAction();
+            for (int idx : nameIdx[ri]) {
+                long nr = t.numberAt(idx);
+                if (nr < 0) continue;
+                if (nr > max) max = nr;
+                if (dropped) continue;
+                if (count == keys.length) keys = java.util.Arrays.copyOf(keys, count * 2);
+                keys[count++] = nr << 16 | ri;
+            }
         }
+        java.util.Arrays.sort(keys, 0, count);
         // ranges [start, next start) with one outcome; a null outcome is the default action
         List<long[]> starts = new ArrayList<>();
         List<Object> outcomes = new ArrayList<>();
-        long lo = a == Arch.X32 ? Arch.X32_SYSCALL_BIT : 0;
-        addRange(starts, outcomes, lo, null);
-        for (Map.Entry<Long, List<Rule>> e : bySyscall.entrySet()) {
-            List<Rule> rules = e.getValue();
-            Object outcome = rules.size() == 1 && rules.get(0).conds().isEmpty() ? (Object) rules.get(0).action() : rules;
-            addRange(starts, outcomes, e.getKey(), outcome);
-            addRange(starts, outcomes, e.getKey() + 1, null);
+        addRange(starts, outcomes, a == Arch.X32 ? Arch.X32_SYSCALL_BIT : 0, null);
+        for (int i = 0; i < count; ) {
+            long nr = keys[i] >>> 16;
+            int j = i;
+            while (j < count && keys[j] >>> 16 == nr) j++;
+            Object outcome;
+            Rule first = rules.get((int) (keys[i] & 0xffff));
+            if (j - i == 1 && first.conds().isEmpty()) {
+                outcome = first.action();
+            } else {
+                List<Rule> group = new ArrayList<>(j - i);
+                for (int k = i; k < j; k++) {
+                    Rule r = rules.get((int) (keys[k] & 0xffff));
+                    if (k == i || r != group.get(group.size() - 1)) group.add(r);
+                }
+                outcome = group;
+            }
+            addRange(starts, outcomes, nr, outcome);
+            addRange(starts, outcomes, nr + 1, null);
+            i = j;
         }
         if (stub && max >= 0) addRange(starts, outcomes, max + 1, SeccompProfile.RET_ERRNO | SeccompProfile.ENOSYS);
         if (starts.get(starts.size() - 1)[0] > 0xffffffffL) { // nothing above the last syscall
@@ -146,7 +175,7 @@ public final class SeccompCompiler {
             outcomes.remove(last);
             last--;
         }
-        if (last >= 0 && java.util.Objects.equals(outcomes.get(last), outcome) && !(outcome instanceof List)) return;
+        if (last >= 0 && !(outcome instanceof List) && java.util.Objects.equals(outcomes.get(last), outcome)) return;
         starts.add(new long[] {start});
         outcomes.add(outcome);
     }

@@ -67,9 +67,11 @@ record SeccompProfile(int defaultAction, List<String> architectures, long flags,
             List<Object> nl = ConfigTree.optArray(r, "names", at + ".names");
             if (nl == null || nl.isEmpty()) throw new JrunException(at + ".names: required, at least one syscall name");
             List<String> names = new ArrayList<>();
-            for (int j = 0; j < nl.size(); j++) {
-                String n = ConfigTree.string(nl.get(j), at + ".names[" + j + "]");
-                if (n.isEmpty()) throw new JrunException(at + ".names[" + j + "]: empty syscall name");
+            for (int j = 0; j < nl.size(); j++) { // the path is built only on error: this loop runs ~350 times per create
+                if (!(nl.get(j) instanceof String n) || n.isEmpty()) {
+                    String n = ConfigTree.string(nl.get(j), at + ".names[" + j + "]");
+                    throw new JrunException(at + ".names[" + j + "]: empty syscall name");
+                }
                 names.add(n);
             }
             Object ra = r.get("action");
@@ -84,7 +86,12 @@ record SeccompProfile(int defaultAction, List<String> architectures, long flags,
             List<Cond> conds = new ArrayList<>();
             List<Object> args = ConfigTree.optArray(r, "args", at + ".args");
             if (args != null) for (int j = 0; j < args.size(); j++) conds.add(cond(args.get(j), at + ".args[" + j + "]"));
-            boolean sameArgTwice = conds.stream().map(Cond::index).distinct().count() < conds.size();
+            boolean sameArgTwice = false;
+            int seen = 0;
+            for (Cond c : conds) {
+                sameArgTwice |= (seen & 1 << c.index()) != 0;
+                seen |= 1 << c.index();
+            }
             if (sameArgTwice) {
                 for (Cond c : conds) rules.add(new Rule(List.copyOf(names), act, List.of(c), at)); // as runc: OR
             } else {

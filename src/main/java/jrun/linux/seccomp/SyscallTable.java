@@ -1,58 +1,53 @@
 package jrun.linux.seccomp;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Syscall name to number, per architecture, from the tables scripts/gen-syscall-tables.sh
- * generates from the kernel's uapi headers (resources jrun/linux/seccomp/syscalls-ARCH.txt).
+ * Syscall name to number for one architecture, from {@link SyscallNames}, which
+ * scripts/gen-syscall-tables.sh generates from the kernel's uapi headers. Lookups are a string
+ * switch, so nothing is parsed or built when a JVM starts (this runs at every create).
  */
 public final class SyscallTable {
-    private static final Map<Arch, SyscallTable> LOADED = new EnumMap<>(Arch.class);
+    private static final SyscallTable NONE = new SyscallTable(null);
+    private static final SyscallTable X86_64 = new SyscallTable(SyscallNames.X86_64);
+    private static final SyscallTable X86 = new SyscallTable(SyscallNames.X86);
+    private static final SyscallTable X32 = new SyscallTable(SyscallNames.X32);
+    private static final SyscallTable AARCH64 = new SyscallTable(SyscallNames.AARCH64);
 
-    private final Map<String, Integer> numbers;
+    private final int[] numbers;
 
-    private SyscallTable(Map<String, Integer> numbers) {
+    private SyscallTable(int[] numbers) {
         this.numbers = numbers;
     }
 
     /** The table of arch; an empty one for architectures without a table. */
-    public static synchronized SyscallTable of(Arch arch) {
-        return LOADED.computeIfAbsent(arch, SyscallTable::load);
+    public static SyscallTable of(Arch arch) {
+        return switch (arch) {
+            case X86_64 -> X86_64;
+            case X86 -> X86;
+            case X32 -> X32;
+            case AARCH64 -> AARCH64;
+            default -> NONE;
+        };
     }
 
     /** The syscall's number on this arch (x32 numbers include the x32 bit), or -1. */
     public long number(String name) {
-        Integer n = numbers.get(name);
-        return n == null ? -1 : Integer.toUnsignedLong(n);
+        return numberAt(SyscallNames.index(name));
+    }
+
+    /** The number of the syscall at a {@link SyscallNames#index} (-1 = unknown), or -1. */
+    long numberAt(int index) {
+        if (index < 0 || numbers == null) return -1;
+        return numbers[index];
     }
 
     public Map<String, Integer> all() {
-        return Map.copyOf(numbers);
-    }
-
-    private static SyscallTable load(Arch arch) {
-        Map<String, Integer> m = new HashMap<>(512);
-        if (arch.table == null) return new SyscallTable(m);
-        String res = "/jrun/linux/seccomp/syscalls-" + arch.table + ".txt";
-        try (InputStream in = SyscallTable.class.getResourceAsStream(res)) {
-            if (in == null) throw new IllegalStateException("missing resource " + res);
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isEmpty() || line.charAt(0) == '#') continue;
-                int sp = line.indexOf(' ');
-                m.put(line.substring(0, sp), Integer.parseUnsignedInt(line, sp + 1, line.length(), 10));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Map<String, Integer> m = new HashMap<>();
+        if (numbers != null) {
+            for (int i = 0; i < numbers.length; i++) if (numbers[i] >= 0) m.put(SyscallNames.NAMES[i], numbers[i]);
         }
-        return new SyscallTable(m);
+        return m;
     }
 }
