@@ -1,0 +1,122 @@
+package jrun.linux.cgroups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jrun.JrunException;
+import jrun.spec.Json;
+
+class CgroupWriterTest {
+    @Test
+    void v1WritesEveryResourceToItsController(@TempDir Path root) throws IOException {
+        Map<String, Object> r = parse("""
+            {"memory":{"limit":104857600,"reservation":52428800,"swap":209715200,"kernelTCP":1048576,"swappiness":10,"disableOOMKiller":true},
+             "cpu":{"shares":512,"quota":50000,"period":100000,"burst":1000,"realtimeRuntime":950,"realtimePeriod":1000,"cpus":"0-1","mems":"0"},
+             "pids":{"limit":64},
+             "blockIO":{"weight":300,"leafWeight":200,"weightDevice":[{"major":8,"minor":0,"weight":500}],
+                        "throttleReadBpsDevice":[{"major":8,"minor":0,"rate":1048576}],"throttleWriteIOPSDevice":[{"major":8,"minor":16,"rate":100}]},
+             "hugepageLimits":[{"pageSize":"2MB","limit":209715200}],
+             "network":{"classID":1048577,"priorities":[{"name":"eth0","priority":5},{"name":"lo","priority":1}]},
+             "devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"},
+                        {"allow":true,"type":"c","major":136,"access":"rw"},{"allow":false,"type":"b","major":8,"minor":0,"access":"m"}]}""");
+        List<CgroupWrite> w = CgroupWriter.planV1(r, "linux.resources", c -> root.resolve(c));
+        assertEquals(List.of(
+                "memory/memory.limit_in_bytes=104857600", "memory/memory.memsw.limit_in_bytes=209715200",
+                "memory/memory.soft_limit_in_bytes=52428800", "memory/memory.kmem.tcp.limit_in_bytes=1048576",
+                "memory/memory.swappiness=10", "memory/memory.oom_control=1",
+                "cpu/cpu.shares=512", "cpu/cpu.cfs_period_us=100000", "cpu/cpu.cfs_quota_us=50000", "cpu/cpu.cfs_burst_us=1000",
+                "cpu/cpu.rt_period_us=1000", "cpu/cpu.rt_runtime_us=950", "cpuset/cpuset.cpus=0-1", "cpuset/cpuset.mems=0",
+                "pids/pids.max=64",
+                "blkio/blkio.weight=300", "blkio/blkio.leaf_weight=200", "blkio/blkio.weight_device=8:0 500",
+                "blkio/blkio.throttle.read_bps_device=8:0 1048576", "blkio/blkio.throttle.write_iops_device=8:16 100",
+                "hugetlb/hugetlb.2MB.limit_in_bytes=209715200",
+                "net_cls/net_cls.classid=1048577", "net_prio/net_prio.ifpriomap=eth0 5", "net_prio/net_prio.ifpriomap=lo 1",
+                "devices/devices.deny=a", "devices/devices.deny=a *:* rwm", "devices/devices.allow=c 1:3 rwm",
+                "devices/devices.allow=c 136:* rw", "devices/devices.deny=b 8:0 m"), show(root, w));
+        // applied to a fixture tree: every file written, nothing created
+        for (CgroupWrite x : w) {
+            Files.createDirectories(x.file().getParent());
+            if (!Files.exists(x.file())) Files.writeString(x.file(), "old");
+        }
+        CgroupWrite.apply(w);
+        assertEquals("64", Files.readString(root.resolve("pids/pids.max")));
+        assertEquals("lo 1", Files.readString(root.resolve("net_prio/net_prio.ifpriomap")), "one write per line, the last remains");
+    }
+
+    @Test
+    void v2ConvertsAsRuncDoes(@TempDir Path d) {
+        Map<String, Object> r = parse("""
+            {"memory":{"limit":104857600,"reservation":52428800,"swap":314572800},
+             "cpu":{"shares":1024,"quota":50000,"burst":1000,"idle":1,"cpus":"1"},
+             "pids":{"limit":-1},
+             "blockIO":{"weight":500,"throttleReadBpsDevice":[{"major":8,"minor":0,"rate":1048576}]},
+             "hugepageLimits":[{"pageSize":"1GB","limit":0}],
+             "unified":{"memory.high":"90000000","io.latency":"8:0 target=75"}}""");
+        assertEquals(List.of("memory.max=104857600", "memory.swap.max=209715200", "memory.low=52428800",
+                "cpu.weight=39", "cpu.max=50000 100000", "cpu.max.burst=1000", "cpu.idle=1", "cpuset.cpus=1",
+                "pids.max=max", "io.weight=default 4950", "io.max=8:0 rbps=1048576",
+                "hugetlb.1GB.max=0", "memory.high=90000000", "io.latency=8:0 target=75"),
+                show(d, CgroupWriter.planV2(r, "linux.resources", d)));
+        assertEquals(List.of("pids/pids.max=max"), show(d, CgroupWriter.planV1(parse("{\"pids\":{\"limit\":0}}"), "r", c -> d.resolve(c))));
+        // memory unlimited: swap unlimited too
+        assertEquals(List.of("memory.max=max", "memory.swap.max=max"),
+                show(d, CgroupWriter.planV2(parse("{\"memory\":{\"limit\":-1}}"), "r", d)));
+    }
+
+    @Test
+    void whatCannotBeAppliedIsRefusedByName(@TempDir Path d) {
+        assertError(() -> CgroupWriter.planV1(parse("{\"unified\":{\"memory.high\":\"1\"}}"), "linux.resources", c -> d),
+                "linux.resources.unified: cgroup v2 keys cannot be used on cgroup v1");
+        assertError(() -> CgroupWriter.planV1(parse("{\"memory\":{\"limit\":200,\"swap\":100}}"), "linux.resources", c -> d),
+                "linux.resources.memory.swap: memory+swap limit (100) should be >= memory limit (200)");
+        assertError(() -> CgroupWriter.planV1(parse("{\"network\":{\"classID\":1}}"), "linux.resources", c -> c.equals("net_cls") ? null : d),
+                "linux.resources.network.classID: the net_cls cgroup controller is not mounted here");
+        assertError(() -> CgroupWriter.planV2(parse("{\"cpu\":{\"realtimeRuntime\":5}}"), "linux.resources", d),
+                "linux.resources.cpu.realtimeRuntime: not supported on cgroup v2");
+        assertError(() -> CgroupWriter.planV2(parse("{\"memory\":{\"swap\":100}}"), "linux.resources", d),
+                "linux.resources.memory.swap: unable to set a swap limit without a memory limit");
+        assertError(() -> CgroupWriter.planV2(parse("{\"unified\":{\"../x\":\"1\"}}"), "linux.resources", d),
+                "linux.resources.unified[\"../x\"]: must be a cgroup file name such as \"memory.high\"");
+        assertError(() -> CgroupWriter.planV1(parse("{\"devices\":[{\"allow\":true,\"type\":\"x\"}]}"), "linux.resources", c -> d),
+                "linux.resources.devices[0].type: expected \"a\", \"c\" or \"b\", not \"x\"");
+        assertError(() -> CgroupWrite.apply(List.of(new CgroupWrite(d.resolve("memory.swap.max"), "5"))),
+                "cannot write \"5\" to " + d.resolve("memory.swap.max") + ": no such file (this kernel or cgroup does not support it)");
+    }
+
+    @Test
+    void freezerFiles() {
+        CgroupLayout hybrid = CgroupLayout.parse(CgroupLayoutTest.HYBRID_MOUNTS, CgroupLayoutTest.HYBRID_SELF);
+        assertEquals(new CgroupWrite(Path.of("/sys/fs/cgroup/freezer/c/freezer.state"), "FROZEN"), Freezer.freeze(hybrid, "/c"));
+        assertEquals(new CgroupWrite(Path.of("/sys/fs/cgroup/freezer/c/freezer.state"), "THAWED"), Freezer.thaw(hybrid, "/c"));
+        CgroupLayout v2 = CgroupLayout.parse("1 0 0:1 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", "0::/\n");
+        assertEquals(new CgroupWrite(Path.of("/sys/fs/cgroup/c/cgroup.freeze"), "1"), Freezer.freeze(v2, "/c"));
+        assertEquals(Path.of("/sys/fs/cgroup/c/cgroup.events"), Freezer.stateFile(v2, "/c"));
+    }
+
+    static void assertError(org.junit.jupiter.api.function.Executable e, String message) {
+        assertEquals(message, assertThrows(JrunException.class, e).getMessage());
+    }
+
+    static List<String> show(Path root, List<CgroupWrite> w) {
+        List<String> out = new ArrayList<>();
+        for (CgroupWrite x : w) out.add(root.relativize(x.file()) + "=" + x.value());
+        assertTrue(w.stream().allMatch(x -> x.file().startsWith(root)));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parse(String json) {
+        return (Map<String, Object>) Json.parse(json);
+    }
+}
