@@ -1,0 +1,55 @@
+package jrun.linux.cgroups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import jrun.linux.ProcFiles;
+
+/** Applies a plan to real cgroups of this host (v1 controllers) and reads back what the kernel kept. */
+class CgroupWriterIT {
+    @Test
+    void kernelAcceptsThePlan() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "creating cgroups needs root");
+        CgroupLayout layout = CgroupLayout.detect();
+        assumeTrue(layout.usesV1(), "this IT covers the v1 controllers; this host is cgroup v2 only");
+        String cg = "/jrun-it-" + ProcessHandle.current().pid();
+        List<Path> made = new ArrayList<>();
+        try {
+            for (String c : List.of("memory", "pids", "cpu", "devices", "freezer")) {
+                Path d = layout.directory(c, cg);
+                Files.createDirectory(d);
+                made.add(d);
+            }
+            Map<String, Object> r = CgroupWriterTest.parse("""
+                {"memory":{"limit":104857600,"swappiness":10},"cpu":{"shares":512,"period":100000,"quota":50000},
+                 "pids":{"limit":64},
+                 "devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"},
+                            {"allow":true,"type":"c","major":136,"access":"rw"}]}""");
+            CgroupWrite.apply(CgroupWriter.planV1(r, "linux.resources", c -> layout.directory(c, cg)));
+            assertEquals("104857600", read(layout.directory("memory", cg).resolve("memory.limit_in_bytes")));
+            assertEquals("10", read(layout.directory("memory", cg).resolve("memory.swappiness")));
+            assertEquals("64", read(layout.directory("pids", cg).resolve("pids.max")));
+            assertEquals("512", read(layout.directory("cpu", cg).resolve("cpu.shares")));
+            assertEquals("50000", read(layout.directory("cpu", cg).resolve("cpu.cfs_quota_us")));
+            assertEquals("c 1:3 rwm\nc 136:* rw", read(layout.directory("devices", cg).resolve("devices.list")));
+            CgroupWrite.apply(List.of(Freezer.freeze(layout, cg)));
+            assertEquals("FROZEN", read(Freezer.stateFile(layout, cg)));
+            CgroupWrite.apply(List.of(Freezer.thaw(layout, cg)));
+            assertEquals("THAWED", read(Freezer.stateFile(layout, cg)));
+        } finally {
+            for (Path d : made) Files.deleteIfExists(d); // rmdir of an empty cgroup
+        }
+    }
+
+    static String read(Path p) throws Exception {
+        return ProcFiles.read(p).strip();
+    }
+}
