@@ -21,11 +21,14 @@ import jrun.linux.seccomp.SeccompProfile.Rule;
  * <li>Names unknown on an architecture are skipped there; a name unknown on all of them is
  *     ignored with a warning (runc: "unknown seccomp syscall ignored"). Rules whose action equals
  *     the default action are dropped.</li>
- * <li>Unless the default action is ALLOW, LOG or TRACE, a syscall number above the highest one the
- *     profile names for that architecture returns ENOSYS, so newer syscalls fall back cleanly.</li>
- * <li>Per syscall, rules with conditions are tried in profile order, then the first rule without
- *     conditions, then the default action. Conditions compare 64-bit arguments unsigned as two
- *     32-bit halves; 32-bit ABIs (x86, x32) compare the low half only, as libseccomp does.</li>
+ * <li>runc 1.1.5's -ENOSYS stub: when defaultErrnoRet is absent and the default action is not ALLOW,
+ *     LOG or TRACE, a syscall number above the highest one the profile names for an architecture
+ *     listed in {@code architectures} returns ENOSYS, so newer syscalls fall back cleanly.</li>
+ * <li>Per syscall, a rule without conditions decides alone (libseccomp lets it override conditional
+ *     rules); otherwise rules with conditions are tried in profile order, then the default action.
+ *     Where arguments match two conditional rules with different actions, libseccomp picks by the
+ *     shape of its argument tree instead: a known difference. Conditions compare 64-bit arguments
+ *     unsigned as two 32-bit halves; 32-bit ABIs (x86, x32) compare the low half only.</li>
  * </ul>
  * Syscall dispatch is a binary search over ranges of syscall numbers with the same outcome, so
  * Docker's default profile is a few hundred instructions, far under the kernel's 4096.
@@ -71,8 +74,8 @@ public final class SeccompCompiler {
                 if (!anywhere && unknown.add(n)) warnings.add(r.path() + ": unknown syscall \"" + n + "\" ignored, as runc does");
             }
         }
-        boolean stub = p.defaultAction() != SeccompProfile.RET_ALLOW && p.defaultAction() != SeccompProfile.RET_LOG
-                && (p.defaultAction() & 0xfff00000) != SeccompProfile.RET_TRACE;
+        boolean stub = p.defaultErrnoRet() == null && p.defaultAction() != SeccompProfile.RET_ALLOW
+                && p.defaultAction() != SeccompProfile.RET_LOG && (p.defaultAction() & 0xfff00000) != SeccompProfile.RET_TRACE;
 
         Bpf b = new Bpf();
         int badArch = SeccompProfile.RET_KILL_THREAD;
@@ -117,6 +120,7 @@ public final class SeccompCompiler {
 
     /** One architecture's dispatch on the syscall number (already in A), ending in a return. */
     private static void archBody(Bpf b, Arch a, SeccompProfile p, int[][] nameIdx, boolean stub) {
+        stub &= p.architectures().contains(a.ociName); // runc patches only the listed architectures
         SyscallTable t = SyscallTable.of(a);
         List<Rule> rules = p.rules();
         // (number << 16 | rule index), sorted: rules grouped by syscall number, in profile order
@@ -201,18 +205,19 @@ public final class SeccompCompiler {
             b.ret(action);
         } else {
             List<Rule> rules = (List<Rule>) outcome;
-            Integer fallback = null;
             for (Rule r : rules) {
-                if (r.conds().isEmpty()) {
-                    if (fallback == null) fallback = r.action();
-                    continue;
+                if (r.conds().isEmpty()) { // libseccomp: a rule without conditions overrides every conditional one
+                    b.ret(r.action());
+                    return;
                 }
+            }
+            for (Rule r : rules) {
                 Bpf.Label next = b.label();
                 for (Cond c : r.conds()) ArgCompare.emit(b, c, a.argBits, ARGS + 8 * c.index(), next);
                 b.ret(r.action());
                 b.bind(next);
             }
-            b.ret(fallback == null ? p.defaultAction() : fallback);
+            b.ret(p.defaultAction());
             // the syscall number is no longer in A, but nothing after this point reads it
         }
     }

@@ -15,7 +15,7 @@ import jrun.spec.JsonNumber;
  * defaults to EPERM for ERRNO and TRACE, NOTIFY may not be the default action nor apply to
  * write(2), and several conditions on the same argument make one rule per condition.
  */
-record SeccompProfile(int defaultAction, List<String> architectures, long flags, List<Rule> rules,
+record SeccompProfile(int defaultAction, Integer defaultErrnoRet, List<String> architectures, long flags, List<Rule> rules,
         String listenerPath, String listenerMetadata) {
 
     static final int EPERM = 1, ENOSYS = 38;
@@ -107,7 +107,7 @@ record SeccompProfile(int defaultAction, List<String> architectures, long flags,
         if ((flags & SeccompProgram.FLAG_WAIT_KILLABLE_RECV) != 0 && !notify) {
             throw new JrunException(path + ".flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs a SCMP_ACT_NOTIFY rule");
         }
-        return new SeccompProfile(defaultAction, List.copyOf(arches), flags, List.copyOf(rules), listener, metadata);
+        return new SeccompProfile(defaultAction, defErrno, List.copyOf(arches), flags, List.copyOf(rules), listener, metadata);
     }
 
     private static int action(String name, Integer errno, String path, String errnoPath) {

@@ -45,22 +45,25 @@ final class ReferenceModel {
             if (table.containsKey(n)) max = Math.max(max, Integer.toUnsignedLong(table.get(n)));
         }
         int def = p.defaultAction();
-        boolean stub = def != SeccompProfile.RET_ALLOW && def != SeccompProfile.RET_LOG && (def & 0xfff00000) != SeccompProfile.RET_TRACE;
+        boolean stub = p.defaultErrnoRet() == null && def != SeccompProfile.RET_ALLOW && def != SeccompProfile.RET_LOG && (def & 0xfff00000) != SeccompProfile.RET_TRACE;
         long unr = Integer.toUnsignedLong(nr);
-        if (stub && max >= 0 && unr > max) return SeccompProfile.RET_ERRNO | SeccompProfile.ENOSYS;
+        if (stub && p.architectures().contains(arch.ociName) && max >= 0 && unr > max) return SeccompProfile.RET_ERRNO | SeccompProfile.ENOSYS;
         List<String> names = byNumber.getOrDefault(unr, List.of());
         Integer unconditional = null;
         for (Rule r : p.rules()) {
             if (r.action() == def || r.names().stream().noneMatch(names::contains)) continue;
             if (r.conds().isEmpty()) {
                 if (unconditional == null) unconditional = r.action();
-                continue;
             }
+        }
+        if (unconditional != null) return unconditional;
+        for (Rule r : p.rules()) {
+            if (r.action() == def || r.names().stream().noneMatch(names::contains) || r.conds().isEmpty()) continue;
             boolean all = true;
             for (Cond c : r.conds()) all &= holds(c, args[c.index()], arch.argBits);
             if (all) return r.action();
         }
-        return unconditional != null ? unconditional : def;
+        return def;
     }
 
     static boolean holds(Cond c, long arg, int bits) {

@@ -138,6 +138,27 @@ class SeccompCompilerTest {
     }
 
     @Test
+    void runcEnosysStubOnlyForListedArchesWithoutDefaultErrnoRet() {
+        String rules = "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+        byte[] listed = SeccompCompiler.compile(parse("{\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\",\"architectures\":[\"SCMP_ARCH_X86_64\"]," + rules), "s", Arch.X86_64).filter();
+        assertEquals(ENOSYS, run(listed, X86_64, 40));
+        assertEquals(0x80000000, run(listed, X86_64, 38));
+        byte[] unlisted = SeccompCompiler.compile(parse("{\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\"," + rules), "s", Arch.X86_64).filter();
+        assertEquals(0x80000000, run(unlisted, X86_64, 40));
+        byte[] errnoRet = SeccompCompiler.compile(parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":[\"SCMP_ARCH_X86_64\"]," + rules), "s", Arch.X86_64).filter();
+        assertEquals(EPERM, run(errnoRet, X86_64, 40));
+    }
+
+    @Test
+    void aRuleWithoutConditionsOverridesConditionalOnesAsInLibseccomp() {
+        byte[] f = SeccompCompiler.compile(parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                + "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]},"
+                + "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":5}]}"), "s", Arch.X86_64).filter();
+        assertEquals(0x00050005, run(f, X86_64, 110, 1));
+        assertEquals(0x00050005, run(f, X86_64, 110, 2));
+    }
+
+    @Test
     void everyActionEncodesAsInLinuxSeccompH() {
         String[][] cases = {{"SCMP_ACT_KILL", "0"}, {"SCMP_ACT_KILL_THREAD", "0"}, {"SCMP_ACT_KILL_PROCESS", "80000000"},
                 {"SCMP_ACT_TRAP", "30000"}, {"SCMP_ACT_ERRNO", "50001"}, {"SCMP_ACT_TRACE", "7ff00001"},

@@ -132,6 +132,80 @@ class SeccompKernelIT {
         }
     }
 
+    /** Profiles that probe libseccomp's corner cases; each must give the same answers as runc. */
+    static final List<String> TRICKY = List.of(
+        // no x86 or x32 listed; conditional and unconditional rules on one syscall, both orders;
+        // DOCKER_ALLOW is Docker's allow list without the syscalls probed here
+        """
+        {"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":13,"syscalls":[
+         {"names":[DOCKER_ALLOW],"action":"SCMP_ACT_ALLOW"},
+         {"names":["getppid"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},
+         {"names":["getppid"],"action":"SCMP_ACT_ERRNO","errnoRet":5},
+         {"names":["lseek"],"action":"SCMP_ACT_ERRNO","errnoRet":6},
+         {"names":["lseek"],"action":"SCMP_ACT_ERRNO","errnoRet":7,"args":[{"index":2,"value":1,"op":"SCMP_CMP_EQ"}]},
+         {"names":["dup3"],"action":"SCMP_ACT_ERRNO","errnoRet":8,"args":[{"index":1,"value":4294967296,"op":"SCMP_CMP_GE"}]},
+         {"names":["dup3"],"action":"SCMP_ACT_ERRNO","errnoRet":9,"args":[{"index":2,"value":1,"op":"SCMP_CMP_LE"}]},
+         {"names":["fchdir"],"action":"SCMP_ACT_ERRNO","errnoRet":10,"args":[{"index":0,"value":5,"op":"SCMP_CMP_GT"},{"index":0,"value":100,"op":"SCMP_CMP_LT"}]},
+         {"names":["fchown"],"action":"SCMP_ACT_ERRNO","errnoRet":20,"args":[{"index":0,"value":5,"op":"SCMP_CMP_GT"}]},
+         {"names":["fchown"],"action":"SCMP_ACT_ERRNO","errnoRet":21,"args":[{"index":0,"value":100,"op":"SCMP_CMP_LT"}]},
+         {"names":["fchmod"],"action":"SCMP_ACT_ERRNO","errnoRet":22,"args":[{"index":0,"value":100,"op":"SCMP_CMP_LT"}]},
+         {"names":["fchmod"],"action":"SCMP_ACT_ERRNO","errnoRet":23,"args":[{"index":0,"value":5,"op":"SCMP_CMP_GT"}]},
+         {"names":["flock"],"action":"SCMP_ACT_ERRNO","errnoRet":24,"args":[{"index":1,"value":1,"op":"SCMP_CMP_LE"}]},
+         {"names":["flock"],"action":"SCMP_ACT_ERRNO","errnoRet":25,"args":[{"index":0,"value":4294967296,"op":"SCMP_CMP_GE"}]},
+         {"names":["fsync"],"action":"SCMP_ACT_ERRNO","errnoRet":26,"args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"},{"index":1,"value":2,"op":"SCMP_CMP_EQ"}]},
+         {"names":["fsync"],"action":"SCMP_ACT_ERRNO","errnoRet":27,"args":[{"index":1,"value":2,"op":"SCMP_CMP_EQ"}]},
+         {"names":["fdatasync"],"action":"SCMP_ACT_ERRNO","errnoRet":28,"args":[{"index":1,"value":2,"op":"SCMP_CMP_EQ"}]},
+         {"names":["fdatasync"],"action":"SCMP_ACT_ERRNO","errnoRet":29,"args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"},{"index":1,"value":2,"op":"SCMP_CMP_EQ"}]}
+        ]}""",
+        // the same without defaultErrnoRet: runc 1.1.5 adds its ENOSYS stub only then
+        """
+        {"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+         {"names":[DOCKER_ALLOW],"action":"SCMP_ACT_ALLOW"},
+         {"names":["getppid"],"action":"SCMP_ACT_ERRNO","errnoRet":5}
+        ]}""",
+        // x86 and x32 listed, KILL_PROCESS default
+        """
+        {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"],"syscalls":[
+         {"names":["getppid"],"action":"SCMP_ACT_ERRNO","errnoRet":11,"args":[{"index":0,"value":4294967297,"op":"SCMP_CMP_EQ"}]},
+         {"names":["personality"],"action":"SCMP_ACT_ERRNO","errnoRet":12,"args":[{"index":0,"value":4294967295,"op":"SCMP_CMP_MASKED_EQ","valueTwo":8}]},
+         {"names":["mkdir","mkdirat"],"action":"SCMP_ACT_KILL_PROCESS"},
+         {"names":["chdir"],"action":"SCMP_ACT_TRAP"}
+        ]}""");
+
+    static final List<String> TRICKY_SPECS = List.of("110", "110,1", "110,2", "8,-1,0,0", "8,-1,0,1", "8,-1,0,2",
+            "292,-1,5000,0", "292,-1,5000,2", "292,-1,0x100000000,2", "81,5", "81,6", "81,99", "81,100",
+            "i64", "i64,1", "i19,-1,0,0", "0x4000006e", "0x40000008,-1,0,1", "i136,8", "i136,0x108", "135,8", "135,0x100000008",
+            "0x40000087,8", "i39", "83", "258", "0x40000053", "80,0", "i12,0", "600", "0x40000400", "i450",
+            "93,2", "93,200", "91,2", "91,200", "73,0x100000000,2", "73,2,0", "74,0,2", "75,0,2");
+    // Left out on purpose: arguments matching two conditional rules with different actions
+    // (93,50 91,50 73,0x100000000,0 74,1,2 75,1,2 292,-1,0x100000000,0). libseccomp then picks by
+    // the shape of its argument tree, not by profile order; we take the first rule in profile order.
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void trickyProfilesMatchRunc(@TempDir Path dir) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        List<Object> docker = (List<Object>) ((Map<String, Object>) ((List<Object>) SeccompCompilerTest
+                .profile("docker-20.10.24-default.json").get("syscalls")).get(0)).get("names");
+        StringBuilder allow = new StringBuilder("\"arch_prctl\",\"clone\"");
+        for (Object n : docker) {
+            if (List.of("getppid", "lseek", "dup3", "fchdir", "personality", "mkdir", "mkdirat", "chdir", "fchown", "fchmod",
+                    "flock", "fsync", "fdatasync").contains(n)) continue;
+            allow.append(allow.isEmpty() ? "" : ",").append('"').append(n).append('"');
+        }
+        for (int i = 0; i < TRICKY.size(); i++) {
+            Map<String, Object> profile = parse(TRICKY.get(i).replace("DOCKER_ALLOW", allow));
+            SeccompProgram p = SeccompCompiler.compile(profile, "linux.seccomp");
+            Path bundle = bundle(dir.resolve("tricky" + i), p.filter());
+            List<String> calls = new ArrayList<>(List.of("/probe", "calls"));
+            calls.addAll(TRICKY_SPECS);
+            String byRunc = runc(bundle, calls, profile);
+            List<String> ours = new ArrayList<>(List.of("/probe", "load", "/filter.bpf", Long.toString(p.flags())));
+            ours.addAll(calls);
+            assertEquals(byRunc, runc(bundle, ours, null), "profile " + i);
+        }
+    }
+
     private static Path bundle(Path b, byte[] filter) throws Exception {
         Path rootfs = Files.createDirectories(b.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));
