@@ -163,6 +163,11 @@ public final class Capabilities {
             throw new JrunException(path + ".effective: " + namesOf(notPermitted)
                     + " not in the permitted set; capset(2) would refuse it");
         }
+        long notBounded = m.inheritable() & ~m.bounding();
+        if (notBounded != 0) {
+            throw new JrunException(path + ".inheritable: " + namesOf(notBounded)
+                    + " not in the bounding set; capset(2) would refuse it");
+        }
         long notRaisable = m.ambient() & ~(m.permitted() & m.inheritable());
         if (notRaisable != 0) {
             throw new JrunException(path + ".ambient: " + namesOf(notRaisable)

@@ -105,6 +105,7 @@ class CapabilitiesTest {
     @Test
     void ambientMustBeRaisableAndEffectiveMustBePermitted() {
         Map<String, Object> amb = caps(List.of("CAP_NET_ADMIN"), List.of(), List.of("CAP_NET_ADMIN"), List.of(), List.of("CAP_NET_ADMIN"));
+        // (inheritable empty: the ambient check, not the bounding one, fires)
         JrunException e = assertThrows(JrunException.class,
                 () -> Capabilities.parse(amb, "process.capabilities", 40, Capabilities.Unknown.REJECT));
         assertEquals("process.capabilities.ambient: [CAP_NET_ADMIN] must also be in permitted and inheritable; "
@@ -112,7 +113,10 @@ class CapabilitiesTest {
         Map<String, Object> eff = caps(List.of(), List.of("CAP_SYS_ADMIN"), List.of(), List.of(), List.of());
         e = assertThrows(JrunException.class, () -> Capabilities.parse(eff, "process.capabilities", 40, Capabilities.Unknown.REJECT));
         assertTrue(e.getMessage().startsWith("process.capabilities.effective: [CAP_SYS_ADMIN] not in the permitted set"));
-        Map<String, Object> ok = caps(List.of(), List.of(), List.of("CAP_NET_ADMIN"), List.of("CAP_NET_ADMIN"), List.of("CAP_NET_ADMIN"));
+        Map<String, Object> inh = caps(List.of(), List.of(), List.of(), List.of("CAP_NET_ADMIN"), List.of());
+        e = assertThrows(JrunException.class, () -> Capabilities.parse(inh, "process.capabilities", 40, Capabilities.Unknown.REJECT));
+        assertEquals("process.capabilities.inheritable: [CAP_NET_ADMIN] not in the bounding set; capset(2) would refuse it", e.getMessage());
+        Map<String, Object> ok = caps(List.of("CAP_NET_ADMIN"), List.of(), List.of("CAP_NET_ADMIN"), List.of("CAP_NET_ADMIN"), List.of("CAP_NET_ADMIN"));
         assertEquals(1L << 12, Capabilities.parse(ok, "p", 40, Capabilities.Unknown.REJECT).ambient());
     }
 
