@@ -49,6 +49,43 @@ class CgroupWriterIT {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void statsOfARealProcess() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "creating cgroups needs root");
+        CgroupLayout layout = CgroupLayout.detect();
+        assumeTrue(layout.usesV1(), "this IT covers the v1 controllers; this host is cgroup v2 only");
+        String cg = "/jrun-it-stats-" + ProcessHandle.current().pid();
+        List<Path> made = new ArrayList<>();
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            for (String c : List.of("memory", "pids", "cpu", "cpuacct")) {
+                Path d = layout.directory(c, cg);
+                Files.createDirectory(d);
+                made.add(d);
+                Files.writeString(d.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+            }
+            Map<String, Object> data = CgroupStats.readV1(c -> layout.directory(c, cg));
+            Map<String, Object> pids = (Map<String, Object>) data.get("pids");
+            assertEquals("1", pids.get("current").toString());
+            Map<String, Object> usage = (Map<String, Object>) ((Map<String, Object>) data.get("memory")).get("usage");
+            assertEquals(true, Long.parseLong(usage.get("limit").toString()) > 0, usage.toString());
+            assertEquals(true, ((Map<String, Object>) ((Map<String, Object>) data.get("memory")).get("raw")).containsKey("rss"));
+            assertEquals(0, CgroupStats.oomKills(layout.directory("memory", cg), false));
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+            for (Path d : made) {
+                for (int i = 0; i < 50 && Files.exists(d); i++) {
+                    try {
+                        Files.delete(d);
+                    } catch (java.nio.file.FileSystemException busy) {
+                        Thread.sleep(20); // the killed process leaves the cgroup shortly after
+                    }
+                }
+            }
+        }
+    }
+
     static String read(Path p) throws Exception {
         return ProcFiles.read(p).strip();
     }
