@@ -21,9 +21,12 @@ public final class CgroupWriter {
     private final String path;
     private final List<CgroupWrite> out = new ArrayList<>();
 
-    private CgroupWriter(Map<String, Object> resources, String path) {
+    private final boolean devices;
+
+    private CgroupWriter(Map<String, Object> resources, String path, boolean devices) {
         this.res = resources == null ? Map.of() : resources;
         this.path = path;
+        this.devices = devices;
     }
 
     /**
@@ -31,12 +34,41 @@ public final class CgroupWriter {
      * "net_cls", "net_prio", "devices") to the container's directory on it, or null when absent.
      */
     public static List<CgroupWrite> planV1(Map<String, Object> resources, String path, Function<String, Path> dirOf) {
-        return new CgroupWriter(resources, path).v1(dirOf);
+        return new CgroupWriter(resources, path, true).v1(dirOf);
     }
 
-    /** cgroup v2: every file lives in the container's one directory. Devices are not handled here (eBPF). */
+    /**
+     * For {@code update}: as {@link #planV1} but leaves the device list alone, as runc update does
+     * (the list, with runc's defaults, was set at create).
+     */
+    public static List<CgroupWrite> planV1Update(Map<String, Object> resources, String path, Function<String, Path> dirOf) {
+        return new CgroupWriter(resources, path, false).v1(dirOf);
+    }
+
+    /**
+     * cgroup v2: every file lives in the container's one directory. Devices are not files there:
+     * compile {@link DeviceRule#effective} with {@link DeviceFilter} and attach the program.
+     */
     public static List<CgroupWrite> planV2(Map<String, Object> resources, String path, Path dir) {
-        return new CgroupWriter(resources, path).v2(dir);
+        return new CgroupWriter(resources, path, false).v2(dir);
+    }
+
+    /**
+     * A new v1 cpuset cgroup starts with empty cpus and mems, and no task can join it; runc fills
+     * them from the parent. Returns those writes for the ones still empty (run after mkdir, before
+     * the resource writes).
+     */
+    public static List<CgroupWrite> v1CpusetDefaults(Path cpusetDir) {
+        List<CgroupWrite> w = new ArrayList<>();
+        for (String f : List.of("cpuset.cpus", "cpuset.mems")) {
+            try {
+                if (!jrun.linux.ProcFiles.read(cpusetDir.resolve(f)).isBlank()) continue;
+                w.add(new CgroupWrite(cpusetDir.resolve(f), jrun.linux.ProcFiles.read(cpusetDir.getParent().resolve(f)).strip()));
+            } catch (java.io.IOException e) {
+                throw new JrunException("cannot read " + cpusetDir.resolve(f) + ": " + e.getMessage(), e);
+            }
+        }
+        return w;
     }
 
     private List<CgroupWrite> v1(Function<String, Path> dirOf) {
@@ -106,11 +138,10 @@ public final class CgroupWriter {
             }
         }
         List<Object> devs = ConfigTree.optArray(res, "devices", path + ".devices");
-        if (devs != null) {
+        if (devices) {
             Path d = need(dirOf, "devices", "devices");
             out.add(new CgroupWrite(d.resolve("devices.deny"), "a")); // start from deny-all, as runc does
-            for (int i = 0; i < devs.size(); i++) {
-                DeviceRule r = DeviceRule.parse(devs.get(i), path + ".devices[" + i + "]");
+            for (DeviceRule r : DeviceRule.effective(devs, path + ".devices")) {
                 out.add(new CgroupWrite(d.resolve(r.allow() ? "devices.allow" : "devices.deny"), r.v1Line()));
             }
         }

@@ -63,7 +63,7 @@ public final class DeviceFilter {
         return b.array();
     }
 
-    /** Parses linux.resources.devices for the v2 program (same checks as v1). */
+    /** Parses linux.resources.devices alone (without runc's defaults: see {@link DeviceRule#effective}). */
     public static List<DeviceRule> rules(List<Object> devices, String path) {
         List<DeviceRule> out = new ArrayList<>();
         if (devices != null) for (int i = 0; i < devices.size(); i++) out.add(DeviceRule.parse(devices.get(i), path + "[" + i + "]"));

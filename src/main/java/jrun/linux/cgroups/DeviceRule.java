@@ -1,5 +1,7 @@
 package jrun.linux.cgroups;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import jrun.JrunException;
@@ -8,6 +10,27 @@ import jrun.spec.JsonNumber;
 
 /** One linux.resources.devices entry: allow or deny, type a/c/b, major/minor (-1 = any), access of r, w, m. */
 public record DeviceRule(boolean allow, char type, long major, long minor, String access) {
+
+    /**
+     * The rules runc appends to every container's list (libcontainer/specconv AllowedDevices):
+     * mknod of any device, /dev/null, random, full, tty, zero, urandom, the pts, ptmx and tun.
+     * Appended last, they cannot be denied by the config; jrun keeps that for compatibility.
+     */
+    public static final List<DeviceRule> RUNC_DEFAULTS = List.of(
+            new DeviceRule(true, 'c', -1, -1, "m"), new DeviceRule(true, 'b', -1, -1, "m"),
+            new DeviceRule(true, 'c', 1, 3, "rwm"), new DeviceRule(true, 'c', 1, 8, "rwm"),
+            new DeviceRule(true, 'c', 1, 7, "rwm"), new DeviceRule(true, 'c', 5, 0, "rwm"),
+            new DeviceRule(true, 'c', 1, 5, "rwm"), new DeviceRule(true, 'c', 1, 9, "rwm"),
+            new DeviceRule(true, 'c', 136, -1, "rwm"), new DeviceRule(true, 'c', 5, 2, "rwm"),
+            new DeviceRule(true, 'c', 10, 200, "rwm"));
+
+    /** linux.resources.devices (null = none) followed by {@link #RUNC_DEFAULTS}: the list the cgroup gets. */
+    public static List<DeviceRule> effective(List<Object> devices, String path) {
+        List<DeviceRule> out = new ArrayList<>();
+        if (devices != null) for (int i = 0; i < devices.size(); i++) out.add(parse(devices.get(i), path + "[" + i + "]"));
+        out.addAll(RUNC_DEFAULTS);
+        return out;
+    }
 
     static DeviceRule parse(Object o, String at) {
         Map<String, Object> m = ConfigTree.object(o, at);

@@ -39,7 +39,10 @@ class CgroupWriterIT {
             assertEquals("64", read(layout.directory("pids", cg).resolve("pids.max")));
             assertEquals("512", read(layout.directory("cpu", cg).resolve("cpu.shares")));
             assertEquals("50000", read(layout.directory("cpu", cg).resolve("cpu.cfs_quota_us")));
-            assertEquals("c 1:3 rwm\nc 136:* rw", read(layout.directory("devices", cg).resolve("devices.list")));
+            // the config's rules plus runc's defaults (c 136:* rw widened to rwm by them)
+            assertEquals(CgroupRuncIT.sortedLines("c 1:3 rwm\nc 136:* rwm\nc *:* m\nb *:* m\nc 1:8 rwm\nc 1:7 rwm\nc 5:0 rwm\n"
+                    + "c 1:5 rwm\nc 1:9 rwm\nc 5:2 rwm\nc 10:200 rwm"),
+                    CgroupRuncIT.sortedLines(read(layout.directory("devices", cg).resolve("devices.list"))));
             CgroupWrite.apply(List.of(Freezer.freeze(layout, cg)));
             assertEquals("FROZEN", read(Freezer.stateFile(layout, cg)));
             CgroupWrite.apply(List.of(Freezer.thaw(layout, cg)));

@@ -43,7 +43,12 @@ class CgroupWriterTest {
                 "hugetlb/hugetlb.2MB.limit_in_bytes=209715200",
                 "net_cls/net_cls.classid=1048577", "net_prio/net_prio.ifpriomap=eth0 5", "net_prio/net_prio.ifpriomap=lo 1",
                 "devices/devices.deny=a", "devices/devices.deny=a *:* rwm", "devices/devices.allow=c 1:3 rwm",
-                "devices/devices.allow=c 136:* rw", "devices/devices.deny=b 8:0 m"), show(root, w));
+                "devices/devices.allow=c 136:* rw", "devices/devices.deny=b 8:0 m",
+                // runc's defaults, appended (libcontainer/specconv AllowedDevices)
+                "devices/devices.allow=c *:* m", "devices/devices.allow=b *:* m", "devices/devices.allow=c 1:3 rwm",
+                "devices/devices.allow=c 1:8 rwm", "devices/devices.allow=c 1:7 rwm", "devices/devices.allow=c 5:0 rwm",
+                "devices/devices.allow=c 1:5 rwm", "devices/devices.allow=c 1:9 rwm", "devices/devices.allow=c 136:* rwm",
+                "devices/devices.allow=c 5:2 rwm", "devices/devices.allow=c 10:200 rwm"), show(root, w));
         // applied to a fixture tree: every file written, nothing created
         for (CgroupWrite x : w) {
             Files.createDirectories(x.file().getParent());
@@ -52,6 +57,7 @@ class CgroupWriterTest {
         CgroupWrite.apply(w);
         assertEquals("64", Files.readString(root.resolve("pids/pids.max")));
         assertEquals("lo 1", Files.readString(root.resolve("net_prio/net_prio.ifpriomap")), "one write per line, the last remains");
+        assertEquals("c 10:200 rwm", Files.readString(root.resolve("devices/devices.allow")));
     }
 
     @Test
@@ -68,7 +74,7 @@ class CgroupWriterTest {
                 "pids.max=max", "io.weight=default 4950", "io.max=8:0 rbps=1048576",
                 "hugetlb.1GB.max=0", "memory.high=90000000", "io.latency=8:0 target=75"),
                 show(d, CgroupWriter.planV2(r, "linux.resources", d)));
-        assertEquals(List.of("pids/pids.max=max"), show(d, CgroupWriter.planV1(parse("{\"pids\":{\"limit\":0}}"), "r", c -> d.resolve(c))));
+        assertEquals(List.of("pids/pids.max=max"), show(d, CgroupWriter.planV1Update(parse("{\"pids\":{\"limit\":0}}"), "r", c -> d.resolve(c))));
         // memory unlimited: swap unlimited too
         assertEquals(List.of("memory.max=max", "memory.swap.max=max"),
                 show(d, CgroupWriter.planV2(parse("{\"memory\":{\"limit\":-1}}"), "r", d)));
@@ -92,6 +98,16 @@ class CgroupWriterTest {
                 "linux.resources.devices[0].type: expected \"a\", \"c\" or \"b\", not \"x\"");
         assertError(() -> CgroupWrite.apply(List.of(new CgroupWrite(d.resolve("memory.swap.max"), "5"))),
                 "cannot write \"5\" to " + d.resolve("memory.swap.max") + ": no such file (this kernel or cgroup does not support it)");
+    }
+
+    @Test
+    void newCpusetTakesItsParentsCpusAndMems(@TempDir Path root) throws IOException {
+        Files.writeString(root.resolve("cpuset.cpus"), "0-3\n");
+        Files.writeString(root.resolve("cpuset.mems"), "0\n");
+        Path child = Files.createDirectory(root.resolve("c"));
+        Files.writeString(child.resolve("cpuset.cpus"), "\n");
+        Files.writeString(child.resolve("cpuset.mems"), "0\n");
+        assertEquals(List.of("c/cpuset.cpus=0-3"), show(root, CgroupWriter.v1CpusetDefaults(child)));
     }
 
     @Test

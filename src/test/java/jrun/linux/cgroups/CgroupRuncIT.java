@@ -1,0 +1,108 @@
+package jrun.linux.cgroups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jrun.linux.ProcFiles;
+import jrun.spec.ConfigFile;
+import jrun.spec.Json;
+
+/**
+ * runc 1.1 creates a container with some linux.resources; our plan is applied to a sibling
+ * cgroup; every file the plan touches (and devices.list) must read back the same.
+ */
+class CgroupRuncIT {
+    static final String RESOURCES = """
+        {"memory":{"limit":67108864,"reservation":33554432,"swap":134217728,"kernelTCP":16777216,"swappiness":20,"disableOOMKiller":true},
+         "cpu":{"shares":512,"quota":20000,"period":100000,"cpus":"0","mems":"0"},
+         "pids":{"limit":50},
+         "devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"},
+                    {"allow":true,"type":"c","major":1,"minor":5,"access":"rwm"},{"allow":true,"type":"c","major":136,"access":"rwm"},
+                    {"allow":true,"type":"c","major":5,"minor":1,"access":"rw"},{"allow":false,"type":"c","major":1,"minor":5,"access":"w"}]}""";
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void ourWritesLeaveTheCgroupAsRuncDoes(@TempDir Path b) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        CgroupLayout layout = CgroupLayout.detect();
+        assumeTrue(layout.usesV1(), "this IT compares the v1 drivers");
+        String theirs = "/jrun-it-runc-" + ProcessHandle.current().pid(), ours = "/jrun-it-ours-" + ProcessHandle.current().pid();
+        String id = "jrun-cg-it-" + ProcessHandle.current().pid();
+        Files.createDirectories(b.resolve("rootfs/bin"));
+        Files.copy(Path.of("/bin/busybox"), b.resolve("rootfs/bin/busybox"));
+        exec(List.of("runc", "spec", "--bundle", b.toString()));
+        Map<String, Object> config = (Map<String, Object>) ConfigFile.read(b.resolve("config.json")).root();
+        Map<String, Object> process = (Map<String, Object>) config.get("process");
+        process.put("terminal", false);
+        process.put("args", new ArrayList<Object>(List.of("/bin/busybox", "sleep", "30")));
+        Map<String, Object> linux = (Map<String, Object>) config.get("linux");
+        linux.put("cgroupsPath", theirs);
+        Map<String, Object> resources = (Map<String, Object>) Json.parse(RESOURCES);
+        linux.put("resources", resources);
+        Files.writeString(b.resolve("config.json"), Json.write(config), StandardCharsets.UTF_8);
+        List<String> controllers = List.of("memory", "cpu", "cpuset", "pids", "devices");
+        List<Path> made = new ArrayList<>();
+        String root = b.resolve("runc-root").toString();
+        try {
+            exec(List.of("runc", "--root", root, "create", "--bundle", b.toString(), id));
+            for (String c : controllers) {
+                Path d = layout.directory(c, ours);
+                Files.createDirectory(d);
+                made.add(d);
+            }
+            CgroupWrite.apply(CgroupWriter.v1CpusetDefaults(layout.directory("cpuset", ours)));
+            List<CgroupWrite> plan = CgroupWriter.planV1(resources, "linux.resources", c -> layout.directory(c, ours));
+            CgroupWrite.apply(plan);
+            Map<String, String> mine = new TreeMap<>(), runcs = new TreeMap<>();
+            for (CgroupWrite w : plan) {
+                String file = w.file().getFileName().toString();
+                if (file.startsWith("devices.")) file = "devices.list";
+                // runc 1.1.5 leaves kernelTCP unapplied (the file keeps its default); we apply it, as the spec says
+                if (file.equals("memory.kmem.tcp.limit_in_bytes")) continue;
+                Path dirOurs = w.file().getParent(), dirTheirs = w.file().getParent().resolveSibling(theirs.substring(1));
+                mine.put(file, sortedLines(ProcFiles.read(dirOurs.resolve(file))));
+                runcs.put(file, sortedLines(ProcFiles.read(dirTheirs.resolve(file))));
+            }
+            assertEquals(runcs, mine);
+            assertEquals(12, mine.size(), mine.toString());
+        } finally {
+            new ProcessBuilder("runc", "--root", root, "delete", "--force", id).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+            for (Path d : made) Files.deleteIfExists(d);
+        }
+    }
+
+    /** The kernel lists device exceptions in its own order; the set is what counts. */
+    static String sortedLines(String s) {
+        return String.join("\n", s.strip().lines().sorted().toList());
+    }
+
+    /** Runs cmd with stdio on files: a created container keeps its stdio open until it exits. */
+    static void exec(List<String> cmd) throws Exception {
+        Path err = Files.createTempFile("jrun-it", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(cmd + " timed out");
+            }
+            if (p.exitValue() != 0) throw new AssertionError(cmd + " failed: " + Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+}
