@@ -123,75 +123,75 @@ public final class SeccompCompiler {
         stub &= p.architectures().contains(a.ociName); // runc patches only the listed architectures
         SyscallTable t = SyscallTable.of(a);
         List<Rule> rules = p.rules();
-        // (number << 16 | rule index), sorted: rules grouped by syscall number, in profile order
-        long[] keys = new long[64];
-        int count = 0;
-        long max = -1;
+        long base = a == Arch.X32 ? Arch.X32_SYSCALL_BIT : 0, max = -1;
+        for (int[] idxs : nameIdx) for (int idx : idxs) max = Math.max(max, t.numberAt(idx));
+        int span = (int) (max - base + 1);
+        // per syscall number, the rules naming it in profile order, as linked lists of entries:
+        // plain arrays and no sorting, as this runs interpreted at every create
+        int[] head = new int[Math.max(span, 0)], tail = new int[head.length];
+        java.util.Arrays.fill(head, -1);
+        int entries = 0;
+        for (int[] idxs : nameIdx) entries += idxs.length;
+        int[] next = new int[entries], ruleOf = new int[entries];
+        int e = 0;
         for (int ri = 0; ri < rules.size(); ri++) {
-            boolean dropped = rules.get(ri).action() == p.defaultAction();
+            if (rules.get(ri).action() == p.defaultAction()) continue;
             for (int idx : nameIdx[ri]) {
                 long nr = t.numberAt(idx);
                 if (nr < 0) continue;
-                if (nr > max) max = nr;
-                if (dropped) continue;
-                if (count == keys.length) keys = java.util.Arrays.copyOf(keys, count * 2);
-                keys[count++] = nr << 16 | ri;
+                int slot = (int) (nr - base);
+                if (head[slot] >= 0 && ruleOf[tail[slot]] == ri) continue; // a name listed twice in one rule
+                ruleOf[e] = ri;
+                next[e] = -1;
+                if (head[slot] < 0) head[slot] = e;
+                else next[tail[slot]] = e;
+                tail[slot] = e++;
             }
         }
-        java.util.Arrays.sort(keys, 0, count);
-        // ranges [start, next start) with one outcome; a null outcome is the default action
-        List<long[]> starts = new ArrayList<>();
-        List<Object> outcomes = new ArrayList<>();
-        addRange(starts, outcomes, a == Arch.X32 ? Arch.X32_SYSCALL_BIT : 0, null);
-        for (int i = 0; i < count; ) {
-            long nr = keys[i] >>> 16;
-            int j = i;
-            while (j < count && keys[j] >>> 16 == nr) j++;
+        // ranges [starts[i], starts[i+1]) with one outcome: null = default action, an Integer
+        // return value, or the syscall's rules
+        long[] starts = new long[2 * head.length + 3];
+        Object[] outcomes = new Object[starts.length];
+        int n = 0;
+        starts[n] = base;
+        outcomes[n++] = null;
+        for (int slot = 0; slot < head.length; slot++) {
+            int h = head[slot];
+            if (h < 0) continue;
             Object outcome;
-            Rule first = rules.get((int) (keys[i] & 0xffff));
-            if (j - i == 1 && first.conds().isEmpty()) {
+            Rule first = rules.get(ruleOf[h]);
+            if (next[h] < 0 && first.conds().isEmpty()) {
                 outcome = first.action();
             } else {
-                List<Rule> group = new ArrayList<>(j - i);
-                for (int k = i; k < j; k++) {
-                    Rule r = rules.get((int) (keys[k] & 0xffff));
-                    if (k == i || r != group.get(group.size() - 1)) group.add(r);
-                }
+                List<Rule> group = new ArrayList<>(4);
+                for (int k = h; k >= 0; k = next[k]) group.add(rules.get(ruleOf[k]));
                 outcome = group;
             }
-            addRange(starts, outcomes, nr, outcome);
-            addRange(starts, outcomes, nr + 1, null);
-            i = j;
+            n = addRange(starts, outcomes, n, base + slot, outcome);
+            n = addRange(starts, outcomes, n, base + slot + 1, null);
         }
-        if (stub && max >= 0) addRange(starts, outcomes, max + 1, SeccompProfile.RET_ERRNO | SeccompProfile.ENOSYS);
-        if (starts.get(starts.size() - 1)[0] > 0xffffffffL) { // nothing above the last syscall
-            starts.remove(starts.size() - 1);
-            outcomes.remove(outcomes.size() - 1);
-        }
-        tree(b, a, p, starts, outcomes, 0, starts.size() - 1);
+        if (stub && max >= 0) n = addRange(starts, outcomes, n, max + 1, SeccompProfile.RET_ERRNO | SeccompProfile.ENOSYS);
+        if (starts[n - 1] > 0xffffffffL) n--; // nothing above the last syscall
+        tree(b, a, p, starts, outcomes, 0, n - 1);
     }
 
-    /** Appends a range, merging it into the previous one when the outcome is the same. */
-    private static void addRange(List<long[]> starts, List<Object> outcomes, long start, Object outcome) {
-        int last = starts.size() - 1;
-        if (last >= 0 && starts.get(last)[0] == start) {
-            starts.remove(last);
-            outcomes.remove(last);
-            last--;
-        }
-        if (last >= 0 && !(outcome instanceof List) && java.util.Objects.equals(outcomes.get(last), outcome)) return;
-        starts.add(new long[] {start});
-        outcomes.add(outcome);
+    /** Appends a range, merging it with the previous one when the outcome is the same action. */
+    private static int addRange(long[] starts, Object[] outcomes, int n, long start, Object outcome) {
+        if (n > 0 && starts[n - 1] == start) n--; // an empty range: replaced
+        if (n > 0 && !(outcome instanceof List) && java.util.Objects.equals(outcomes[n - 1], outcome)) return n;
+        starts[n] = start;
+        outcomes[n] = outcome;
+        return n + 1;
     }
 
-    private static void tree(Bpf b, Arch a, SeccompProfile p, List<long[]> starts, List<Object> outcomes, int lo, int hi) {
+    private static void tree(Bpf b, Arch a, SeccompProfile p, long[] starts, Object[] outcomes, int lo, int hi) {
         if (lo == hi) {
-            leaf(b, a, p, outcomes.get(lo));
+            leaf(b, a, p, outcomes[lo]);
             return;
         }
         int mid = (lo + hi + 1) >>> 1;
         Bpf.Label right = b.label();
-        b.jump(Bpf.JGE, (int) starts.get(mid)[0], right, null);
+        b.jump(Bpf.JGE, (int) starts[mid], right, null);
         tree(b, a, p, starts, outcomes, lo, mid - 1);
         b.bind(right);
         tree(b, a, p, starts, outcomes, mid, hi);
