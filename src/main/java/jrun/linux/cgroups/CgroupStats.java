@@ -42,12 +42,24 @@ public final class CgroupStats {
         Path acct = dirOf.apply("cpuacct");
         if (acct != null) {
             Map<String, Object> usage = obj(cpu, "usage");
+            Map<String, BigInteger> st = keyed(acct.resolve("cpuacct.stat"));
+            usage.clear(); // Go's field order: total, percpu, percpu_kernel, percpu_user, kernel, user
             put(usage, "total", num(acct.resolve("cpuacct.usage")));
             List<Object> percpu = new ArrayList<>();
             String pc = text(acct.resolve("cpuacct.usage_percpu"));
             if (pc != null) for (String v : pc.trim().split("\\s+")) if (!v.isEmpty()) percpu.add(JsonNumber.of(new BigInteger(v)));
-            usage.put("percpu", percpu);
-            Map<String, BigInteger> st = keyed(acct.resolve("cpuacct.stat"));
+            if (!percpu.isEmpty()) usage.put("percpu", percpu);
+            List<Object> kernel = new ArrayList<>(), user = new ArrayList<>();
+            String all = text(acct.resolve("cpuacct.usage_all")); // "cpu user system" then one line per cpu, in ns
+            if (all != null) for (String line : all.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 3 && f[0].matches("\\d+")) {
+                    user.add(JsonNumber.of(new BigInteger(f[1])));
+                    kernel.add(JsonNumber.of(new BigInteger(f[2])));
+                }
+            }
+            if (!kernel.isEmpty()) usage.put("percpu_kernel", kernel);
+            if (!user.isEmpty()) usage.put("percpu_user", user);
             usage.put("kernel", JsonNumber.of(st.getOrDefault("system", BigInteger.ZERO).multiply(BigInteger.valueOf(NS_PER_TICK))));
             usage.put("user", JsonNumber.of(st.getOrDefault("user", BigInteger.ZERO).multiply(BigInteger.valueOf(NS_PER_TICK))));
         }
@@ -57,14 +69,14 @@ public final class CgroupStats {
         Path m = dirOf.apply("memory");
         if (m != null) {
             Map<String, BigInteger> stat = keyed(m.resolve("memory.stat"));
-            mem.put("cache", JsonNumber.of(stat.getOrDefault("total_cache", stat.getOrDefault("cache", BigInteger.ZERO))));
+            put(mem, "cache", stat.getOrDefault("total_cache", stat.getOrDefault("cache", BigInteger.ZERO)));
             mem.put("usage", entryV1(m, "memory"));
             mem.put("swap", entryV1(m, "memory.memsw"));
             mem.put("kernel", entryV1(m, "memory.kmem"));
             mem.put("kernelTCP", entryV1(m, "memory.kmem.tcp"));
             mem.put("raw", raw(stat));
         }
-        return data(cpu, mem, pids(dirOf.apply("pids")));
+        return data(cpu, cpuset(dirOf.apply("cpuset")), mem, pids(dirOf.apply("pids")));
     }
 
     /** cgroup v2: all counters in the one directory. */
@@ -73,13 +85,14 @@ public final class CgroupStats {
         Map<String, BigInteger> st = keyed(dir.resolve("cpu.stat"));
         Map<String, Object> usage = obj(cpu, "usage");
         BigInteger thousand = BigInteger.valueOf(1000);
+        usage.clear(); // Go's field order: total first
         put(usage, "total", st.getOrDefault("usage_usec", BigInteger.ZERO).multiply(thousand));
         usage.put("kernel", JsonNumber.of(st.getOrDefault("system_usec", BigInteger.ZERO).multiply(thousand)));
         usage.put("user", JsonNumber.of(st.getOrDefault("user_usec", BigInteger.ZERO).multiply(thousand)));
         throttling(cpu, st, 1000);
         Map<String, Object> mem = new LinkedHashMap<>();
         Map<String, BigInteger> stat = keyed(dir.resolve("memory.stat"));
-        mem.put("cache", JsonNumber.of(stat.getOrDefault("file", BigInteger.ZERO)));
+        put(mem, "cache", stat.getOrDefault("file", BigInteger.ZERO));
         Map<String, BigInteger> events = keyed(dir.resolve("memory.events"));
         BigInteger memUsage = num(dir.resolve("memory.current")), memLimit = limit(dir.resolve("memory.max"));
         mem.put("usage", entry(memLimit, memUsage, num(dir.resolve("memory.peak")), events.getOrDefault("max", BigInteger.ZERO)));
@@ -89,7 +102,7 @@ public final class CgroupStats {
         BigInteger swapUsage = nz(num(dir.resolve("memory.swap.current"))).add(nz(memUsage));
         mem.put("swap", entry(swapLimit, swapUsage, null, BigInteger.ZERO));
         mem.put("raw", raw(stat));
-        return data(cpu, mem, pids(dir));
+        return data(cpu, cpuset(null), mem, pids(dir));
     }
 
     /** OOM kills so far (v1 memory.oom_control or v2 memory.events "oom_kill"); the events loop reports increases. */
@@ -98,20 +111,62 @@ public final class CgroupStats {
         return m.getOrDefault("oom_kill", BigInteger.ZERO).longValue();
     }
 
-    private static Map<String, Object> data(Map<String, Object> cpu, Map<String, Object> mem, Map<String, Object> pids) {
+    /** Go's field order of types.Stats; blkio, hugetlb and intel_rdt are not read yet and stay empty. */
+    private static Map<String, Object> data(Map<String, Object> cpu, Map<String, Object> cpuset, Map<String, Object> mem,
+            Map<String, Object> pids) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("cpu", cpu);
+        d.put("cpuset", cpuset);
         d.put("memory", mem);
         d.put("pids", pids);
         d.put("blkio", new LinkedHashMap<>());
         d.put("hugetlb", new LinkedHashMap<>());
+        d.put("intel_rdt", new LinkedHashMap<>());
+        d.put("network_interfaces", null);
         return d;
+    }
+
+    /** types.CPUSet from a v1 cpuset directory (null: the zero struct Go prints). */
+    private static Map<String, Object> cpuset(Path dir) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        List<Object> cpus = dir == null ? List.of() : ranges(text(dir.resolve("cpuset.cpus")));
+        List<Object> mems = dir == null ? List.of() : ranges(text(dir.resolve("cpuset.mems")));
+        if (!cpus.isEmpty()) c.put("cpus", cpus);
+        c.put("cpu_exclusive", flag(dir, "cpuset.cpu_exclusive"));
+        if (!mems.isEmpty()) c.put("mems", mems);
+        c.put("mem_hardwall", flag(dir, "cpuset.mem_hardwall"));
+        c.put("mem_exclusive", flag(dir, "cpuset.mem_exclusive"));
+        c.put("memory_migrate", flag(dir, "cpuset.memory_migrate"));
+        c.put("memory_spread_page", flag(dir, "cpuset.memory_spread_page"));
+        c.put("memory_spread_slab", flag(dir, "cpuset.memory_spread_slab"));
+        c.put("memory_pressure", flag(dir, "cpuset.memory_pressure"));
+        c.put("sched_load_balance", flag(dir, "cpuset.sched_load_balance"));
+        c.put("sched_relax_domain_level", flag(dir, "cpuset.sched_relax_domain_level"));
+        return c;
+    }
+
+    private static JsonNumber flag(Path dir, String file) {
+        String t = dir == null ? null : text(dir.resolve(file));
+        return JsonNumber.of(t == null || t.isBlank() ? BigInteger.ZERO : new BigInteger(t.trim()));
+    }
+
+    /** "0-2,5" as [0,1,2,5]. */
+    private static List<Object> ranges(String list) {
+        List<Object> out = new ArrayList<>();
+        if (list == null) return out;
+        for (String part : list.trim().split(",")) {
+            if (part.isEmpty()) continue;
+            int dash = part.indexOf('-');
+            int lo = Integer.parseInt(dash < 0 ? part : part.substring(0, dash)), hi = dash < 0 ? lo : Integer.parseInt(part.substring(dash + 1));
+            for (int i = lo; i <= hi; i++) out.add(JsonNumber.of(i));
+        }
+        return out;
     }
 
     private static Map<String, Object> cpu() {
         Map<String, Object> cpu = new LinkedHashMap<>();
         Map<String, Object> usage = new LinkedHashMap<>();
-        usage.put("kernel", JsonNumber.of(0));
+        usage.put("kernel", JsonNumber.of(0)); // the only CpuUsage fields without omitempty
         usage.put("user", JsonNumber.of(0));
         cpu.put("usage", usage);
         cpu.put("throttling", new LinkedHashMap<>());

@@ -85,6 +85,69 @@ class CgroupRuncIT {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void statsHaveTheShapeOfRuncEvents(@TempDir Path b) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        CgroupLayout layout = CgroupLayout.detect();
+        assumeTrue(layout.usesV1(), "this IT compares the v1 drivers");
+        String cg = "/jrun-it-events-" + ProcessHandle.current().pid(), id = "jrun-ev-it-" + ProcessHandle.current().pid();
+        Files.createDirectories(b.resolve("rootfs/bin"));
+        Files.copy(Path.of("/bin/busybox"), b.resolve("rootfs/bin/busybox"));
+        exec(List.of("runc", "spec", "--bundle", b.toString()));
+        Map<String, Object> config = (Map<String, Object>) ConfigFile.read(b.resolve("config.json")).root();
+        Map<String, Object> process = (Map<String, Object>) config.get("process");
+        process.put("terminal", false);
+        process.put("args", new ArrayList<Object>(List.of("/bin/busybox", "sleep", "30")));
+        Map<String, Object> linux = (Map<String, Object>) config.get("linux");
+        linux.put("cgroupsPath", cg);
+        linux.put("resources", Json.parse("{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":50},\"cpu\":{\"quota\":20000,\"period\":100000}}"));
+        Files.writeString(b.resolve("config.json"), Json.write(config), StandardCharsets.UTF_8);
+        String root = b.resolve("runc-root").toString();
+        try {
+            exec(List.of("runc", "--root", root, "run", "-d", "--bundle", b.toString(), id));
+            Path out = b.resolve("events.json");
+            Process p = new ProcessBuilder("runc", "--root", root, "events", "--stats", id).redirectOutput(out.toFile()).start();
+            assertEquals(0, p.waitFor());
+            Map<String, Object> ours = CgroupStats.event("stats", id, CgroupStats.readV1(c -> layout.directory(c, cg)));
+            Map<String, Object> theirs = (Map<String, Object>) Json.parse(Files.readString(out));
+            assertEquals(Json.write(shape(theirs)), Json.write(shape(ours))); // keys in Go's order, value kinds
+            for (String path : List.of("data.memory.usage.limit", "data.memory.swap.limit", "data.memory.kernel.limit",
+                    "data.memory.kernelTCP.limit", "data.pids", "data.cpuset", "data.cpu.usage.percpu.size")) {
+                assertEquals(at(theirs, path), at(ours, path), path);
+            }
+            assertEquals(raw(theirs).keySet(), raw(ours).keySet());
+            assertEquals(true, raw(ours).size() > 20, raw(ours).toString());
+        } finally {
+            new ProcessBuilder("runc", "--root", root, "delete", "--force", id).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Keys in order and value kinds, without the values of counters that move. */
+    static Object shape(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(k, k.equals("raw") ? "map" : shape(x)));
+            return out;
+        }
+        if (v instanceof List<?> l) return "list";
+        return v == null ? "null" : v.getClass().getSimpleName();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> raw(Map<String, Object> event) {
+        return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) event.get("data")).get("memory")).get("raw");
+    }
+
+    static Object at(Object v, String path) {
+        for (String k : path.split("\\.")) {
+            if (k.equals("size")) return String.valueOf(((List<?>) v).size());
+            v = ((Map<?, ?>) v).get(k);
+        }
+        return v == null ? null : v instanceof Map || v instanceof List ? Json.write(v) : v.toString();
+    }
+
     /** The kernel lists device exceptions in its own order; the set is what counts. */
     static String sortedLines(String s) {
         return String.join("\n", s.strip().lines().sorted().toList());

@@ -22,6 +22,11 @@ class CgroupStatsTest {
         file(root.resolve("cpuacct"), "cpuacct.usage", "123456789\n");
         file(root.resolve("cpuacct"), "cpuacct.usage_percpu", "100000000 23456789 \n");
         file(root.resolve("cpuacct"), "cpuacct.stat", "user 150\nsystem 25\n");
+        file(root.resolve("cpuacct"), "cpuacct.usage_all", "cpu user system\n0 90000000 10000000\n1 20000000 3456789\n");
+        file(root.resolve("cpuset"), "cpuset.cpus", "0-1,3\n");
+        file(root.resolve("cpuset"), "cpuset.mems", "0\n");
+        file(root.resolve("cpuset"), "cpuset.sched_load_balance", "1\n");
+        file(root.resolve("cpuset"), "cpuset.sched_relax_domain_level", "-1\n");
         file(root.resolve("cpu"), "cpu.stat", "nr_periods 10\nnr_throttled 2\nthrottled_time 5000\nnr_bursts 0\nburst_time 0\n");
         file(root.resolve("memory"), "memory.stat", "cache 4096\nrss 8192\ntotal_cache 4096\n");
         file(root.resolve("memory"), "memory.usage_in_bytes", "12288\n");
@@ -33,12 +38,15 @@ class CgroupStatsTest {
         file(root.resolve("pids"), "pids.max", "max\n");
         String json = Json.write(CgroupStats.event("stats", "c1", CgroupStats.readV1(c -> root.resolve(c))));
         assertEquals("{\"type\":\"stats\",\"id\":\"c1\",\"data\":{"
-                + "\"cpu\":{\"usage\":{\"kernel\":250000000,\"user\":1500000000,\"total\":123456789,\"percpu\":[100000000,23456789]},"
+                + "\"cpu\":{\"usage\":{\"total\":123456789,\"percpu\":[100000000,23456789],\"percpu_kernel\":[10000000,3456789],"
+                + "\"percpu_user\":[90000000,20000000],\"kernel\":250000000,\"user\":1500000000},"
                 + "\"throttling\":{\"periods\":10,\"throttledPeriods\":2,\"throttledTime\":5000}},"
+                + "\"cpuset\":{\"cpus\":[0,1,3],\"cpu_exclusive\":0,\"mems\":[0],\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,"
+                + "\"memory_spread_page\":0,\"memory_spread_slab\":0,\"memory_pressure\":0,\"sched_load_balance\":1,\"sched_relax_domain_level\":-1},"
                 + "\"memory\":{\"cache\":4096,\"usage\":{\"limit\":104857600,\"usage\":12288,\"max\":20480,\"failcnt\":3},"
                 + "\"swap\":{\"limit\":0,\"failcnt\":0},\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0},"
                 + "\"raw\":{\"cache\":4096,\"rss\":8192,\"total_cache\":4096}},"
-                + "\"pids\":{\"current\":4},\"blkio\":{},\"hugetlb\":{}}}", json);
+                + "\"pids\":{\"current\":4},\"blkio\":{},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}}", json);
         assertEquals(2, CgroupStats.oomKills(root.resolve("memory"), false));
     }
 
@@ -54,11 +62,13 @@ class CgroupStatsTest {
         file(d, "pids.current", "2\n");
         file(d, "pids.max", "64\n");
         String json = Json.write(CgroupStats.readV2(d));
-        assertEquals("{\"cpu\":{\"usage\":{\"kernel\":500000,\"user\":1500000,\"total\":2000000},"
+        assertEquals("{\"cpu\":{\"usage\":{\"total\":2000000,\"kernel\":500000,\"user\":1500000},"
                 + "\"throttling\":{\"periods\":4,\"throttledPeriods\":1,\"throttledTime\":30000}},"
+                + "\"cpuset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,\"memory_spread_page\":0,"
+                + "\"memory_spread_slab\":0,\"memory_pressure\":0,\"sched_load_balance\":0,\"sched_relax_domain_level\":0},"
                 + "\"memory\":{\"cache\":4096,\"usage\":{\"limit\":104857600,\"usage\":12288,\"failcnt\":5},"
                 + "\"swap\":{\"limit\":18446744073709551615,\"usage\":12388,\"failcnt\":0},\"raw\":{\"anon\":8192,\"file\":4096}},"
-                + "\"pids\":{\"current\":2,\"limit\":64},\"blkio\":{},\"hugetlb\":{}}", json);
+                + "\"pids\":{\"current\":2,\"limit\":64},\"blkio\":{},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}", json);
         assertEquals(1, CgroupStats.oomKills(d, true));
     }
 }
