@@ -74,6 +74,7 @@ public final class SeccompCompiler {
                 if (!anywhere && unknown.add(n)) warnings.add(r.path() + ": unknown syscall \"" + n + "\" ignored, as runc does");
             }
         }
+        refuseConflicts(p);
         boolean stub = p.defaultErrnoRet() == null && p.defaultAction() != SeccompProfile.RET_ALLOW
                 && p.defaultAction() != SeccompProfile.RET_LOG && (p.defaultAction() & 0xfff00000) != SeccompProfile.RET_TRACE;
 
@@ -116,6 +117,33 @@ public final class SeccompCompiler {
                     + " BPF instructions, more than the kernel's limit of " + Bpf.MAX_INSNS);
         }
         return new SeccompProgram(code, p.flags(), p.listenerPath(), p.listenerMetadata(), List.copyOf(warnings));
+    }
+
+    /**
+     * Two rules with the same conditions on a syscall but different actions: libseccomp refuses
+     * the second ("file exists") and runc fails to start the container; so do we, by name.
+     */
+    private static void refuseConflicts(SeccompProfile p) {
+        Map<String, Rule> seen = new java.util.HashMap<>();
+        for (Rule r : p.rules()) {
+            if (r.conds().isEmpty() || r.action() == p.defaultAction()) continue;
+            // a plain string key: record hashCode/toString would bootstrap ObjectMethods at every create
+            String[] parts = new String[r.conds().size()];
+            for (int i = 0; i < parts.length; i++) {
+                Cond c = r.conds().get(i);
+                parts[i] = new StringBuilder().append(c.index()).append(c.op().ordinal()).append(':').append(c.value())
+                        .append(':').append(c.valueTwo()).toString();
+            }
+            java.util.Arrays.sort(parts);
+            String conds = String.join(",", parts);
+            for (String n : r.names()) {
+                Rule before = seen.putIfAbsent(new StringBuilder(n).append(' ').append(conds).toString(), r);
+                if (before != null && before.action() != r.action()) {
+                    throw new JrunException(r.path() + ": " + n + " has the same argument conditions as " + before.path()
+                            + " but another action (libseccomp refuses this)");
+                }
+            }
+        }
     }
 
     /** One architecture's dispatch on the syscall number (already in A), ending in a return. */

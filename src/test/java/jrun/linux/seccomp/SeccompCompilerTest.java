@@ -217,6 +217,10 @@ class SeccompCompilerTest {
                 "linux.seccomp.syscalls[0].args[0].op: unknown operator \"SCMP_CMP_SORTA\"");
         assertError("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],\"action\":\"SCMP_ACT_ERRNO\"}]}",
                 "linux.seccomp.syscalls[0].names: required, at least one syscall name");
+        assertError("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                + "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]},"
+                + "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":8,\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+                "linux.seccomp.syscalls[1]: getpid has the same argument conditions as linux.seccomp.syscalls[0] but another action (libseccomp refuses this)");
         assertError("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":70000}",
                 "linux.seccomp.defaultErrnoRet: an errno is at most 65535, not 70000");
     }
