@@ -161,6 +161,16 @@ class SeccompKernelIT {
          {"names":["fdatasync"],"action":"SCMP_ACT_ERRNO","errnoRet":28,"args":[{"index":1,"value":2,"op":"SCMP_CMP_EQ"}]},
          {"names":["fdatasync"],"action":"SCMP_ACT_ERRNO","errnoRet":29,"args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"},{"index":1,"value":2,"op":"SCMP_CMP_EQ"}]}
         ]}""",
+        // 64-bit comparisons whose high words differ: libseccomp 2.5.4 gets these right, so must we
+        """
+        {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[
+         {"names":["getppid"],"action":"SCMP_ACT_ERRNO","errnoRet":5,"args":[{"index":0,"value":4294967301,"op":"SCMP_CMP_GT"}]},
+         {"names":["getpid"],"action":"SCMP_ACT_ERRNO","errnoRet":6,"args":[{"index":0,"value":4294967301,"op":"SCMP_CMP_GE"}]},
+         {"names":["getpgid"],"action":"SCMP_ACT_ERRNO","errnoRet":7,"args":[{"index":0,"value":4294967301,"op":"SCMP_CMP_LT"}]},
+         {"names":["getuid"],"action":"SCMP_ACT_ERRNO","errnoRet":8,"args":[{"index":0,"value":4294967301,"op":"SCMP_CMP_LE"}]},
+         {"names":["getgid"],"action":"SCMP_ACT_ERRNO","errnoRet":9,"args":[{"index":0,"value":4294967301,"op":"SCMP_CMP_NE"}]},
+         {"names":["geteuid"],"action":"SCMP_ACT_ERRNO","errnoRet":10,"args":[{"index":0,"value":4294967295,"op":"SCMP_CMP_MASKED_EQ","valueTwo":5}]}
+        ]}""",
         // the same without defaultErrnoRet: runc 1.1.5 adds its ENOSYS stub only then
         """
         {"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
@@ -180,7 +190,10 @@ class SeccompKernelIT {
             "292,-1,5000,0", "292,-1,5000,2", "292,-1,0x100000000,2", "81,5", "81,6", "81,99", "81,100",
             "i64", "i64,1", "i19,-1,0,0", "0x4000006e", "0x40000008,-1,0,1", "i136,8", "i136,0x108", "135,8", "135,0x100000008",
             "0x40000087,8", "i39", "83", "258", "0x40000053", "80,0", "i12,0", "600", "0x40000400", "i450",
-            "93,2", "93,200", "91,2", "91,200", "73,0x100000000,2", "73,2,0", "74,0,2", "75,0,2");
+            "93,2", "93,200", "91,2", "91,200", "73,0x100000000,2", "73,2,0", "74,0,2", "75,0,2",
+            "110,0x100000004", "110,0x100000006", "110,0x200000000", "110,0x6", "39,0x100000005", "39,0x200000000", "39,0xffffffff",
+            "121,0x100000004", "121,0x100000006", "121,0x200000000", "121,0x0", "102,0x100000005", "102,0x100000006", "102,0x5",
+            "104,0x100000005", "104,0x5", "104,0x200000005", "107,0x100000005", "107,0x5", "107,0x6");
     // Left out on purpose: arguments matching two conditional rules with different actions
     // (93,50 91,50 73,0x100000000,0 74,1,2 75,1,2 292,-1,0x100000000,0). libseccomp then picks by
     // the shape of its argument tree, not by profile order; we take the first rule in profile order.
