@@ -120,28 +120,35 @@ public final class SeccompCompiler {
     }
 
     /**
-     * Two rules with the same conditions on a syscall but different actions: libseccomp refuses
-     * the second ("file exists") and runc fails to start the container; so do we, by name.
+     * libseccomp refuses ("file exists", so runc fails to start the container) a conditional rule
+     * whose conditions, in argument order, equal or begin the conditions of an earlier rule on the
+     * same syscall with another action. So do we, naming both rules.
      */
     private static void refuseConflicts(SeccompProfile p) {
-        Map<String, Rule> seen = new java.util.HashMap<>();
+        Map<String, List<Object[]>> seen = new java.util.HashMap<>(); // name -> {conditions key[], rule}
         for (Rule r : p.rules()) {
             if (r.conds().isEmpty() || r.action() == p.defaultAction()) continue;
-            // a plain string key: record hashCode/toString would bootstrap ObjectMethods at every create
-            String[] parts = new String[r.conds().size()];
-            for (int i = 0; i < parts.length; i++) {
+            // plain string keys: record hashCode/equals would bootstrap ObjectMethods at every create
+            String[] keys = new String[r.conds().size()];
+            for (int i = 0; i < keys.length; i++) {
                 Cond c = r.conds().get(i);
-                parts[i] = new StringBuilder().append(c.index()).append(c.op().ordinal()).append(':').append(c.value())
+                keys[i] = new StringBuilder().append(c.index()).append(c.op().ordinal()).append(':').append(c.value())
                         .append(':').append(c.valueTwo()).toString();
             }
-            java.util.Arrays.sort(parts);
-            String conds = String.join(",", parts);
+            java.util.Arrays.sort(keys); // argument order: one condition per argument here
             for (String n : r.names()) {
-                Rule before = seen.putIfAbsent(new StringBuilder(n).append(' ').append(conds).toString(), r);
-                if (before != null && before.action() != r.action()) {
-                    throw new JrunException(r.path() + ": " + n + " has the same argument conditions as " + before.path()
-                            + " but another action (libseccomp refuses this)");
+                List<Object[]> before = seen.get(n);
+                if (before == null) seen.put(n, before = new ArrayList<>());
+                for (Object[] b : before) {
+                    String[] old = (String[]) b[0];
+                    Rule earlier = (Rule) b[1];
+                    if (earlier.action() != r.action() && keys.length <= old.length
+                            && java.util.Arrays.equals(keys, 0, keys.length, old, 0, keys.length)) {
+                        throw new JrunException(r.path() + ": " + n + " has the same argument conditions as (the start of) "
+                                + earlier.path() + " but another action (libseccomp refuses this)");
+                    }
                 }
+                before.add(new Object[] {keys, r});
             }
         }
     }

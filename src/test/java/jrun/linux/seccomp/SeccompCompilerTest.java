@@ -220,7 +220,17 @@ class SeccompCompilerTest {
         assertError("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
                 + "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]},"
                 + "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":8,\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-                "linux.seccomp.syscalls[1]: getpid has the same argument conditions as linux.seccomp.syscalls[0] but another action (libseccomp refuses this)");
+                "linux.seccomp.syscalls[1]: getpid has the same argument conditions as (the start of) linux.seccomp.syscalls[0] but another action (libseccomp refuses this)");
+        // a rule whose conditions begin an earlier rule's: refused; the other way round is fine (as in runc)
+        String a0 = "{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}", a1 = "{\"index\":1,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}";
+        assertError("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                + "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":34,\"args\":[" + a0 + "," + a1 + "]},"
+                + "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":35,\"args\":[" + a0 + "]}]}",
+                "linux.seccomp.syscalls[1]: getppid has the same argument conditions as (the start of) linux.seccomp.syscalls[0] but another action (libseccomp refuses this)");
+        byte[] f = SeccompCompiler.compile(parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                + "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":35,\"args\":[" + a0 + "]},"
+                + "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":34,\"args\":[" + a0 + "," + a1 + "]}]}"), "s", Arch.X86_64).filter();
+        assertEquals(0x00050023, run(f, X86_64, 110, 1, 1)); // runc: 35
         assertError("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":70000}",
                 "linux.seccomp.defaultErrnoRet: an errno is at most 65535, not 70000");
     }
