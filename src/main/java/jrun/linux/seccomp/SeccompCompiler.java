@@ -26,9 +26,14 @@ import jrun.linux.seccomp.SeccompProfile.Rule;
  *     listed in {@code architectures} returns ENOSYS, so newer syscalls fall back cleanly.</li>
  * <li>Per syscall, a rule without conditions decides alone (libseccomp lets it override conditional
  *     rules); otherwise rules with conditions are tried in profile order, then the default action.
- *     Where arguments match two conditional rules with different actions, libseccomp picks by the
- *     shape of its argument tree instead: a known difference. Conditions compare 64-bit arguments
- *     unsigned as two 32-bit halves; 32-bit ABIs (x86, x32) compare the low half only.</li>
+ *     Conditions compare 64-bit arguments unsigned as two 32-bit halves; 32-bit ABIs (x86, x32)
+ *     compare the low half only. Rules libseccomp refuses (same or leading conditions, another
+ *     action) are refused.</li>
+ * <li>Known difference: where one call's arguments satisfy two conditional rules with different
+ *     actions, libseccomp picks by the shape of its argument tree, not profile order. Probed on
+ *     runc 1.1.5: a rule on a higher argument wins (a1==1 over a0==1), EQ beats GE and GT, NE beats
+ *     EQ, LT beats GT, GT 4 beats GT 3, EQ against MASKED_EQ depends on order. Docker's and
+ *     Podman's default profiles have no such overlap.</li>
  * </ul>
  * Syscall dispatch is a binary search over ranges of syscall numbers with the same outcome, so
  * Docker's default profile is a few hundred instructions, far under the kernel's 4096.
