@@ -71,6 +71,33 @@ public final class CgroupWriter {
         return w;
     }
 
+    /**
+     * cgroup v2: before a cgroup can use a controller, every ancestor must list it in
+     * cgroup.subtree_control. As runc, enables at each level from the mount's root down to the
+     * container's parent every controller that level offers (cgroup.controllers); directories must
+     * exist already (mkdir them first). Already enabled ones are skipped.
+     */
+    public static List<CgroupWrite> v2EnableControllers(Path mountPoint, Path containerDir) {
+        List<CgroupWrite> w = new ArrayList<>();
+        Path rel = mountPoint.relativize(containerDir);
+        Path dir = mountPoint;
+        for (int i = 0; i < rel.getNameCount(); i++) {
+            try {
+                String offered = jrun.linux.ProcFiles.read(dir.resolve("cgroup.controllers")).strip();
+                List<String> on = List.of(jrun.linux.ProcFiles.read(dir.resolve("cgroup.subtree_control")).strip().split("\\s+"));
+                StringBuilder add = new StringBuilder();
+                if (!offered.isEmpty()) for (String c : offered.split("\\s+")) {
+                    if (!on.contains(c)) add.append(add.isEmpty() ? "" : " ").append('+').append(c);
+                }
+                if (!add.isEmpty()) w.add(new CgroupWrite(dir.resolve("cgroup.subtree_control"), add.toString()));
+            } catch (java.io.IOException e) {
+                throw new JrunException("cannot read the controllers of " + dir + ": " + e.getMessage(), e);
+            }
+            dir = dir.resolve(rel.getName(i));
+        }
+        return w;
+    }
+
     private List<CgroupWrite> v1(Function<String, Path> dirOf) {
         if (res.get("unified") instanceof Map<?, ?> u && !u.isEmpty()) {
             throw new JrunException(path + ".unified: cgroup v2 keys cannot be used on cgroup v1");

@@ -111,6 +111,18 @@ class CgroupWriterTest {
     }
 
     @Test
+    void v2ControllersAreEnabledDownToTheParent(@TempDir Path root) throws IOException {
+        Path a = Files.createDirectories(root.resolve("a")), c = Files.createDirectories(a.resolve("c"));
+        Files.writeString(root.resolve("cgroup.controllers"), "cpuset cpu io memory pids\n");
+        Files.writeString(root.resolve("cgroup.subtree_control"), "cpu memory\n");
+        Files.writeString(a.resolve("cgroup.controllers"), "cpu memory\n");
+        Files.writeString(a.resolve("cgroup.subtree_control"), "\n");
+        assertEquals(List.of("cgroup.subtree_control=+cpuset +io +pids", "a/cgroup.subtree_control=+cpu +memory"),
+                show(root, CgroupWriter.v2EnableControllers(root, c)));
+        CgroupWrite.apply(CgroupWriter.v2EnableControllers(root, c));
+    }
+
+    @Test
     void freezerFiles() {
         CgroupLayout hybrid = CgroupLayout.parse(CgroupLayoutTest.HYBRID_MOUNTS, CgroupLayoutTest.HYBRID_SELF);
         assertEquals(new CgroupWrite(Path.of("/sys/fs/cgroup/freezer/c/freezer.state"), "FROZEN"), Freezer.freeze(hybrid, "/c"));
