@@ -21,9 +21,10 @@ import jrun.linux.seccomp.SeccompProfile.Rule;
  * <li>Names unknown on an architecture are skipped there; a name unknown on all of them is
  *     ignored with a warning (runc: "unknown seccomp syscall ignored"). Rules whose action equals
  *     the default action are dropped.</li>
- * <li>runc 1.1.5's -ENOSYS stub: when defaultErrnoRet is absent and the default action is not ALLOW,
- *     LOG or TRACE, a syscall number above the highest one the profile names for an architecture
- *     listed in {@code architectures} returns ENOSYS, so newer syscalls fall back cleanly.</li>
+ * <li>runc 1.1.5's -ENOSYS stub: when the default action is not ALLOW, LOG or TRACE, a syscall
+ *     number above the highest one the profile names for an architecture listed in
+ *     {@code architectures} returns ENOSYS, so newer syscalls fall back cleanly (with or without
+ *     defaultErrnoRet; an unlisted native architecture gets no stub).</li>
  * <li>Per syscall, a rule without conditions decides alone (libseccomp lets it override conditional
  *     rules); otherwise rules with conditions are tried in profile order, then the default action.
  *     Conditions compare 64-bit arguments unsigned as two 32-bit halves; 32-bit ABIs (x86, x32)
@@ -80,7 +81,7 @@ public final class SeccompCompiler {
             }
         }
         refuseConflicts(p);
-        boolean stub = p.defaultErrnoRet() == null && p.defaultAction() != SeccompProfile.RET_ALLOW
+        boolean stub = p.defaultAction() != SeccompProfile.RET_ALLOW
                 && p.defaultAction() != SeccompProfile.RET_LOG && (p.defaultAction() & 0xfff00000) != SeccompProfile.RET_TRACE;
 
         Bpf b = new Bpf();
@@ -132,7 +133,7 @@ public final class SeccompCompiler {
     private static void refuseConflicts(SeccompProfile p) {
         Map<String, List<Object[]>> seen = new java.util.HashMap<>(); // name -> {conditions key[], rule}
         for (Rule r : p.rules()) {
-            if (r.conds().isEmpty() || r.action() == p.defaultAction()) continue;
+            if (ArgCompare.unconditional(r.conds(), 64) || r.action() == p.defaultAction()) continue;
             // plain string keys: record hashCode/equals would bootstrap ObjectMethods at every create
             String[] keys = new String[r.conds().size()];
             for (int i = 0; i < keys.length; i++) {
@@ -200,7 +201,7 @@ public final class SeccompCompiler {
             if (h < 0) continue;
             Object outcome;
             Rule first = rules.get(ruleOf[h]);
-            if (next[h] < 0 && first.conds().isEmpty()) {
+            if (next[h] < 0 && ArgCompare.unconditional(first.conds(), a.argBits)) {
                 outcome = first.action();
             } else {
                 List<Rule> group = new ArrayList<>(4);
@@ -246,7 +247,7 @@ public final class SeccompCompiler {
         } else {
             List<Rule> rules = (List<Rule>) outcome;
             for (Rule r : rules) {
-                if (r.conds().isEmpty()) { // libseccomp: a rule without conditions overrides every conditional one
+                if (ArgCompare.unconditional(r.conds(), a.argBits)) { // libseccomp: it overrides every conditional rule
                     b.ret(r.action());
                     return;
                 }

@@ -45,25 +45,31 @@ final class ReferenceModel {
             if (table.containsKey(n)) max = Math.max(max, Integer.toUnsignedLong(table.get(n)));
         }
         int def = p.defaultAction();
-        boolean stub = p.defaultErrnoRet() == null && def != SeccompProfile.RET_ALLOW && def != SeccompProfile.RET_LOG && (def & 0xfff00000) != SeccompProfile.RET_TRACE;
+        boolean stub = def != SeccompProfile.RET_ALLOW && def != SeccompProfile.RET_LOG && (def & 0xfff00000) != SeccompProfile.RET_TRACE;
         long unr = Integer.toUnsignedLong(nr);
         if (stub && p.architectures().contains(arch.ociName) && max >= 0 && unr > max) return SeccompProfile.RET_ERRNO | SeccompProfile.ENOSYS;
         List<String> names = byNumber.getOrDefault(unr, List.of());
+        int bits = arch.argBits;
         Integer unconditional = null;
         for (Rule r : p.rules()) {
             if (r.action() == def || r.names().stream().noneMatch(names::contains)) continue;
-            if (r.conds().isEmpty()) {
+            if (r.conds().stream().allMatch(c -> noop(c, bits))) {
                 if (unconditional == null) unconditional = r.action();
             }
         }
         if (unconditional != null) return unconditional;
         for (Rule r : p.rules()) {
-            if (r.action() == def || r.names().stream().noneMatch(names::contains) || r.conds().isEmpty()) continue;
+            if (r.action() == def || r.names().stream().noneMatch(names::contains) || r.conds().stream().allMatch(c -> noop(c, bits))) continue;
             boolean all = true;
             for (Cond c : r.conds()) all &= holds(c, args[c.index()], arch.argBits);
             if (all) return r.action();
         }
         return def;
+    }
+
+    /** A MASKED_EQ with a zero mask (in the ABI's width) always holds; libseccomp drops it. */
+    static boolean noop(Cond c, int bits) {
+        return c.op() == SeccompProfile.Op.MASKED_EQ && (bits == 32 ? (c.value() & 0xffffffffL) == 0 : c.value() == 0);
     }
 
     static boolean holds(Cond c, long arg, int bits) {
@@ -81,7 +87,7 @@ final class ReferenceModel {
             case EQ -> cmp == 0;
             case GE -> cmp >= 0;
             case GT -> cmp > 0;
-            case MASKED_EQ -> (arg & v) == two;
+            case MASKED_EQ -> (arg & v) == (two & v); // libseccomp ignores datum bits outside the mask
         };
     }
 }

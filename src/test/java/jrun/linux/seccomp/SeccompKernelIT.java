@@ -171,7 +171,7 @@ class SeccompKernelIT {
          {"names":["getgid"],"action":"SCMP_ACT_ERRNO","errnoRet":9,"args":[{"index":0,"value":4294967301,"op":"SCMP_CMP_NE"}]},
          {"names":["geteuid"],"action":"SCMP_ACT_ERRNO","errnoRet":10,"args":[{"index":0,"value":4294967295,"op":"SCMP_CMP_MASKED_EQ","valueTwo":5}]}
         ]}""",
-        // the same without defaultErrnoRet: runc 1.1.5 adds its ENOSYS stub only then
+        // the same without defaultErrnoRet, and still no architectures: no ENOSYS stub either
         """
         {"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
          {"names":[DOCKER_ALLOW],"action":"SCMP_ACT_ALLOW"},
@@ -220,6 +220,91 @@ class SeccompKernelIT {
             List<String> ours = new ArrayList<>(List.of("/probe", "load", "/filter.bpf", Long.toString(p.flags())));
             ours.addAll(calls);
             assertEquals(byRunc, runc(bundle, ours, null), "profile " + i);
+        }
+    }
+
+    /**
+     * Random profiles against runc: harmless syscalls, random operators and 64-bit values, random
+     * architectures and default actions. Conditional rules on one syscall share their action (the
+     * known libseccomp priority difference is left out), everything else is free.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void randomProfilesMatchRunc(@TempDir Path dir) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        String[] names = {"getppid", "getuid", "getgid", "geteuid", "getegid", "getpgid", "getsid", "fchdir", "fchmod",
+                "fchown", "flock", "fsync", "fdatasync", "lseek", "dup", "umask"};
+        int[] x64 = {110, 102, 104, 107, 108, 121, 124, 81, 91, 93, 73, 74, 75, 8, 32, 95};
+        int[] i386 = {64, 24, 47, 49, 50, 132, 147, 133, 94, 95, 143, 118, 148, 19, 41, 60};
+        long[] values = {0, 1, 2, 5, 0x7fffffffL, 0x80000000L, 0xffffffffL, 0x100000000L, 0x100000005L, 0xffffffff00000000L, -1L};
+        String[] ops = {"EQ", "NE", "LT", "LE", "GT", "GE", "MASKED_EQ"};
+        String[] actions = {"SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "SCMP_ACT_ALLOW"};
+        List<Object> docker = (List<Object>) ((Map<String, Object>) ((List<Object>) SeccompCompilerTest
+                .profile("docker-20.10.24-default.json").get("syscalls")).get(0)).get("names");
+        java.util.Random rnd = new java.util.Random(2026);
+        for (int round = 0; round < 12; round++) {
+            StringBuilder rules = new StringBuilder();
+            boolean allowDefault = rnd.nextBoolean();
+            if (!allowDefault) { // a working base: Docker's list without the syscalls under test
+                rules.append("{\"names\":[\"arch_prctl\",\"clone\"");
+                for (Object n : docker) if (!List.of(names).contains(n)) rules.append(",\"").append(n).append('"');
+                rules.append("],\"action\":\"SCMP_ACT_ALLOW\"}");
+            }
+            for (int i = 0; i < names.length; i++) {
+                if (rnd.nextInt(3) == 0) continue;
+                String condAction = actions[rnd.nextInt(actions.length)];
+                int errno = 10 + rnd.nextInt(50);
+                for (int r = rnd.nextInt(3); r >= 0; r--) {
+                    boolean conditional = rnd.nextInt(4) != 0;
+                    String action = conditional ? condAction : actions[rnd.nextInt(actions.length)];
+                    rules.append(rules.isEmpty() ? "" : ",").append("{\"names\":[\"").append(names[i]).append("\"],\"action\":\"")
+                            .append(action).append('"');
+                    if (action.equals("SCMP_ACT_ERRNO")) rules.append(",\"errnoRet\":").append(conditional ? errno : 10 + rnd.nextInt(50));
+                    if (conditional) {
+                        rules.append(",\"args\":[");
+                        for (int c = rnd.nextInt(3); c >= 0; c--) {
+                            String op = ops[rnd.nextInt(ops.length)];
+                            rules.append("{\"index\":").append(rnd.nextInt(2)).append(",\"value\":")
+                                    .append(Long.toUnsignedString(values[rnd.nextInt(values.length)])).append(",\"valueTwo\":")
+                                    .append(Long.toUnsignedString(values[rnd.nextInt(values.length)])).append(",\"op\":\"SCMP_CMP_")
+                                    .append(op).append("\"}").append(c > 0 ? "," : "");
+                        }
+                        rules.append(']');
+                    }
+                    rules.append('}');
+                }
+            }
+            List<String> arches = new ArrayList<>();
+            for (String a : List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")) if (rnd.nextBoolean()) arches.add('"' + a + '"');
+            String json = "{\"defaultAction\":\"" + (allowDefault ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO") + "\","
+                    + (rnd.nextBoolean() && !allowDefault ? "\"defaultErrnoRet\":" + (1 + rnd.nextInt(60)) + "," : "")
+                    + "\"architectures\":[" + String.join(",", arches) + "],\"syscalls\":[" + rules + "]}";
+            Map<String, Object> profile = parse(json);
+            SeccompProgram p;
+            try {
+                p = SeccompCompiler.compile(profile, "linux.seccomp");
+            } catch (jrun.JrunException refused) {
+                continue; // e.g. a rule libseccomp refuses too
+            }
+            List<String> specs = new ArrayList<>();
+            for (int k = 0; k < 40; k++) {
+                int i = rnd.nextInt(names.length);
+                String a0 = Long.toUnsignedString(values[rnd.nextInt(values.length)] + rnd.nextInt(3) - 1);
+                String a1 = Long.toUnsignedString(values[rnd.nextInt(values.length)] + rnd.nextInt(3) - 1);
+                specs.add(switch (rnd.nextInt(4)) {
+                    case 0 -> "i" + i386[i] + "," + a0 + "," + a1;
+                    case 1 -> (0x40000000 | x64[i]) + "," + a0 + "," + a1;
+                    default -> x64[i] + "," + a0 + "," + a1;
+                });
+            }
+            specs.add("500"); // above everything: the ENOSYS stub or not
+            Path bundle = bundle(dir.resolve("random" + round), p.filter());
+            List<String> calls = new ArrayList<>(List.of("/probe", "calls"));
+            calls.addAll(specs);
+            String byRunc = runc(bundle, calls, profile);
+            List<String> ours = new ArrayList<>(List.of("/probe", "load", "/filter.bpf", Long.toString(p.flags())));
+            ours.addAll(calls);
+            assertEquals(byRunc, runc(bundle, ours, null), "round " + round + ": " + json);
         }
     }
 
