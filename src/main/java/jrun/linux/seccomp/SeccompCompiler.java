@@ -33,8 +33,10 @@ import jrun.linux.seccomp.SeccompProfile.Rule;
  * <li>Known difference: where one call's arguments satisfy two conditional rules with different
  *     actions, libseccomp picks by the shape of its argument tree, not profile order. Probed on
  *     runc 1.1.5: a rule on a higher argument wins (a1==1 over a0==1), EQ beats GE and GT, NE beats
- *     EQ, LT beats GT, GT 4 beats GT 3, EQ against MASKED_EQ depends on order. Docker's and
- *     Podman's default profiles have no such overlap.</li>
+ *     EQ, LT beats GT, GT 4 beats GT 3, EQ against MASKED_EQ depends on order. Its merged trees
+ *     also get some 64-bit ranges wrong: with "uid >= 0x7fffffff" and "uid < 2^32" as two rules,
+ *     uid = 2^32 matches neither under runc 1.1.5; we follow the arithmetic. Docker's and
+ *     Podman's default profiles have neither case.</li>
  * </ul>
  * Syscall dispatch is a binary search over ranges of syscall numbers with the same outcome, so
  * Docker's default profile is a few hundred instructions, far under the kernel's 4096.

@@ -225,8 +225,11 @@ class SeccompKernelIT {
 
     /**
      * Random profiles against runc: harmless syscalls, random operators and 64-bit values, random
-     * architectures and default actions. Conditional rules on one syscall share their action (the
-     * known libseccomp priority difference is left out), everything else is free.
+     * architectures and default actions, unconditional rules mixed in. Left out, as known
+     * libseccomp 2.5.4 differences (see SeccompCompiler): a second conditional rule on the same
+     * syscall (its merged argument trees decide overlaps by shape, and get some 64-bit ranges
+     * wrong: "uid >= 0x7fffffff" OR "uid < 2^32" does not match uid = 2^32 under runc 1.1.5), and
+     * so also two conditions on one argument in a rule (runc splits those into separate rules).
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -241,8 +244,8 @@ class SeccompKernelIT {
         String[] actions = {"SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "SCMP_ACT_ALLOW"};
         List<Object> docker = (List<Object>) ((Map<String, Object>) ((List<Object>) SeccompCompilerTest
                 .profile("docker-20.10.24-default.json").get("syscalls")).get(0)).get("names");
-        java.util.Random rnd = new java.util.Random(2026);
-        for (int round = 0; round < 12; round++) {
+        java.util.Random rnd = new java.util.Random(Long.getLong("seccomp.seed", 2026));
+        for (int round = 0; round < Integer.getInteger("seccomp.rounds", 16); round++) {
             StringBuilder rules = new StringBuilder();
             boolean allowDefault = rnd.nextBoolean();
             if (!allowDefault) { // a working base: Docker's list without the syscalls under test
@@ -254,17 +257,20 @@ class SeccompKernelIT {
                 if (rnd.nextInt(3) == 0) continue;
                 String condAction = actions[rnd.nextInt(actions.length)];
                 int errno = 10 + rnd.nextInt(50);
+                boolean hadConditional = false;
                 for (int r = rnd.nextInt(3); r >= 0; r--) {
-                    boolean conditional = rnd.nextInt(4) != 0;
+                    boolean conditional = !hadConditional && rnd.nextInt(4) != 0;
+                    hadConditional |= conditional;
                     String action = conditional ? condAction : actions[rnd.nextInt(actions.length)];
                     rules.append(rules.isEmpty() ? "" : ",").append("{\"names\":[\"").append(names[i]).append("\"],\"action\":\"")
                             .append(action).append('"');
                     if (action.equals("SCMP_ACT_ERRNO")) rules.append(",\"errnoRet\":").append(conditional ? errno : 10 + rnd.nextInt(50));
                     if (conditional) {
                         rules.append(",\"args\":[");
-                        for (int c = rnd.nextInt(3); c >= 0; c--) {
+                        int first = rnd.nextInt(3);
+                        for (int c = rnd.nextInt(2); c >= 0; c--) {
                             String op = ops[rnd.nextInt(ops.length)];
-                            rules.append("{\"index\":").append(rnd.nextInt(2)).append(",\"value\":")
+                            rules.append("{\"index\":").append((first + c) % 3).append(",\"value\":")
                                     .append(Long.toUnsignedString(values[rnd.nextInt(values.length)])).append(",\"valueTwo\":")
                                     .append(Long.toUnsignedString(values[rnd.nextInt(values.length)])).append(",\"op\":\"SCMP_CMP_")
                                     .append(op).append("\"}").append(c > 0 ? "," : "");
@@ -291,10 +297,11 @@ class SeccompKernelIT {
                 int i = rnd.nextInt(names.length);
                 String a0 = Long.toUnsignedString(values[rnd.nextInt(values.length)] + rnd.nextInt(3) - 1);
                 String a1 = Long.toUnsignedString(values[rnd.nextInt(values.length)] + rnd.nextInt(3) - 1);
+                String a2 = Long.toUnsignedString(values[rnd.nextInt(values.length)] + rnd.nextInt(3) - 1);
                 specs.add(switch (rnd.nextInt(4)) {
-                    case 0 -> "i" + i386[i] + "," + a0 + "," + a1;
-                    case 1 -> (0x40000000 | x64[i]) + "," + a0 + "," + a1;
-                    default -> x64[i] + "," + a0 + "," + a1;
+                    case 0 -> "i" + i386[i] + "," + a0 + "," + a1 + "," + a2;
+                    case 1 -> (0x40000000 | x64[i]) + "," + a0 + "," + a1 + "," + a2;
+                    default -> x64[i] + "," + a0 + "," + a1 + "," + a2;
                 });
             }
             specs.add("500"); // above everything: the ENOSYS stub or not
