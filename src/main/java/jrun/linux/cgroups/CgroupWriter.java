@@ -168,7 +168,9 @@ public final class CgroupWriter {
         if (devices) {
             Path d = need(dirOf, "devices", "devices");
             out.add(new CgroupWrite(d.resolve("devices.deny"), "a")); // start from deny-all, as runc does
-            for (DeviceRule r : DeviceRule.effective(devs, path + ".devices")) {
+            List<DeviceRule> rules = DeviceRule.effective(devs, path + ".devices");
+            DeviceRule.checkV1(rules, devs == null ? 0 : devs.size(), path + ".devices");
+            for (DeviceRule r : rules) {
                 out.add(new CgroupWrite(d.resolve(r.allow() ? "devices.allow" : "devices.deny"), r.v1Line()));
             }
         }

@@ -32,6 +32,64 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
         return out;
     }
 
+    /**
+     * cgroup v1 keeps a default (allow or deny all) plus exact-match exceptions, so a rule that
+     * would have to cut a hole in a wider exception (deny c 1:3 while c *:* r is allowed) is
+     * silently not applied by the kernel. runc's device emulator refuses such a list; so does this,
+     * naming the entry. effective is {@link #effective}'s list; the first userCount come from path.
+     */
+    public static void checkV1(List<DeviceRule> effective, int userCount, String path) {
+        boolean allowAll = false; // after the initial "deny a"
+        List<DeviceRule> exceptions = new ArrayList<>(); // exact (type, major, minor) entries, as the kernel keeps them
+        for (int i = 0; i < effective.size(); i++) {
+            DeviceRule r = effective.get(i);
+            if (r.type == 'a') {
+                allowAll = r.allow;
+                exceptions.clear();
+                continue;
+            }
+            int at = -1;
+            for (int k = 0; k < exceptions.size(); k++) {
+                DeviceRule ex = exceptions.get(k);
+                if (ex.type == r.type && ex.major == r.major && ex.minor == r.minor) at = k;
+            }
+            if (r.allow != allowAll) { // adds to the exceptions (merging access with an exact one)
+                if (at < 0) exceptions.add(r);
+                else exceptions.set(at, exceptions.get(at).withAccess(union(exceptions.get(at).access, r.access)));
+                continue;
+            }
+            for (DeviceRule ex : exceptions) { // takes access away: the kernel only edits exact entries
+                boolean covers = ex.type == r.type && (ex.major < 0 || ex.major == r.major) && (ex.minor < 0 || ex.minor == r.minor);
+                boolean exact = ex.major == r.major && ex.minor == r.minor;
+                if (covers && !exact && overlaps(ex.access, r.access)) {
+                    String who = i < userCount ? path + "[" + i + "]" : path + ": runc's default device " + r.v1Line();
+                    throw new JrunException(who + ": cannot " + (r.allow ? "allow " : "deny ") + r.v1Line() + " inside "
+                            + ex.v1Line() + " on cgroup v1 (the kernel cannot cut a hole in a wider rule; runc refuses it too)");
+                }
+            }
+            if (at >= 0) {
+                String left = exceptions.get(at).access.replaceAll("[" + r.access + "]", "");
+                if (left.isEmpty()) exceptions.remove(at);
+                else exceptions.set(at, exceptions.get(at).withAccess(left));
+            }
+        }
+    }
+
+    private static boolean overlaps(String a, String b) {
+        for (int k = 0; k < a.length(); k++) if (b.indexOf(a.charAt(k)) >= 0) return true;
+        return false;
+    }
+
+    private DeviceRule withAccess(String a) {
+        return new DeviceRule(allow, type, major, minor, a);
+    }
+
+    private static String union(String a, String b) {
+        StringBuilder u = new StringBuilder();
+        for (char c : "rwm".toCharArray()) if (a.indexOf(c) >= 0 || b.indexOf(c) >= 0) u.append(c);
+        return u.toString();
+    }
+
     static DeviceRule parse(Object o, String at) {
         Map<String, Object> m = ConfigTree.object(o, at);
         Object allow = m.get("allow");

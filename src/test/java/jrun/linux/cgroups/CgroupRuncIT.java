@@ -1,6 +1,7 @@
 package jrun.linux.cgroups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,71 @@ class CgroupRuncIT {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
             for (Path d : made) Files.deleteIfExists(d);
         }
+    }
+
+    /** Random v1 device lists: the kernel's devices.list after runc's writes and after ours. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void randomDeviceListsMatchRunc(@TempDir Path b) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        CgroupLayout layout = CgroupLayout.detect();
+        assumeTrue(layout.usesV1(), "this IT compares the v1 drivers");
+        Files.createDirectories(b.resolve("rootfs/bin"));
+        Files.copy(Path.of("/bin/busybox"), b.resolve("rootfs/bin/busybox"));
+        exec(List.of("runc", "spec", "--bundle", b.toString()));
+        java.util.Random rnd = new java.util.Random(Long.getLong("devices.seed", 11));
+        String[] types = {"a", "c", "b"}, access = {"r", "w", "m", "rw", "rm", "wm", "rwm"};
+        String root = b.resolve("runc-root").toString();
+        int refusals = 0;
+        for (int round = 0; round < Integer.getInteger("devices.rounds", 16); round++) {
+            StringBuilder devs = new StringBuilder("[");
+            for (int i = rnd.nextInt(7); i >= 0; i--) {
+                devs.append(devs.length() > 1 ? "," : "").append("{\"allow\":").append(rnd.nextInt(3) != 0)
+                        .append(",\"type\":\"").append(types[rnd.nextInt(3)]).append('"');
+                if (rnd.nextBoolean()) devs.append(",\"major\":").append(1 + rnd.nextInt(3) * 4);
+                if (rnd.nextBoolean()) devs.append(",\"minor\":").append(rnd.nextInt(10));
+                devs.append(",\"access\":\"").append(access[rnd.nextInt(access.length)]).append("\"}");
+            }
+            devs.append(']');
+            Map<String, Object> resources = (Map<String, Object>) Json.parse("{\"devices\":" + devs + "}");
+            Map<String, Object> config = (Map<String, Object>) ConfigFile.read(b.resolve("config.json")).root();
+            Map<String, Object> process = (Map<String, Object>) config.get("process");
+            process.put("terminal", false);
+            process.put("args", new ArrayList<Object>(List.of("/bin/busybox", "sleep", "30")));
+            Map<String, Object> linux = (Map<String, Object>) config.get("linux");
+            String theirs = "/jrun-it-rdev-" + ProcessHandle.current().pid() + "-" + round, ours = theirs + "-ours";
+            String id = "jrun-rdev-it-" + ProcessHandle.current().pid() + "-" + round;
+            linux.put("cgroupsPath", theirs);
+            linux.put("resources", resources);
+            Files.writeString(b.resolve("config.json"), Json.write(config), StandardCharsets.UTF_8);
+            Path mine = layout.directory("devices", ours);
+            try {
+                try {
+                    exec(List.of("runc", "--root", root, "create", "--bundle", b.toString(), id));
+                } catch (AssertionError refused) {
+                    assertTrue(refused.getMessage().contains("cannot punch hole"), refused.getMessage());
+                    System.err.println("runc refused round " + round + ": " + devs + ": " + refused.getMessage().replaceAll(".*unable", "unable"));
+                    jrun.JrunException e = org.junit.jupiter.api.Assertions.assertThrows(jrun.JrunException.class,
+                            () -> CgroupWriter.planV1(resources, "linux.resources", c -> mine), "round " + round + ": " + devs);
+                    assertTrue(e.getMessage().contains("cannot cut a hole"), e.getMessage());
+                    refusals++;
+                    continue;
+                }
+                Files.createDirectory(mine);
+                try {
+                    CgroupWrite.apply(CgroupWriter.planV1(resources, "linux.resources", c -> c.equals("devices") ? mine : null));
+                } catch (jrun.JrunException e) {
+                    throw new AssertionError("round " + round + ": runc accepted " + devs + " but: " + e.getMessage(), e);
+                }
+                assertEquals(sortedLines(ProcFiles.read(layout.directory("devices", theirs).resolve("devices.list"))),
+                        sortedLines(ProcFiles.read(mine.resolve("devices.list"))), "round " + round + ": " + devs);
+            } finally {
+                new ProcessBuilder("runc", "--root", root, "delete", "--force", id).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(mine);
+            }
+        }
+        assertTrue(refusals < Integer.getInteger("devices.rounds", 16), "some lists must actually be applied");
     }
 
     @Test

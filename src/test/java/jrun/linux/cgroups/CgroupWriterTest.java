@@ -123,6 +123,24 @@ class CgroupWriterTest {
     }
 
     @Test
+    void v1HolesInWiderRulesAreRefusedAsRuncDoes(@TempDir Path d) {
+        // runc 1.1.5 refused this list: "cannot punch hole in existing wildcard rule [{99 -1 -1} r]"
+        assertError(() -> CgroupWriter.planV1(parse("{\"devices\":[{\"allow\":true,\"type\":\"b\",\"minor\":4,\"access\":\"rwm\"},"
+                + "{\"allow\":true,\"type\":\"a\",\"access\":\"wm\"},{\"allow\":false,\"type\":\"c\",\"major\":5,\"access\":\"rm\"},"
+                + "{\"allow\":false,\"type\":\"c\",\"access\":\"rm\"}]}"), "linux.resources", c -> d),
+                "linux.resources.devices: runc's default device c 1:3 rwm: cannot allow c 1:3 rwm inside c *:* r on cgroup v1 "
+                + "(the kernel cannot cut a hole in a wider rule; runc refuses it too)");
+        assertError(() -> CgroupWriter.planV1(parse("{\"devices\":[{\"allow\":true,\"type\":\"c\",\"access\":\"rw\"},"
+                + "{\"allow\":false,\"type\":\"c\",\"minor\":4,\"access\":\"w\"}]}"), "linux.resources", c -> d),
+                "linux.resources.devices[1]: cannot deny c *:4 w inside c *:* rw on cgroup v1 "
+                + "(the kernel cannot cut a hole in a wider rule; runc refuses it too)");
+        // and this one runc accepted: the exact c *:* m exception is removed first by runc's default "c *:* m"
+        CgroupWriter.planV1(parse("{\"devices\":[{\"allow\":false,\"type\":\"a\",\"access\":\"wm\"},"
+                + "{\"allow\":true,\"type\":\"a\",\"access\":\"rwm\"},{\"allow\":false,\"type\":\"c\",\"access\":\"m\"}]}"),
+                "linux.resources", c -> d);
+    }
+
+    @Test
     void freezerFiles() {
         CgroupLayout hybrid = CgroupLayout.parse(CgroupLayoutTest.HYBRID_MOUNTS, CgroupLayoutTest.HYBRID_SELF);
         assertEquals(new CgroupWrite(Path.of("/sys/fs/cgroup/freezer/c/freezer.state"), "FROZEN"), Freezer.freeze(hybrid, "/c"));
