@@ -105,42 +105,48 @@ public final class CgroupWriter {
         Map<String, Object> mem = obj("memory");
         if (mem != null) {
             Path d = need(dirOf, "memory", "memory");
-            Long limit = num(mem, "memory", "limit"), swap = num(mem, "memory", "swap");
+            Long limit = nz(num(mem, "memory", "limit")), swap = nz(num(mem, "memory", "swap"));
             if (limit != null && swap != null && swap != -1 && limit != -1 && swap < limit) {
                 throw new JrunException(path + ".memory.swap: memory+swap limit (" + swap + ") should be >= memory limit (" + limit + ")");
             }
             // for a new cgroup (both unlimited) the limit must come first, or memsw < limit is refused
             put(d, "memory.limit_in_bytes", limit);
             put(d, "memory.memsw.limit_in_bytes", swap);
-            put(d, "memory.soft_limit_in_bytes", num(mem, "memory", "reservation"));
-            put(d, "memory.kmem.limit_in_bytes", num(mem, "memory", "kernel"));
-            put(d, "memory.kmem.tcp.limit_in_bytes", num(mem, "memory", "kernelTCP"));
+            put(d, "memory.soft_limit_in_bytes", nz(num(mem, "memory", "reservation")));
+            put(d, "memory.kmem.limit_in_bytes", nz(num(mem, "memory", "kernel")));
+            put(d, "memory.kmem.tcp.limit_in_bytes", nz(num(mem, "memory", "kernelTCP")));
             Long sw = num(mem, "memory", "swappiness");
+            if (sw != null && sw == -1) sw = null; // runc: -1 leaves it alone
             if (sw != null && (sw < 0 || sw > 100)) throw new JrunException(path + ".memory.swappiness: must be 0..100, not " + sw);
             put(d, "memory.swappiness", sw);
             if (Boolean.TRUE.equals(mem.get("disableOOMKiller"))) out.add(new CgroupWrite(d.resolve("memory.oom_control"), "1"));
         }
         Map<String, Object> cpu = obj("cpu");
         if (cpu != null) {
-            if (has(cpu, "shares", "quota", "period", "burst", "realtimeRuntime", "realtimePeriod", "idle")) {
+            Long shares = nz(num(cpu, "cpu", "shares")), period = nz(num(cpu, "cpu", "period")), quota = nz(num(cpu, "cpu", "quota")),
+                    burst = num(cpu, "cpu", "burst"), rtPeriod = nz(num(cpu, "cpu", "realtimePeriod")),
+                    rtRuntime = nz(num(cpu, "cpu", "realtimeRuntime")), idle = num(cpu, "cpu", "idle");
+            if (shares != null || period != null || quota != null || burst != null || rtPeriod != null || rtRuntime != null || idle != null) {
                 Path d = need(dirOf, "cpu", "cpu");
-                put(d, "cpu.shares", num(cpu, "cpu", "shares"));
-                put(d, "cpu.cfs_period_us", num(cpu, "cpu", "period")); // period first: a quota is checked against it
-                put(d, "cpu.cfs_quota_us", num(cpu, "cpu", "quota"));
-                put(d, "cpu.cfs_burst_us", num(cpu, "cpu", "burst"));
-                put(d, "cpu.rt_period_us", num(cpu, "cpu", "realtimePeriod"));
-                put(d, "cpu.rt_runtime_us", num(cpu, "cpu", "realtimeRuntime"));
-                put(d, "cpu.idle", num(cpu, "cpu", "idle"));
+                put(d, "cpu.shares", shares);
+                put(d, "cpu.cfs_period_us", period); // period first: a quota is checked against it
+                put(d, "cpu.cfs_quota_us", quota);
+                put(d, "cpu.cfs_burst_us", burst);
+                put(d, "cpu.rt_period_us", rtPeriod);
+                put(d, "cpu.rt_runtime_us", rtRuntime);
+                put(d, "cpu.idle", idle);
             }
             cpuset(cpu, () -> need(dirOf, "cpuset", "cpu.cpus"));
         }
         Map<String, Object> pids = obj("pids");
         if (pids != null) pidsMax(pids, need(dirOf, "pids", "pids"));
         Map<String, Object> blk = obj("blockIO");
-        if (blk != null) {
+        if (blk != null && (nz(num(blk, "blockIO", "weight")) != null || nz(num(blk, "blockIO", "leafWeight")) != null
+                || has(blk, "weightDevice", "throttleReadBpsDevice", "throttleWriteBpsDevice", "throttleReadIOPSDevice",
+                        "throttleWriteIOPSDevice"))) {
             Path d = need(dirOf, "blkio", "blockIO");
-            put(d, "blkio.weight", num(blk, "blockIO", "weight"));
-            put(d, "blkio.leaf_weight", num(blk, "blockIO", "leafWeight"));
+            put(d, "blkio.weight", nz(num(blk, "blockIO", "weight")));
+            put(d, "blkio.leaf_weight", nz(num(blk, "blockIO", "leafWeight")));
             devices(blk, "weightDevice", "weight", d, "blkio.weight_device");
             devices(blk, "weightDevice", "leafWeight", d, "blkio.leaf_weight_device");
             devices(blk, "throttleReadBpsDevice", "rate", d, "blkio.throttle.read_bps_device");
@@ -151,7 +157,7 @@ public final class CgroupWriter {
         hugepages(() -> need(dirOf, "hugetlb", "hugepageLimits"), ".limit_in_bytes");
         Map<String, Object> net = obj("network");
         if (net != null) {
-            Long classId = num(net, "network", "classID");
+            Long classId = nz(num(net, "network", "classID"));
             if (classId != null) put(need(dirOf, "net_cls", "network.classID"), "net_cls.classid", classId);
             List<Object> prios = ConfigTree.optArray(net, "priorities", path + ".network.priorities");
             if (prios != null && !prios.isEmpty()) {
@@ -181,12 +187,14 @@ public final class CgroupWriter {
         Map<String, Object> mem = obj("memory");
         if (mem != null) {
             refuse(mem, "memory", "kernel", "kernelTCP", "swappiness");
-            if (Boolean.TRUE.equals(mem.get("disableOOMKiller"))) refuse(mem, "memory", "disableOOMKiller");
-            Long limit = num(mem, "memory", "limit"), swap = num(mem, "memory", "swap");
+            if (Boolean.TRUE.equals(mem.get("disableOOMKiller"))) {
+                throw new JrunException(path + ".memory.disableOOMKiller: not supported on cgroup v2");
+            }
+            Long limit = nz(num(mem, "memory", "limit")), swap = nz(num(mem, "memory", "swap"));
             Long swapV2 = swapToV2(swap == null ? 0 : swap, limit == null ? 0 : limit);
             put2(d, "memory.max", limit);
             if (swap != null || (limit != null && limit == -1)) put2(d, "memory.swap.max", swapV2);
-            put2(d, "memory.low", num(mem, "memory", "reservation"));
+            put2(d, "memory.low", nz(num(mem, "memory", "reservation")));
         }
         Map<String, Object> cpu = obj("cpu");
         if (cpu != null) {
@@ -196,7 +204,7 @@ public final class CgroupWriter {
                 // runc's conversion: shares [2, 262144] onto weight [1, 10000]
                 out.add(new CgroupWrite(d.resolve("cpu.weight"), Long.toString(1 + ((shares - 2) * 9999) / 262142)));
             }
-            Long quota = num(cpu, "cpu", "quota"), period = num(cpu, "cpu", "period");
+            Long quota = nz(num(cpu, "cpu", "quota")), period = nz(num(cpu, "cpu", "period"));
             if (quota != null || period != null) {
                 String q = quota == null || quota <= 0 ? "max" : Long.toString(quota);
                 out.add(new CgroupWrite(d.resolve("cpu.max"), q + " " + (period == null || period == 0 ? 100000 : period)));
@@ -247,9 +255,9 @@ public final class CgroupWriter {
         return swap - limit;
     }
 
-    /** pids.max on v1 and v2: a positive limit, else "max" (0 and -1 mean no limit, as in runc). */
+    /** pids.max on v1 and v2: a positive limit, else "max" for -1; 0 leaves it alone, as in runc. */
     private void pidsMax(Map<String, Object> pids, Path d) {
-        Long n = num(pids, "pids", "limit");
+        Long n = nz(num(pids, "pids", "limit"));
         if (n != null) out.add(new CgroupWrite(d.resolve("pids.max"), n > 0 ? Long.toString(n) : "max"));
     }
 
@@ -288,7 +296,7 @@ public final class CgroupWriter {
             String at = "blockIO." + key + "[" + i + "]";
             Map<String, Object> e = ConfigTree.object(l.get(i), path + "." + at);
             Long v = num(e, at, field);
-            if (v == null) continue;
+            if (v == null || (v == 0 && field.endsWith("eight"))) continue; // a zero weight is "not set"; a zero rate lifts a limit
             out.add(new CgroupWrite(d.resolve(file), num(e, at, "major") + ":" + num(e, at, "minor") + " " + prefix + v));
         }
     }
@@ -303,10 +311,18 @@ public final class CgroupWriter {
         return d;
     }
 
+    /** Refuses the keys that are set: present, not 0 (runc's "not set"), and for swappiness not -1. */
     private void refuse(Map<String, Object> m, String where, String... keys) {
         for (String k : keys) {
-            if (m.get(k) != null) throw new JrunException(path + "." + where + "." + k + ": not supported on cgroup v2");
+            Long v = m.get(k) instanceof Boolean ? null : num(m, where, k);
+            if (v == null || v == 0 || (k.equals("swappiness") && v == -1)) continue;
+            throw new JrunException(path + "." + where + "." + k + ": not supported on cgroup v2");
         }
+    }
+
+    /** runc treats 0 as "not set" for these fields (Docker sends cpu.shares 0 and blockIO.weight 0). */
+    private static Long nz(Long v) {
+        return v == null || v == 0 ? null : v;
     }
 
     private static boolean has(Map<String, Object> m, String... keys) {

@@ -40,49 +40,56 @@ class CgroupRuncIT {
         assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
         CgroupLayout layout = CgroupLayout.detect();
         assumeTrue(layout.usesV1(), "this IT compares the v1 drivers");
-        String theirs = "/jrun-it-runc-" + ProcessHandle.current().pid(), ours = "/jrun-it-ours-" + ProcessHandle.current().pid();
-        String id = "jrun-cg-it-" + ProcessHandle.current().pid();
         Files.createDirectories(b.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), b.resolve("rootfs/bin/busybox"));
         exec(List.of("runc", "spec", "--bundle", b.toString()));
-        Map<String, Object> config = (Map<String, Object>) ConfigFile.read(b.resolve("config.json")).root();
-        Map<String, Object> process = (Map<String, Object>) config.get("process");
-        process.put("terminal", false);
-        process.put("args", new ArrayList<Object>(List.of("/bin/busybox", "sleep", "30")));
-        Map<String, Object> linux = (Map<String, Object>) config.get("linux");
-        linux.put("cgroupsPath", theirs);
-        Map<String, Object> resources = (Map<String, Object>) Json.parse(RESOURCES);
-        linux.put("resources", resources);
-        Files.writeString(b.resolve("config.json"), Json.write(config), StandardCharsets.UTF_8);
-        List<String> controllers = List.of("memory", "cpu", "cpuset", "pids", "devices");
-        List<Path> made = new ArrayList<>();
-        String root = b.resolve("runc-root").toString();
-        try {
-            exec(List.of("runc", "--root", root, "create", "--bundle", b.toString(), id));
-            for (String c : controllers) {
-                Path d = layout.directory(c, ours);
-                Files.createDirectory(d);
-                made.add(d);
+        Map<String, Object> captured;
+        try (var in = CgroupRuncIT.class.getResourceAsStream("/jrun/linux/cgroups/captured-resources.json")) {
+            captured = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Map<String, Object> cases = new LinkedHashMap<>(captured);
+        cases.put("every field", Json.parse(RESOURCES));
+        // every file these cases may touch, compared whether or not our plan wrote it (a default left alone counts)
+        List<String> files = List.of("memory/memory.limit_in_bytes", "memory/memory.memsw.limit_in_bytes",
+                "memory/memory.soft_limit_in_bytes", "memory/memory.swappiness", "memory/memory.oom_control", "cpu/cpu.shares",
+                "cpu/cpu.cfs_period_us", "cpu/cpu.cfs_quota_us", "cpuset/cpuset.cpus", "cpuset/cpuset.mems", "pids/pids.max",
+                "devices/devices.list");
+        int n = 0;
+        for (Map.Entry<String, Object> c : cases.entrySet()) {
+            String theirs = "/jrun-it-runc-" + ProcessHandle.current().pid() + "-" + n, ours = theirs + "-ours";
+            String id = "jrun-cg-it-" + ProcessHandle.current().pid() + "-" + n++;
+            Map<String, Object> resources = (Map<String, Object>) c.getValue();
+            Map<String, Object> config = (Map<String, Object>) ConfigFile.read(b.resolve("config.json")).root();
+            Map<String, Object> process = (Map<String, Object>) config.get("process");
+            process.put("terminal", false);
+            process.put("args", new ArrayList<Object>(List.of("/bin/busybox", "sleep", "30")));
+            Map<String, Object> linux = (Map<String, Object>) config.get("linux");
+            linux.put("cgroupsPath", theirs);
+            linux.put("resources", resources);
+            Files.writeString(b.resolve("config.json"), Json.write(config), StandardCharsets.UTF_8);
+            List<Path> made = new ArrayList<>();
+            String root = b.resolve("runc-root").toString();
+            try {
+                exec(List.of("runc", "--root", root, "create", "--bundle", b.toString(), id));
+                for (String ctrl : List.of("memory", "cpu", "cpuset", "pids", "devices")) {
+                    Path d = layout.directory(ctrl, ours);
+                    Files.createDirectory(d);
+                    made.add(d);
+                }
+                CgroupWrite.apply(CgroupWriter.v1CpusetDefaults(layout.directory("cpuset", ours)));
+                CgroupWrite.apply(CgroupWriter.planV1(resources, "linux.resources", ctrl -> layout.directory(ctrl, ours)));
+                Map<String, String> mine = new TreeMap<>(), runcs = new TreeMap<>();
+                for (String f : files) {
+                    String ctrl = f.substring(0, f.indexOf('/')), name = f.substring(f.indexOf('/') + 1);
+                    mine.put(f, sortedLines(ProcFiles.read(layout.directory(ctrl, ours).resolve(name))));
+                    runcs.put(f, sortedLines(ProcFiles.read(layout.directory(ctrl, theirs).resolve(name))));
+                }
+                assertEquals(runcs, mine, c.getKey());
+            } finally {
+                new ProcessBuilder("runc", "--root", root, "delete", "--force", id).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+                for (Path d : made) Files.deleteIfExists(d);
             }
-            CgroupWrite.apply(CgroupWriter.v1CpusetDefaults(layout.directory("cpuset", ours)));
-            List<CgroupWrite> plan = CgroupWriter.planV1(resources, "linux.resources", c -> layout.directory(c, ours));
-            CgroupWrite.apply(plan);
-            Map<String, String> mine = new TreeMap<>(), runcs = new TreeMap<>();
-            for (CgroupWrite w : plan) {
-                String file = w.file().getFileName().toString();
-                if (file.startsWith("devices.")) file = "devices.list";
-                // runc 1.1.5 leaves kernelTCP unapplied (the file keeps its default); we apply it, as the spec says
-                if (file.equals("memory.kmem.tcp.limit_in_bytes")) continue;
-                Path dirOurs = w.file().getParent(), dirTheirs = w.file().getParent().resolveSibling(theirs.substring(1));
-                mine.put(file, sortedLines(ProcFiles.read(dirOurs.resolve(file))));
-                runcs.put(file, sortedLines(ProcFiles.read(dirTheirs.resolve(file))));
-            }
-            assertEquals(runcs, mine);
-            assertEquals(12, mine.size(), mine.toString());
-        } finally {
-            new ProcessBuilder("runc", "--root", root, "delete", "--force", id).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-            for (Path d : made) Files.deleteIfExists(d);
         }
     }
 

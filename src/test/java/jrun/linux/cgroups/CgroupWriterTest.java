@@ -74,7 +74,8 @@ class CgroupWriterTest {
                 "pids.max=max", "io.weight=default 4950", "io.max=8:0 rbps=1048576",
                 "hugetlb.1GB.max=0", "memory.high=90000000", "io.latency=8:0 target=75"),
                 show(d, CgroupWriter.planV2(r, "linux.resources", d)));
-        assertEquals(List.of("pids/pids.max=max"), show(d, CgroupWriter.planV1Update(parse("{\"pids\":{\"limit\":0}}"), "r", c -> d.resolve(c))));
+        assertEquals(List.of("pids/pids.max=max"), show(d, CgroupWriter.planV1Update(parse("{\"pids\":{\"limit\":-1}}"), "r", c -> d.resolve(c))));
+        assertEquals(List.of(), show(d, CgroupWriter.planV1Update(parse("{\"pids\":{\"limit\":0}}"), "r", c -> d.resolve(c)))); // runc: not set
         // memory unlimited: swap unlimited too
         assertEquals(List.of("memory.max=max", "memory.swap.max=max"),
                 show(d, CgroupWriter.planV2(parse("{\"memory\":{\"limit\":-1}}"), "r", d)));
@@ -138,6 +139,30 @@ class CgroupWriterTest {
         CgroupWriter.planV1(parse("{\"devices\":[{\"allow\":false,\"type\":\"a\",\"access\":\"wm\"},"
                 + "{\"allow\":true,\"type\":\"a\",\"access\":\"rwm\"},{\"allow\":false,\"type\":\"c\",\"access\":\"m\"}]}"),
                 "linux.resources", c -> d);
+    }
+
+    /** linux.resources exactly as Docker 20.10 and Podman 4.3 sent them here (captured with a recording runtime). */
+    @Test
+    @SuppressWarnings("unchecked")
+    void whatDockerAndPodmanSend(@TempDir Path root) throws IOException {
+        Map<String, Object> captured;
+        try (var in = CgroupWriterTest.class.getResourceAsStream("/jrun/linux/cgroups/captured-resources.json")) {
+            captured = parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        // default docker run: cpu.shares 0 and blockIO.weight 0 mean "not set" (as in runc): no cpu or blkio writes
+        List<String> dflt = show(root, CgroupWriter.planV1((Map<String, Object>) captured.get("docker-20.10.24-default"), "r", c -> root.resolve(c)));
+        assertEquals(List.of(), dflt.stream().filter(w -> !w.startsWith("devices/")).toList());
+        assertEquals("devices/devices.deny=c 10:229 rwm", dflt.get(8));
+        // --memory 64m --memory-swap 128m --cpus 0.5 --pids-limit 50 --cpu-shares 512
+        assertEquals(List.of("memory/memory.limit_in_bytes=67108864", "memory/memory.memsw.limit_in_bytes=134217728",
+                "cpu/cpu.shares=512", "cpu/cpu.cfs_period_us=100000", "cpu/cpu.cfs_quota_us=50000", "pids/pids.max=50"),
+                show(root, CgroupWriter.planV1((Map<String, Object>) captured.get("docker-20.10.24-limits"), "r", c -> root.resolve(c)))
+                        .stream().filter(w -> !w.startsWith("devices/")).toList());
+        assertEquals(List.of("pids.max=2048"), show(root, CgroupWriter.planV2((Map<String, Object>) captured.get("podman-4.3.1-default"), "r", root)));
+        // the same on cgroup v2: weight from shares, cpu.max, swap.max = swap - limit
+        assertEquals(List.of("memory.max=67108864", "memory.swap.max=67108864", "cpu.weight=20", "cpu.max=50000 100000", "pids.max=50"),
+                show(root, CgroupWriter.planV2((Map<String, Object>) captured.get("docker-20.10.24-limits"), "r", root)));
+        assertEquals(List.of(), show(root, CgroupWriter.planV2((Map<String, Object>) captured.get("docker-20.10.24-default"), "r", root)));
     }
 
     @Test
