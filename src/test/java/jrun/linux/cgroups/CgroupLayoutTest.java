@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import jrun.JrunException;
 
-class CgroupLayoutTest {
+public class CgroupLayoutTest {
     // this host, verbatim
-    static final String HYBRID_MOUNTS = """
+    public static final String HYBRID_MOUNTS = """
         31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
         32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
         33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct
@@ -26,7 +26,7 @@ class CgroupLayoutTest {
         40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd
         41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
         """;
-    static final String HYBRID_SELF = """
+    public static final String HYBRID_SELF = """
         9:name=systemd:/
         8:pids:/
         4:memory:/process_api/ea9177add57bf4837143b10f75fd955e
