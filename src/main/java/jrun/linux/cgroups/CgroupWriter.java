@@ -109,9 +109,15 @@ public final class CgroupWriter {
             if (limit != null && swap != null && swap != -1 && limit != -1 && swap < limit) {
                 throw new JrunException(path + ".memory.swap: memory+swap limit (" + swap + ") should be >= memory limit (" + limit + ")");
             }
-            // for a new cgroup (both unlimited) the limit must come first, or memsw < limit is refused
-            put(d, "memory.limit_in_bytes", limit);
-            put(d, "memory.memsw.limit_in_bytes", swap);
+            // the kernel keeps limit <= memsw at every step: raising both past the current memsw needs
+            // memsw first, anything else (a new cgroup: memsw unlimited) the limit first, as runc does
+            if (limit != null && swap != null && raisesPastMemsw(d, limit)) {
+                put(d, "memory.memsw.limit_in_bytes", swap);
+                put(d, "memory.limit_in_bytes", limit);
+            } else {
+                put(d, "memory.limit_in_bytes", limit);
+                put(d, "memory.memsw.limit_in_bytes", swap);
+            }
             put(d, "memory.soft_limit_in_bytes", nz(num(mem, "memory", "reservation")));
             put(d, "memory.kmem.limit_in_bytes", nz(num(mem, "memory", "kernel")));
             put(d, "memory.kmem.tcp.limit_in_bytes", nz(num(mem, "memory", "kernelTCP")));
@@ -318,6 +324,17 @@ public final class CgroupWriter {
             if (v == null || v == 0 || (k.equals("swappiness") && v == -1)) continue;
             throw new JrunException(path + "." + where + "." + k + ": not supported on cgroup v2");
         }
+    }
+
+    /** Whether a new memory limit (-1 = unlimited) exceeds the cgroup's current memsw limit. */
+    private static boolean raisesPastMemsw(Path memoryDir, long limit) {
+        String current;
+        try {
+            current = jrun.linux.ProcFiles.read(memoryDir.resolve("memory.memsw.limit_in_bytes")).strip();
+        } catch (java.io.IOException e) {
+            return false; // no swap accounting, or a plan for a directory not made yet
+        }
+        return limit == -1 || new BigInteger(current).compareTo(BigInteger.valueOf(limit)) < 0;
     }
 
     /** runc treats 0 as "not set" for these fields (Docker sends cpu.shares 0 and blockIO.weight 0). */

@@ -52,6 +52,28 @@ class CgroupWriterIT {
         }
     }
 
+    /** update: raising and lowering memory and memory+swap together, in the order the kernel accepts. */
+    @Test
+    void memoryUpdatesBothWays() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "creating cgroups needs root");
+        CgroupLayout layout = CgroupLayout.detect();
+        assumeTrue(layout.usesV1(), "v1 memsw");
+        String cg = "/jrun-it-memup-" + ProcessHandle.current().pid();
+        Path d = layout.directory("memory", cg);
+        assumeTrue(Files.exists(layout.directory("memory", "/").resolve("memory.memsw.limit_in_bytes")), "no swap accounting");
+        Files.createDirectory(d);
+        try {
+            for (long[] step : new long[][] {{64, 128}, {256, 512}, {32, 48}, {1024, 2048}}) {
+                CgroupWrite.apply(CgroupWriter.planV1Update(CgroupWriterTest.parse("{\"memory\":{\"limit\":" + (step[0] << 20)
+                        + ",\"swap\":" + (step[1] << 20) + "}}"), "linux.resources", c -> layout.directory(c, cg)));
+                assertEquals(Long.toString(step[0] << 20), read(d.resolve("memory.limit_in_bytes")));
+                assertEquals(Long.toString(step[1] << 20), read(d.resolve("memory.memsw.limit_in_bytes")));
+            }
+        } finally {
+            Files.deleteIfExists(d);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void statsOfARealProcess() throws Exception {
