@@ -77,7 +77,7 @@ public final class SeccompCompiler {
                 String n = r.names().get(j);
                 int idx = SyscallNames.index(n);
                 nameIdx[ri][j] = idx;
-                boolean anywhere = false;
+                boolean anywhere = arches.contains(Arch.X86) && (SyscallNames.socketcall(n) > 0 || SyscallNames.ipc(n) > 0);
                 for (Arch a : arches) anywhere |= SyscallTable.of(a).numberAt(idx) >= 0;
                 if (!anywhere && unknown.add(n)) warnings.add(r.path() + ": unknown syscall \"" + n + "\" ignored, as runc does");
             }
@@ -168,12 +168,32 @@ public final class SeccompCompiler {
         List<Rule> rules = p.rules();
         long base = a == Arch.X32 ? Arch.X32_SYSCALL_BIT : 0, max = -1;
         for (int[] idxs : nameIdx) for (int idx : idxs) max = Math.max(max, t.numberAt(idx));
+        // i386 also reaches socket and SysV IPC calls through socketcall(2) and ipc(2): as libseccomp,
+        // a rule on such a call adds one on the multiplexer for its call number (its own conditions
+        // cannot be seen there and are dropped)
+        List<Rule> all = rules;
+        List<long[]> muxed = new ArrayList<>(); // {multiplexer number, index in all}
+        if (a == Arch.X86) {
+            long socketcall = t.number("socketcall"), ipc = t.number("ipc");
+            for (int ri = 0; ri < rules.size(); ri++) {
+                Rule r = rules.get(ri);
+                if (r.action() == p.defaultAction()) continue;
+                for (String n : r.names()) {
+                    int sc = SyscallNames.socketcall(n), ic = SyscallNames.ipc(n);
+                    if (sc == 0 && ic == 0) continue;
+                    if (all == rules) all = new ArrayList<>(rules);
+                    all.add(new Rule(List.of(n), r.action(),
+                            List.of(new Cond(0, SeccompProfile.Op.EQ, sc > 0 ? sc : ic, 0)), r.path()));
+                    muxed.add(new long[] {sc > 0 ? socketcall : ipc, all.size() - 1});
+                }
+            }
+        }
         int span = (int) (max - base + 1);
         // per syscall number, the rules naming it in profile order, as linked lists of entries:
         // plain arrays and no sorting, as this runs interpreted at every create
         int[] head = new int[Math.max(span, 0)], tail = new int[head.length];
         java.util.Arrays.fill(head, -1);
-        int entries = 0;
+        int entries = muxed.size();
         for (int[] idxs : nameIdx) entries += idxs.length;
         int[] next = new int[entries], ruleOf = new int[entries];
         int e = 0;
@@ -191,6 +211,14 @@ public final class SeccompCompiler {
                 tail[slot] = e++;
             }
         }
+        for (long[] m : muxed) { // after the direct rules on socketcall/ipc themselves
+            int slot = (int) (m[0] - base);
+            ruleOf[e] = (int) m[1];
+            next[e] = -1;
+            if (head[slot] < 0) head[slot] = e;
+            else next[tail[slot]] = e;
+            tail[slot] = e++;
+        }
         // ranges [starts[i], starts[i+1]) with one outcome: null = default action, an Integer
         // return value, or the syscall's rules
         long[] starts = new long[2 * head.length + 3];
@@ -202,12 +230,12 @@ public final class SeccompCompiler {
             int h = head[slot];
             if (h < 0) continue;
             Object outcome;
-            Rule first = rules.get(ruleOf[h]);
+            Rule first = all.get(ruleOf[h]);
             if (next[h] < 0 && ArgCompare.unconditional(first.conds(), a.argBits)) {
                 outcome = first.action();
             } else {
                 List<Rule> group = new ArrayList<>(4);
-                for (int k = h; k >= 0; k = next[k]) group.add(rules.get(ruleOf[k]));
+                for (int k = h; k >= 0; k = next[k]) group.add(all.get(ruleOf[k]));
                 outcome = group;
             }
             n = addRange(starts, outcomes, n, base + slot, outcome);

@@ -2724,4 +2724,50 @@ final class SyscallNames {
         64,
         66,
     };
+
+    /** i386 socketcall(2) call numbers (linux/net.h SYS_*) by syscall name; 0 when not multiplexed. */
+    static int socketcall(String name) {
+        return switch (name) {
+            case "socket" -> 1;
+            case "bind" -> 2;
+            case "connect" -> 3;
+            case "listen" -> 4;
+            case "accept" -> 5;
+            case "getsockname" -> 6;
+            case "getpeername" -> 7;
+            case "socketpair" -> 8;
+            case "send" -> 9;
+            case "recv" -> 10;
+            case "sendto" -> 11;
+            case "recvfrom" -> 12;
+            case "shutdown" -> 13;
+            case "setsockopt" -> 14;
+            case "getsockopt" -> 15;
+            case "sendmsg" -> 16;
+            case "recvmsg" -> 17;
+            case "accept4" -> 18;
+            case "recvmmsg" -> 19;
+            case "sendmmsg" -> 20;
+            default -> 0;
+        };
+    }
+
+    /** i386 ipc(2) call numbers (linux/ipc.h) by syscall name; 0 when not multiplexed. */
+    static int ipc(String name) {
+        return switch (name) {
+            case "semop" -> 1;
+            case "semget" -> 2;
+            case "semctl" -> 3;
+            case "semtimedop" -> 4;
+            case "msgsnd" -> 11;
+            case "msgrcv" -> 12;
+            case "msgget" -> 13;
+            case "msgctl" -> 14;
+            case "shmat" -> 21;
+            case "shmdt" -> 22;
+            case "shmget" -> 23;
+            case "shmctl" -> 24;
+            default -> 0;
+        };
+    }
 }

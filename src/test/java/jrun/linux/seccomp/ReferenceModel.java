@@ -51,14 +51,22 @@ final class ReferenceModel {
         List<String> names = byNumber.getOrDefault(unr, List.of());
         int bits = arch.argBits;
         Integer unconditional = null;
-        for (Rule r : p.rules()) {
+        List<Rule> rules = new ArrayList<>(p.rules());
+        if (arch == Arch.X86 && (unr == 102 || unr == 117)) { // socketcall and ipc: also rules on their calls
+            for (Rule r : p.rules()) for (String n : r.names()) {
+                int call = unr == 102 ? SyscallNames.socketcall(n) : SyscallNames.ipc(n);
+                if (call > 0) rules.add(new Rule(List.of(unr == 102 ? "socketcall" : "ipc"), r.action(),
+                        List.of(new Cond(0, SeccompProfile.Op.EQ, call, 0)), r.path()));
+            }
+        }
+        for (Rule r : rules) {
             if (r.action() == def || r.names().stream().noneMatch(names::contains)) continue;
             if (r.conds().stream().allMatch(c -> noop(c, bits))) {
                 if (unconditional == null) unconditional = r.action();
             }
         }
         if (unconditional != null) return unconditional;
-        for (Rule r : p.rules()) {
+        for (Rule r : rules) {
             if (r.action() == def || r.names().stream().noneMatch(names::contains) || r.conds().stream().allMatch(c -> noop(c, bits))) continue;
             boolean all = true;
             for (Cond c : r.conds()) all &= holds(c, args[c.index()], arch.argBits);

@@ -171,6 +171,13 @@ class SeccompKernelIT {
          {"names":["getgid"],"action":"SCMP_ACT_ERRNO","errnoRet":9,"args":[{"index":0,"value":4294967301,"op":"SCMP_CMP_NE"}]},
          {"names":["geteuid"],"action":"SCMP_ACT_ERRNO","errnoRet":10,"args":[{"index":0,"value":4294967295,"op":"SCMP_CMP_MASKED_EQ","valueTwo":5}]}
         ]}""",
+        // i386 socketcall(2)/ipc(2) multiplexing, plain and with conditions the multiplexer cannot see
+        """
+        {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86"],"syscalls":[
+         {"names":["socket","bind"],"action":"SCMP_ACT_ERRNO","errnoRet":33},
+         {"names":["connect"],"action":"SCMP_ACT_ERRNO","errnoRet":34,"args":[{"index":0,"value":2,"op":"SCMP_CMP_EQ"}]},
+         {"names":["msgget","semget"],"action":"SCMP_ACT_ERRNO","errnoRet":35}
+        ]}""",
         // the same without defaultErrnoRet, and still no architectures: no ENOSYS stub either
         """
         {"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
@@ -193,7 +200,9 @@ class SeccompKernelIT {
             "93,2", "93,200", "91,2", "91,200", "73,0x100000000,2", "73,2,0", "74,0,2", "75,0,2",
             "110,0x100000004", "110,0x100000006", "110,0x200000000", "110,0x6", "39,0x100000005", "39,0x200000000", "39,0xffffffff",
             "121,0x100000004", "121,0x100000006", "121,0x200000000", "121,0x0", "102,0x100000005", "102,0x100000006", "102,0x5",
-            "104,0x100000005", "104,0x5", "104,0x200000005", "107,0x100000005", "107,0x5", "107,0x6");
+            "104,0x100000005", "104,0x5", "104,0x200000005", "107,0x100000005", "107,0x5", "107,0x6",
+            "i102,1,0", "i102,2,0", "i102,3,0", "i102,5,0", "i102,17,0", "i359,2,1,0", "i361,-1,0,0", "i362,2,0,0",
+            "i117,1,0", "i117,2,0", "i117,13,0", "i399,0,0", "i393,0,0,0");
     // Left out on purpose: arguments matching two conditional rules with different actions
     // (93,50 91,50 73,0x100000000,0 74,1,2 75,1,2 292,-1,0x100000000,0). libseccomp then picks by
     // the shape of its argument tree, not by profile order; we take the first rule in profile order.
