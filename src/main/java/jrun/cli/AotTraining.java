@@ -115,6 +115,11 @@ public final class AotTraining {
                 dir.resolve("debug").toString(), "--oi-env=A=1", "exec", "--process", bundle.resolve("config.json").toString(), "id"}, 1);
             Json.Document doc = ConfigFile.read(bundle.resolve("config.json"));
             Files.writeString(dir.resolve("out.json"), Json.write(doc.root(), doc.style()), StandardCharsets.UTF_8);
+            try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/linux/seccomp/docker-20.10.24-default.json")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> profile = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                jrun.linux.seccomp.SeccompCompiler.compile(profile, "linux.seccomp"); // runs at every create
+            }
         }
         rules(dir, bundle);
         cdi(dir);

@@ -1,0 +1,29 @@
+package jrun.linux;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads procfs and sysfs files. They report a size of 0 or a wrong size, so anything that sizes
+ * its buffer from the file's length truncates ("4" for cap_last_cap's "40"): this reads with a
+ * fixed buffer until EOF.
+ */
+public final class ProcFiles {
+    private ProcFiles() {}
+
+    public static String read(Path file) throws IOException {
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            byte[] buf = new byte[4096];
+            int len = 0;
+            for (int n; (n = in.read(buf, len, buf.length - len)) >= 0; ) {
+                len += n;
+                if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            return new String(buf, 0, len, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package jrun.linux.cgroups;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jrun.JrunException;
+import jrun.linux.ProcFiles;
+import jrun.spec.ConfigTree;
+
+/**
+ * Where the cgroup hierarchies are and where the caller sits in them, from /proc/self/mountinfo
+ * and /proc/self/cgroup. {@link Mode#HYBRID} is v1 controllers plus a cgroup2 mount without
+ * them (this host: /sys/fs/cgroup/unified); resources then go to v1, as runc does.
+ *
+ * @param v1 controller name ("memory", "cpu", "name=systemd") to its mount
+ * @param unified the cgroup2 mount, or null
+ * @param own controller name (or "" for cgroup2) to the caller's cgroup path
+ */
+public record CgroupLayout(Mode mode, Map<String, Mount> v1, Mount unified, Map<String, String> own) {
+
+    public enum Mode { V1, V2, HYBRID }
+
+    /** A cgroup mount: its mount point and the cgroup path its root shows (not "/" when nested). */
+    public record Mount(Path mountPoint, String root) {}
+
+    public static CgroupLayout detect() {
+        try {
+            return parse(ProcFiles.read(Path.of("/proc/self/mountinfo")), ProcFiles.read(Path.of("/proc/self/cgroup")));
+        } catch (IOException e) {
+            throw new JrunException("cannot read the cgroup layout from /proc/self: " + e.getMessage(), e);
+        }
+    }
+
+    public static CgroupLayout parse(String mountinfo, String procSelfCgroup) {
+        Map<String, Mount> v1 = new LinkedHashMap<>();
+        Mount unified = null;
+        for (String line : mountinfo.split("\n")) {
+            String[] f = line.split(" ");
+            int dash = List.of(f).indexOf("-");
+            if (dash < 0 || f.length < dash + 4) continue;
+            String fstype = f[dash + 1];
+            Mount m = new Mount(Path.of(unescape(f[4])), unescape(f[3]));
+            if (fstype.equals("cgroup2")) {
+                if (unified == null) unified = m;
+            } else if (fstype.equals("cgroup")) {
+                for (String opt : f[dash + 3].split(",")) {
+                    if (opt.equals("rw") || opt.equals("ro") || opt.startsWith("release_agent=") || opt.equals("clone_children")
+                            || opt.equals("noprefix") || opt.equals("xattr") || opt.equals("cpuset_v2_mode")) continue;
+                    v1.putIfAbsent(opt, m);
+                }
+            }
+        }
+        Map<String, String> own = new LinkedHashMap<>();
+        for (String line : procSelfCgroup.split("\n")) {
+            if (line.isBlank()) continue;
+            String[] f = line.split(":", 3);
+            if (f.length != 3) continue;
+            if (f[0].equals("0") && f[1].isEmpty()) own.put("", f[2]);
+            else for (String c : f[1].split(",")) own.put(c, f[2]);
+        }
+        boolean anyV1 = v1.keySet().stream().anyMatch(c -> !c.startsWith("name="));
+        Mode mode = !anyV1 ? Mode.V2 : unified != null ? Mode.HYBRID : Mode.V1;
+        if (mode == Mode.V2 && unified == null) throw new JrunException("no cgroup filesystem mounted (see /proc/self/mountinfo)");
+        return new CgroupLayout(mode, Map.copyOf(v1), unified, Map.copyOf(own));
+    }
+
+    /** True when resources are written to v1 controller directories. */
+    public boolean usesV1() {
+        return mode != Mode.V2;
+    }
+
+    /**
+     * The container's cgroup path (as in /proc/PID/cgroup) for controller ("" = cgroup2), as runc
+     * resolves {@code linux.cgroupsPath}: absolute is used as is; relative, or none (then the
+     * container id), nests under the caller's own cgroup. A systemd "slice:prefix:name" path is
+     * refused when systemd is not running.
+     */
+    public String cgroupPath(String cgroupsPath, String containerId, String controller, boolean systemdDriver,
+            boolean systemdRunning) {
+        if (systemdDriver) {
+            if (!systemdRunning) {
+                throw new JrunException("linux.cgroupsPath: \"" + cgroupsPath + "\" asks for the systemd cgroup driver, "
+                        + "but systemd is not running here (no /run/systemd/system); use a cgroupfs path such as /jrun/" + containerId);
+            }
+            throw new JrunException("linux.cgroupsPath: the systemd cgroup driver is not supported yet");
+        }
+        String p = cgroupsPath == null || cgroupsPath.isEmpty() ? containerId : cgroupsPath;
+        if (p.startsWith("/")) return ConfigTree.normalizeDestination(p);
+        String base = own.getOrDefault(controller, "/");
+        return ConfigTree.normalizeDestination(base + "/" + p);
+    }
+
+    /** The directory of cgroup path on controller's hierarchy ("" = cgroup2), or null when not mounted. */
+    public Path directory(String controller, String cgroupPath) {
+        Mount m = controller.isEmpty() ? unified : v1.get(controller);
+        if (m == null) return null;
+        String rel = cgroupPath;
+        if (!m.root().equals("/") && (rel.equals(m.root()) || rel.startsWith(m.root() + "/"))) {
+            rel = rel.substring(m.root().length()); // a nested view: the mount shows m.root() as "/"
+        }
+        rel = rel.replaceFirst("^/+", "");
+        return rel.isEmpty() ? m.mountPoint() : m.mountPoint().resolve(rel);
+    }
+
+    /** Whether systemd manages this host (its runtime directory exists). */
+    public static boolean systemdRunning() {
+        return Files.isDirectory(Path.of("/run/systemd/system"));
+    }
+
+    /** mountinfo escapes space, tab, newline and backslash as octal. */
+    static String unescape(String s) {
+        if (s.indexOf('\\') < 0) return s;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                try {
+                    b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not an escape: keep the backslash
+                }
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,55 @@
+package jrun.linux.cgroups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loads the v2 device program into the kernel (verifier), attaches it to a cgroup2 directory and opens devices from inside. */
+class DeviceFilterIT {
+    @Test
+    void kernelEnforcesTheProgram(@TempDir Path dir) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "bpf(2) and cgroup creation need root");
+        CgroupLayout layout = CgroupLayout.detect();
+        assumeTrue(layout.unified() != null, "no cgroup2 mount");
+        Path home = Path.of(System.getProperty("jrun.home", "."));
+        Path probe = dir.resolve("bpf-dev-probe");
+        exec(List.of("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", probe.toString(), home.resolve("src/test/c/bpf-dev-probe.c").toString()));
+        byte[] prog = DeviceFilter.compile(DeviceFilterTest.rules("""
+            [{"allow":false,"access":"rwm"},
+             {"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"},
+             {"allow":true,"type":"c","major":1,"minor":5,"access":"r"},
+             {"allow":true,"type":"c","major":1,"access":"m"},
+             {"allow":false,"type":"c","major":1,"minor":9,"access":"rwm"}]"""));
+        Path file = Files.write(dir.resolve("devices.bpf"), prog);
+        Path cg = layout.directory("", "/jrun-it-dev-" + ProcessHandle.current().pid());
+        Files.createDirectory(cg);
+        try {
+            String out = exec(List.of(probe.toString(), file.toString(), cg.toString(), "r:/dev/null", "w:/dev/null", "r:/dev/zero",
+                    "w:/dev/zero", "r:/dev/urandom", "r:/dev/tty", "m:c:1:7:" + dir.resolve("full"), "m:c:1:9:" + dir.resolve("urandom"),
+                    "m:b:7:0:" + dir.resolve("loop0")));
+            assertEquals(String.join("\n", "r:/dev/null ok", "w:/dev/null ok", "r:/dev/zero ok", "w:/dev/zero errno=1",
+                    "r:/dev/urandom errno=1", "r:/dev/tty errno=1", "m:c:1:7:" + dir.resolve("full") + " ok",
+                    "m:c:1:9:" + dir.resolve("urandom") + " errno=1", "m:b:7:0:" + dir.resolve("loop0") + " errno=1") + "\n", out);
+        } finally {
+            Files.deleteIfExists(cg);
+        }
+    }
+
+    static String exec(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError(cmd + " failed: " + err + out);
+        return out;
+    }
+}

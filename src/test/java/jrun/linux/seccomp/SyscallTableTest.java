@@ -1,0 +1,70 @@
+package jrun.linux.seccomp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyscallTableTest {
+    @Test
+    void generatedTableIsWhatTheHeadersSay(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.exists(Path.of("/usr/include/x86_64-linux-gnu/asm/unistd_64.h")), "kernel uapi headers not installed");
+        Path home = Path.of(System.getProperty("jrun.home", "."));
+        Path out = dir.resolve("SyscallNames.java");
+        Process p = new ProcessBuilder("bash", home.resolve("scripts/gen-syscall-tables.sh").toString(), out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertEquals(true, p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), log);
+        assertEquals(Files.readString(home.resolve("src/main/java/jrun/linux/seccomp/SyscallNames.java")), Files.readString(out),
+                "SyscallNames.java differs from what scripts/gen-syscall-tables.sh makes from this machine's headers");
+    }
+
+    @Test
+    void wellKnownNumbers() {
+        // from the kernel's syscall tables and the man pages' "syscall numbers" lists
+        assertEquals(0, SyscallTable.of(Arch.X86_64).number("read"));
+        assertEquals(59, SyscallTable.of(Arch.X86_64).number("execve"));
+        assertEquals(257, SyscallTable.of(Arch.X86_64).number("openat"));
+        assertEquals(435, SyscallTable.of(Arch.X86_64).number("clone3"));
+        assertEquals(-1, SyscallTable.of(Arch.X86_64).number("socketcall"));
+        assertEquals(102, SyscallTable.of(Arch.X86).number("socketcall"));
+        assertEquals(11, SyscallTable.of(Arch.X86).number("execve"));
+        assertEquals(0x40000000L, SyscallTable.of(Arch.X32).number("read"));
+        assertEquals(0x40000000L + 520, SyscallTable.of(Arch.X32).number("execve"));
+        assertEquals(221, SyscallTable.of(Arch.AARCH64).number("execve"));
+        assertEquals(-1, SyscallTable.of(Arch.AARCH64).number("open"));
+        assertEquals(-1, SyscallTable.of(Arch.PPC64LE).number("read"));
+        assertEquals(-1, SyscallTable.of(Arch.X86_64).number("no_such_call"));
+    }
+
+    @Test
+    void auditArchValuesMatchTheHeader(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.exists(Path.of("/usr/include/linux/audit.h")), "kernel uapi headers not installed");
+        StringBuilder c = new StringBuilder("#include <stdio.h>\n#include <linux/audit.h>\nint main(void){\n");
+        List<String[]> pairs = List.of(new String[] {"X86_64", "X86_64"}, new String[] {"I386", "X86"},
+                new String[] {"AARCH64", "AARCH64"}, new String[] {"ARM", "ARM"}, new String[] {"MIPS", "MIPS"},
+                new String[] {"MIPS64", "MIPS64"}, new String[] {"MIPS64N32", "MIPS64N32"}, new String[] {"MIPSEL", "MIPSEL"},
+                new String[] {"MIPSEL64", "MIPSEL64"}, new String[] {"MIPSEL64N32", "MIPSEL64N32"}, new String[] {"PPC", "PPC"},
+                new String[] {"PPC64", "PPC64"}, new String[] {"PPC64LE", "PPC64LE"}, new String[] {"S390", "S390"},
+                new String[] {"S390X", "S390X"}, new String[] {"PARISC", "PARISC"}, new String[] {"PARISC64", "PARISC64"},
+                new String[] {"RISCV64", "RISCV64"}, new String[] {"LOONGARCH64", "LOONGARCH64"});
+        for (String[] pr : pairs) c.append("printf(\"%u\\n\", (unsigned)AUDIT_ARCH_").append(pr[0]).append(");\n");
+        c.append("return 0;}\n");
+        Files.writeString(dir.resolve("a.c"), c);
+        Process cc = new ProcessBuilder("gcc", "-o", dir.resolve("a").toString(), dir.resolve("a.c").toString()).redirectErrorStream(true).start();
+        String log = new String(cc.getInputStream().readAllBytes());
+        assertEquals(0, cc.waitFor(), log);
+        Process run = new ProcessBuilder(dir.resolve("a").toString()).start();
+        List<String> values = new String(run.getInputStream().readAllBytes()).lines().toList();
+        for (int i = 0; i < pairs.size(); i++) {
+            assertEquals(Long.parseLong(values.get(i)), Integer.toUnsignedLong(Arch.valueOf(pairs.get(i)[1]).auditArch), pairs.get(i)[1]);
+        }
+    }
+}
