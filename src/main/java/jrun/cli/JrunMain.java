@@ -22,15 +22,17 @@ import jrun.Version;
 public final class JrunMain {
     private JrunMain() {}
 
-    private static final Map<String, Supplier<Command>> COMMANDS = Map.of("create", CreateCommand::new, "start",
-            StartCommand::new, "state", StateCommand::new, "kill", KillCommand::new, "delete", DeleteCommand::new,
-            "run", RunCommand::new, "list", ListCommand::new, "spec", SpecCommand::new, "features", FeaturesCommand::new);
+    private static final Map<String, Supplier<Command>> COMMANDS = Map.ofEntries(Map.entry("create", CreateCommand::new),
+            Map.entry("start", StartCommand::new), Map.entry("state", StateCommand::new), Map.entry("kill", KillCommand::new),
+            Map.entry("delete", DeleteCommand::new), Map.entry("run", RunCommand::new), Map.entry("list", ListCommand::new),
+            Map.entry("spec", SpecCommand::new), Map.entry("features", FeaturesCommand::new), Map.entry("exec", ExecCommand::new));
 
     static final String USAGE = """
             usage: jrun [global flags] COMMAND [flags] [ID]
             global flags: --root DIR (default /run/jrun), --log FILE, --log-format text|json, --debug,
                           --systemd-cgroup, --rootless, --version
-            commands: create, start, state, kill, delete, run, list, spec, features
+            commands: create, start, state, kill, delete, run, list, spec, features, exec, ps, pause, resume,
+                      update, events
             """;
 
     public static void main(String[] argv) {
