@@ -15,8 +15,12 @@ final class Globals {
     boolean debug;
 
     jrun.runtime.Exec exec() {
+        return new jrun.runtime.Exec(new StateStore(Path.of(root)), LinuxHardening.forHost());
+    }
+
+    jrun.runtime.Manage manage() {
         jrun.linux.cgroups.CgroupLayout layout = jrun.linux.cgroups.CgroupLayout.detect();
-        return new jrun.runtime.Exec(new StateStore(Path.of(root)), new LinuxHardening(jrun.linux.Capabilities.kernelLastCap(), layout),
+        return new jrun.runtime.Manage(new StateStore(Path.of(root)), new LinuxHardening(jrun.linux.Capabilities.kernelLastCap(), layout),
                 dirs -> new jrun.runtime.ContainerCgroups(layout, dirs));
     }
 

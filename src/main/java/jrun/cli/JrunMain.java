@@ -25,7 +25,9 @@ public final class JrunMain {
     private static final Map<String, Supplier<Command>> COMMANDS = Map.ofEntries(Map.entry("create", CreateCommand::new),
             Map.entry("start", StartCommand::new), Map.entry("state", StateCommand::new), Map.entry("kill", KillCommand::new),
             Map.entry("delete", DeleteCommand::new), Map.entry("run", RunCommand::new), Map.entry("list", ListCommand::new),
-            Map.entry("spec", SpecCommand::new), Map.entry("features", FeaturesCommand::new), Map.entry("exec", ExecCommand::new));
+            Map.entry("spec", SpecCommand::new), Map.entry("features", FeaturesCommand::new), Map.entry("exec", ExecCommand::new),
+            Map.entry("ps", PsCommand::new), Map.entry("pause", PauseCommand::new), Map.entry("resume", ResumeCommand::new),
+            Map.entry("update", UpdateCommand::new), Map.entry("events", EventsCommand::new));
 
     static final String USAGE = """
             usage: jrun [global flags] COMMAND [flags] [ID]

@@ -34,6 +34,17 @@ public final class ContainerCgroups {
         };
     }
 
+    /** Frozen, judged from the directories alone: a v1 freezer.state, else cgroup2's cgroup.freeze. */
+    public static boolean frozen(List<String> dirs) {
+        String v2 = null;
+        for (String d : dirs) {
+            String s = ProcStat.read(d + "/freezer.state");
+            if (s != null) return !s.strip().equals("THAWED");
+            if (v2 == null) v2 = ProcStat.read(d + "/cgroup.freeze");
+        }
+        return v2 != null && v2.strip().equals("1");
+    }
+
     public Function<String, Path> dirOf() {
         return dirOf;
     }

@@ -20,17 +20,10 @@ import jrun.spec.Spec;
 public final class Exec {
     private final StateStore store;
     private final Hardening hardening;
-    private final ContainerCgroupsFactory cgroups;
 
-    /** Makes the cgroup view of a container (the host's layout in jrun; a fake in tests). */
-    public interface ContainerCgroupsFactory {
-        ContainerCgroups of(List<String> dirs);
-    }
-
-    public Exec(StateStore store, Hardening hardening, ContainerCgroupsFactory cgroups) {
+    public Exec(StateStore store, Hardening hardening) {
         this.store = store;
         this.hardening = hardening;
-        this.cgroups = cgroups;
     }
 
     /**
@@ -42,9 +35,9 @@ public final class Exec {
         try (StateStore.Lock lock = store.lock(id)) {
             st = store.load(id);
             Status s = StateStore.liveStatus(st);
-            if (s != Status.RUNNING && s != Status.CREATED) throw new JrunException("cannot exec in a stopped container");
-            if (!opts.ignorePaused() && cgroups.of(st.cgroupDirs()).isFrozen())
+            if (s == Status.PAUSED && !opts.ignorePaused())
                 throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
+            if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
         }
         Spec spec = specFor(st, process);
         List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening);
