@@ -35,16 +35,23 @@ import jrun.spec.Spec;
 public final class LinuxHardening implements Hardening {
     private final int lastCap;
     private final CgroupLayout layout;
+    private final java.util.function.Consumer<String> warn;
     private final Map<Spec, SeccompProgram> programs = new java.util.IdentityHashMap<>();
     private final Map<ProcessSpec, Capabilities.Masks> masks = new java.util.IdentityHashMap<>();
 
     public LinuxHardening(int lastCap, CgroupLayout layout) {
-        this.lastCap = lastCap;
-        this.layout = layout;
+        this(lastCap, layout, w -> System.err.println("jrun: warning: " + w));
     }
 
-    public static LinuxHardening forHost() {
-        return new LinuxHardening(Capabilities.kernelLastCap(), null);
+    /** warn: where warnings go (runc logs them, never to the container's stderr). */
+    public LinuxHardening(int lastCap, CgroupLayout layout, java.util.function.Consumer<String> warn) {
+        this.lastCap = lastCap;
+        this.layout = layout;
+        this.warn = warn;
+    }
+
+    public static LinuxHardening forHost(java.util.function.Consumer<String> warn) {
+        return new LinuxHardening(Capabilities.kernelLastCap(), null, warn);
     }
 
     private CgroupLayout layout() {
@@ -75,7 +82,7 @@ public final class LinuxHardening implements Hardening {
             if (dropped != 0)
                 warnings.add(path + ".ambient: " + Capabilities.namesOf(dropped) + " not raised: not in permitted and inheritable (runc only warns too)");
         }
-        for (String w : warnings) System.err.println("jrun: warning: " + w);
+        warnings.forEach(warn);
         known = new Capabilities.Masks(m.bounding(), m.effective(), m.permitted(), m.inheritable(), ambient, List.copyOf(warnings));
         masks.put(p, known);
         return known;
@@ -89,7 +96,7 @@ public final class LinuxHardening implements Hardening {
             SeccompProgram prog = SeccompCompiler.compile(sec, "linux.seccomp");
             if (prog.needsListener())
                 throw new JrunException("linux.seccomp: SCMP_ACT_NOTIFY needs a seccomp listener, which jrun does not support yet");
-            for (String w : prog.warnings()) System.err.println("jrun: warning: " + w);
+            prog.warnings().forEach(warn);
             return prog;
         });
     }
