@@ -254,10 +254,18 @@ class CgroupRuncIT {
         List<String> ctrls = new ArrayList<>(layout.v1().keySet());
         if (layout.unified() != null) ctrls.add("");
         for (String ctrl : ctrls) {
-            try {
-                Files.deleteIfExists(layout.directory(ctrl, cg));
-            } catch (java.io.IOException e) {
-                // not empty or not there: nothing of ours to clean
+            for (int i = 0; i < 50; i++) { // a process of a failed create may still be leaving
+                try {
+                    Files.deleteIfExists(layout.directory(ctrl, cg));
+                    break;
+                } catch (java.io.IOException busy) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
         }
     }
