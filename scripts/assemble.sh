@@ -8,13 +8,21 @@ lib="$home/lib/jrun"
 mkdir -p "$lib"
 cp -f "$jar" "$lib/.jrun.jar.tmp" && mv -f "$lib/.jrun.jar.tmp" "$lib/jrun.jar"
 ln -sfn "$java" "$lib/java"
-rm -f "$lib/jrun.aot"
 train=$(mktemp -d)
 trap 'rm -rf "$train"' EXIT
-"$lib/java" -XX:AOTCacheOutput="$lib/jrun.aot" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m \
-  -Xlog:disable -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED \
-  -cp "$lib/jrun.jar" jrun.cli.AotTraining "$train" >/dev/null 2>"$train.err" \
-  || { cat "$train.err" >&2; rm -f "$train.err"; echo "assemble.sh: AOT training failed" >&2; exit 1; }
-rm -f "$train.err"
-test -s "$lib/jrun.aot"
-echo "assembled $lib (AOT cache $(du -h "$lib/jrun.aot" | cut -f1))"
+# One AOT cache per launcher (the JVM loads every class in its cache at start). Each is trained by
+# jrun.cli.AotTraining on that entry point's real work, with the flags src/main/c/launcher.c uses.
+train_cache() { # train_cache NAME MODE
+  rm -f "$lib/$1.aot"
+  mkdir -p "$train/$1"
+  "$lib/java" -XX:AOTCacheOutput="$lib/$1.aot" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m \
+    -Xlog:disable -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED \
+    -cp "$lib/jrun.jar" jrun.cli.AotTraining "$train/$1" "$2" >/dev/null 2>"$train/$1.err" \
+    || { cat "$train/$1.err" >&2; echo "assemble.sh: AOT training for $1 failed" >&2; exit 1; }
+  test -s "$lib/$1.aot"
+}
+rm -f "$lib/jrun.aot.config"
+train_cache oci-interceptor interceptor
+train_cache jrun jrun
+train_cache run_oci jrun
+echo "assembled $lib (AOT caches: $(cd "$lib" && du -h ./*.aot | tr '\n\t' ' '))"

@@ -90,7 +90,7 @@ static char **java_argv(const char *lib, int argc, char **argv, int first_arg)
     int k = 0;
     v[k++] = java;
     static char cache[PATH_MAX];
-    snprintf(cache, sizeof cache, "%s/jrun.aot", lib);
+    snprintf(cache, sizeof cache, "%s/" LAUNCHER_NAME ".aot", lib); /* one cache per entry point */
     if (access(cache, R_OK) == 0) {
         snprintf(aot, sizeof aot, "-XX:AOTCache=%s", cache);
         v[k++] = aot;

@@ -95,8 +95,35 @@ public final class AotTraining {
         }
     }
 
+    /**
+     * argv: a scratch directory and the entry point to train: "interceptor" (bin/oci-interceptor)
+     * or "jrun" (bin/jrun, bin/run_oci). One cache per entry point, because the JVM loads every
+     * class of an AOT cache at start: a shared cache makes each command pay for the others' classes.
+     */
     public static void main(String[] argv) throws IOException {
         Path dir = Path.of(argv[0]);
+        String mode = argv.length > 1 ? argv[1] : "interceptor";
+        switch (mode) {
+            case "interceptor" -> interceptor(dir);
+            case "jrun" -> {
+                seccomp();
+                trainRuntime(dir);
+            }
+            default -> throw new IllegalArgumentException("unknown training mode " + mode);
+        }
+    }
+
+    private static void seccomp() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/linux/seccomp/docker-20.10.24-default.json")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> profile = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                jrun.linux.seccomp.SeccompCompiler.compile(profile, "linux.seccomp"); // runs at every create
+            }
+        }
+    }
+
+    private static void interceptor(Path dir) throws IOException {
         Path bundle = Files.createDirectories(dir.resolve("bundle"));
         try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/training-config.json")) {
             Files.write(bundle.resolve("config.json"), in.readAllBytes());
@@ -115,16 +142,10 @@ public final class AotTraining {
                 dir.resolve("debug").toString(), "--oi-env=A=1", "exec", "--process", bundle.resolve("config.json").toString(), "id"}, 1);
             Json.Document doc = ConfigFile.read(bundle.resolve("config.json"));
             Files.writeString(dir.resolve("out.json"), Json.write(doc.root(), doc.style()), StandardCharsets.UTF_8);
-            try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/linux/seccomp/docker-20.10.24-default.json")) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> profile = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                jrun.linux.seccomp.SeccompCompiler.compile(profile, "linux.seccomp"); // runs at every create
-            }
         }
         rules(dir, bundle);
         cdi(dir);
         System.out.print(InterceptorArgs.usage().length() > 0 ? "" : "?");
-        trainRuntime(dir);
     }
 
     /** jrun's own commands: spec, plan, state store, list/state/kill errors, features, a helper round trip. */

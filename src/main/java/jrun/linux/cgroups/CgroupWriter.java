@@ -122,7 +122,6 @@ public final class CgroupWriter {
             put(d, "memory.kmem.limit_in_bytes", nz(num(mem, "memory", "kernel")));
             put(d, "memory.kmem.tcp.limit_in_bytes", nz(num(mem, "memory", "kernelTCP")));
             Long sw = num(mem, "memory", "swappiness");
-            if (sw != null && sw == -1) sw = null; // runc: -1 leaves it alone
             if (sw != null && (sw < 0 || sw > 100)) throw new JrunException(path + ".memory.swappiness: must be 0..100, not " + sw);
             put(d, "memory.swappiness", sw);
             if (Boolean.TRUE.equals(mem.get("disableOOMKiller"))) out.add(new CgroupWrite(d.resolve("memory.oom_control"), "1"));
@@ -317,11 +316,11 @@ public final class CgroupWriter {
         return d;
     }
 
-    /** Refuses the keys that are set: present, not 0 (runc's "not set"), and for swappiness not -1. */
+    /** Refuses the keys that are set: present and not 0 (runc's "not set"). */
     private void refuse(Map<String, Object> m, String where, String... keys) {
         for (String k : keys) {
             Long v = m.get(k) instanceof Boolean ? null : num(m, where, k);
-            if (v == null || v == 0 || (k.equals("swappiness") && v == -1)) continue;
+            if (v == null || v == 0) continue;
             throw new JrunException(path + "." + where + "." + k + ": not supported on cgroup v2");
         }
     }

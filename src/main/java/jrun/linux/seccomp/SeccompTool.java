@@ -30,9 +30,11 @@ public final class SeccompTool {
             SeccompProgram p = SeccompCompiler.compile(s, linux == null ? argv[0] : "linux.seccomp");
             long t2 = System.nanoTime();
             Files.write(Path.of(argv[1]), p.filter());
-            for (String w : p.warnings()) System.err.println("warning: " + w);
-            System.err.println(p.length() + " instructions, flags " + p.flags() + "; read+parse " + (t1 - t0) / 1000
-                    + " us, compile " + (t2 - t1) / 1000 + " us");
+            // StringBuilder, not +: this class is not in the AOT cache, and a cold string-concat
+            // bootstrap would cost more than the compile it reports on (bench/seccomp-compile.sh)
+            for (String w : p.warnings()) System.err.println(new StringBuilder("warning: ").append(w));
+            System.err.println(new StringBuilder().append(p.length()).append(" instructions, flags ").append(p.flags())
+                    .append("; read+parse ").append((t1 - t0) / 1000).append(" us, compile ").append((t2 - t1) / 1000).append(" us"));
         } catch (JrunException e) {
             System.err.println("SeccompTool: " + e.getMessage());
             System.exit(1);

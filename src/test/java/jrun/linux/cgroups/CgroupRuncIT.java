@@ -49,12 +49,25 @@ class CgroupRuncIT {
         }
         Map<String, Object> cases = new LinkedHashMap<>(captured);
         cases.put("every field", Json.parse(RESOURCES));
+        java.util.Random rnd = new java.util.Random(Long.getLong("resources.seed", 3));
+        long[] mem = {0, -1, 64L << 20, 96L << 20, 128L << 20};
+        long[] cpu = {0, -1, 2, 1024, 50000, 100000, 262144};
+        for (int i = 0; i < Integer.getInteger("resources.rounds", 10); i++) {
+            long limit = mem[rnd.nextInt(mem.length)], swap = mem[rnd.nextInt(mem.length)];
+            if (limit > 0 && swap > 0 && swap < limit) swap = limit; // runc and we both refuse it; tested elsewhere
+            if (limit <= 0 && swap > 0) swap = -1;
+            cases.put("random " + i, Json.parse("{\"memory\":{\"limit\":" + limit + ",\"swap\":" + swap + ",\"reservation\":"
+                    + mem[rnd.nextInt(mem.length)] + (rnd.nextBoolean() ? ",\"swappiness\":" + rnd.nextInt(101) : "")
+                    + "},\"cpu\":{\"shares\":" + Math.max(0, cpu[rnd.nextInt(cpu.length)]) + ",\"quota\":" + cpu[rnd.nextInt(cpu.length)]
+                    + ",\"period\":" + (rnd.nextBoolean() ? 0 : 1000 * (1 + rnd.nextInt(500))) + "},\"pids\":{\"limit\":"
+                    + (rnd.nextInt(3) - 1) * rnd.nextInt(100) + "}}"));
+        }
         // every file these cases may touch, compared whether or not our plan wrote it (a default left alone counts)
         List<String> files = List.of("memory/memory.limit_in_bytes", "memory/memory.memsw.limit_in_bytes",
                 "memory/memory.soft_limit_in_bytes", "memory/memory.swappiness", "memory/memory.oom_control", "cpu/cpu.shares",
                 "cpu/cpu.cfs_period_us", "cpu/cpu.cfs_quota_us", "cpuset/cpuset.cpus", "cpuset/cpuset.mems", "pids/pids.max",
                 "devices/devices.list");
-        int n = 0;
+        int n = 0, refused = 0;
         for (Map.Entry<String, Object> c : cases.entrySet()) {
             String theirs = "/jrun-it-runc-" + ProcessHandle.current().pid() + "-" + n, ours = theirs + "-ours";
             String id = "jrun-cg-it-" + ProcessHandle.current().pid() + "-" + n++;
@@ -70,13 +83,25 @@ class CgroupRuncIT {
             List<Path> made = new ArrayList<>();
             String root = b.resolve("runc-root").toString();
             try {
-                exec(List.of("runc", "--root", root, "create", "--bundle", b.toString(), id));
+                AssertionError runcRefused = null;
+                try {
+                    exec(List.of("runc", "--root", root, "create", "--bundle", b.toString(), id));
+                } catch (AssertionError e) {
+                    runcRefused = e;
+                }
                 for (String ctrl : List.of("memory", "cpu", "cpuset", "pids", "devices")) {
                     Path d = layout.directory(ctrl, ours);
                     Files.createDirectory(d);
                     made.add(d);
                 }
                 CgroupWrite.apply(CgroupWriter.v1CpusetDefaults(layout.directory("cpuset", ours)));
+                if (runcRefused != null) { // what the kernel (or runc) refuses, we refuse too
+                    org.junit.jupiter.api.Assertions.assertThrows(jrun.JrunException.class, () -> CgroupWrite.apply(
+                            CgroupWriter.planV1(resources, "linux.resources", ctrl -> layout.directory(ctrl, ours))),
+                            c.getKey() + ": runc refused it: " + runcRefused.getMessage());
+                    refused++;
+                    continue;
+                }
                 CgroupWrite.apply(CgroupWriter.planV1(resources, "linux.resources", ctrl -> layout.directory(ctrl, ours)));
                 Map<String, String> mine = new TreeMap<>(), runcs = new TreeMap<>();
                 for (String f : files) {
@@ -89,8 +114,10 @@ class CgroupRuncIT {
                 new ProcessBuilder("runc", "--root", root, "delete", "--force", id).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
                 for (Path d : made) Files.deleteIfExists(d);
+                removeEverywhere(layout, theirs); // a failed runc create leaves its cgroups behind
             }
         }
+        assertTrue(refused <= cases.size() / 2, refused + " of " + cases.size() + " refused: too few compared");
     }
 
     /** Random v1 device lists: the kernel's devices.list after runc's writes and after ours. */
@@ -153,6 +180,7 @@ class CgroupRuncIT {
                 new ProcessBuilder("runc", "--root", root, "delete", "--force", id).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
                 Files.deleteIfExists(mine);
+                removeEverywhere(layout, theirs);
             }
         }
         assertTrue(refusals < Integer.getInteger("devices.rounds", 16), "some lists must actually be applied");
@@ -219,6 +247,27 @@ class CgroupRuncIT {
             v = ((Map<?, ?>) v).get(k);
         }
         return v == null ? null : v instanceof Map || v instanceof List ? Json.write(v) : v.toString();
+    }
+
+    /** rmdir of an (empty) cgroup on every hierarchy, ignoring those where it does not exist. */
+    static void removeEverywhere(CgroupLayout layout, String cg) {
+        List<String> ctrls = new ArrayList<>(layout.v1().keySet());
+        if (layout.unified() != null) ctrls.add("");
+        for (String ctrl : ctrls) {
+            for (int i = 0; i < 50; i++) { // a process of a failed create may still be leaving
+                try {
+                    Files.deleteIfExists(layout.directory(ctrl, cg));
+                    break;
+                } catch (java.io.IOException busy) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /** The kernel lists device exceptions in its own order; the set is what counts. */
