@@ -82,6 +82,11 @@ final class ExecCommand implements Command {
             p.remove("consoleSize");
         }
         edit(p);
+        if (!g.envPresets().isEmpty()) { // Docker builds an exec's env from its own metadata: the presets apply here too
+            Map<String, Object> asConfig = new LinkedHashMap<>();
+            asConfig.put("process", p);
+            for (jrun.rules.EnvEdit e : g.envPresets()) e.apply(asConfig, jrun.rules.Context.host());
+        }
         return exec.exec(id, p, new ExecOptions(consoleSocket, detach, pidFile, preserveFds, ignorePaused));
     }
 

@@ -13,6 +13,37 @@ final class Globals {
     String log;
     boolean jsonLog;
     boolean debug;
+    /** --rules and --oi-* flags, in order, as oci-interceptor takes them. */
+    final java.util.List<String> ruleFlags = new java.util.ArrayList<>();
+    boolean rulesWriteConfig;
+
+    /**
+     * The rules for create and run, applied in this JVM (the interceptor's presets, CDI, the default
+     * rules directory unless --oi-no-default-rules, then --rules files), or NONE without rule flags.
+     * Denied: the rule's message. The bundle's config.json is rewritten only with --rules-write-config.
+     */
+    jrun.runtime.ConfigRules rules() {
+        if (ruleFlags.isEmpty()) return jrun.runtime.ConfigRules.NONE;
+        jrun.interceptor.InterceptorArgs args = jrun.interceptor.InterceptorArgs.parse(ruleFlags);
+        jrun.rules.RuleSet set = new jrun.interceptor.Interceptor(args, System.getenv()).ruleSet();
+        return (config, bundle) -> {
+            Path file = bundle.resolve("config.json");
+            jrun.rules.RuleSet.Result r;
+            try {
+                r = set.apply(config, jrun.rules.Context.host());
+            } catch (jrun.JrunException e) {
+                throw new jrun.JrunException(file + ": " + e.getMessage(), e);
+            }
+            if (!r.allowed()) throw new jrun.JrunException(r.denyMessage());
+            if (r.changed() && rulesWriteConfig) jrun.spec.ConfigFile.replaceAtomically(file, jrun.spec.Json.write(config, jrun.spec.Json.Style.TWO_SPACES));
+            return r.changed();
+        };
+    }
+
+    /** The env presets (--oi-env, --oi-env-force) for an exec's process, as the interceptor applies them to --process. */
+    java.util.List<jrun.rules.EnvEdit> envPresets() {
+        return ruleFlags.isEmpty() ? java.util.List.of() : jrun.interceptor.InterceptorArgs.parse(ruleFlags).envEdits();
+    }
 
     /**
      * A warning from jrun.linux (an unknown capability or syscall, ignored as runc does): like
@@ -42,6 +73,6 @@ final class Globals {
     }
 
     Lifecycle lifecycle() {
-        return new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles(), LinuxHardening.forHost(this::warn));
+        return new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles(), LinuxHardening.forHost(this::warn), rules());
     }
 }

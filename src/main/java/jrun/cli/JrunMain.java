@@ -33,6 +33,8 @@ public final class JrunMain {
             usage: jrun [global flags] COMMAND [flags] [ID]
             global flags: --root DIR (default /run/jrun), --log FILE, --log-format text|json, --debug,
                           --systemd-cgroup, --rootless, --version
+            rules (applied in-process at create/run): --rules FILE|DIR, --oi-env K=V, --oi-env-force K=V,
+                          --oi-readonly-networking-mounts, --oi-no-default-rules, --rules-write-config
             commands: create, start, state, kill, delete, run, list, spec, features, exec, ps, pause, resume,
                       update, events
             """;
@@ -68,6 +70,16 @@ public final class JrunMain {
                             g.jsonLog = value.equals("json");
                         }
                     }
+                    case "--rules", "--oi-rules", "--oi-env", "--oi-env-force" -> { // rules in-process (Globals.rules)
+                        if (value == null) {
+                            if (i + 1 >= argv.size()) throw JrunException.usage("flag " + name + " needs a value");
+                            value = argv.get(++i);
+                        }
+                        g.ruleFlags.add(name.equals("--rules") ? "--oi-rules" : name);
+                        g.ruleFlags.add(value);
+                    }
+                    case "--oi-readonly-networking-mounts", "--oi-no-default-rules" -> g.ruleFlags.add(name);
+                    case "--rules-write-config" -> g.rulesWriteConfig = true;
                     case "--debug" -> g.debug = true;
                     case "--systemd-cgroup" -> throw new JrunException(
                             "--systemd-cgroup: jrun has no systemd cgroup driver" + (Files.isDirectory(Path.of("/run/systemd/system")) ? "" : " (and this host runs no systemd)"));

@@ -39,7 +39,7 @@ public final class Exec {
                 throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
             if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
         }
-        Spec spec = specFor(st, process);
+        Spec spec = specFor(config(st), process);
         List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening);
         try (HelperProcess helper = HelperProcess.start(steps)) {
             Report r = helper.next();
@@ -65,10 +65,17 @@ public final class Exec {
         }
     }
 
-    /** The container's config.json (as saved at create, from its bundle) with process replaced. */
-    static Spec specFor(ContainerState st, Map<String, Object> process) {
-        Path bundle = Path.of(st.bundle());
-        Map<String, Object> tree = new LinkedHashMap<>(Spec.readTree(bundle));
+    /** The config the container was created from: the copy rules edited at create, else the bundle's. */
+    private Map<String, Object> config(ContainerState st) {
+        Path edited = store.dir(st.id()).resolve("config.json");
+        if (java.nio.file.Files.exists(edited))
+            return jrun.spec.ConfigFile.rootObject(jrun.spec.ConfigFile.read(edited), edited);
+        return Spec.readTree(Path.of(st.bundle()));
+    }
+
+    /** The container's config with process replaced. */
+    static Spec specFor(Map<String, Object> config, Map<String, Object> process) {
+        Map<String, Object> tree = new LinkedHashMap<>(config);
         tree.put("process", process);
         tree.remove("hooks"); // exec runs none
         try {
@@ -85,7 +92,7 @@ public final class Exec {
         try (StateStore.Lock lock = store.lock(id)) {
             st = store.load(id);
         }
-        Object p = Spec.readTree(Path.of(st.bundle())).get("process");
+        Object p = config(st).get("process");
         if (!(p instanceof Map<?, ?>)) throw new JrunException(st.bundle() + "/config.json: process: required to exec with flags (or give --process)");
         return new LinkedHashMap<>((Map<String, Object>) p);
     }

@@ -38,7 +38,8 @@ class JrunDockerIT {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         sb = new Sandbox("jrun-docker-it");
         dockerd = new DockerDaemon(Files.createDirectories(sb.dir().resolve("docker")),
-                "{\"runtimes\": {\"jrun\": {\"path\": \"" + Home.bin("jrun") + "\"}}}");
+                "{\"runtimes\": {\"jrun\": {\"path\": \"" + Home.bin("jrun") + "\"}, \"jrun-rules\": {\"path\": \"" + Home.bin("jrun")
+                        + "\", \"runtimeArgs\": [\"--oi-no-default-rules\", \"--oi-readonly-networking-mounts\", \"--oi-env\", \"OI=from-jrun\"]}}}");
         dockerd.importBusybox(IMAGE);
     }
 
@@ -162,6 +163,20 @@ class JrunDockerIT {
                     Map.of("DOCKER_CONFIG", dockerd.dir().resolve("client").toString()), 60);
             assertEquals(6, it.exit(), rt + ": " + it);
             assertTrue(it.out().contains("/dev/pts/0"), rt + ": " + it);
+        }
+    }
+
+    @Test
+    void rulesInProcessThroughRuntimeArgs() {
+        Cmd.Result r = dockerd.docker("run", "--rm", "--runtime=jrun-rules", IMAGE, "sh", "-c", "echo x >> /etc/hosts; echo OI=$OI");
+        assertEquals("OI=from-jrun\n", r.out(), r.toString());
+        assertTrue(r.err().contains("Read-only file system"), r.toString());
+        String name = "rules-exec";
+        dockerd.dockerOk("run", "-d", "--name", name, "--runtime=jrun-rules", IMAGE, "sleep", "1000");
+        try {
+            assertEquals("from-jrun\n", dockerd.dockerOk("exec", name, "sh", "-c", "echo $OI").out(), "the env preset reaches docker exec too");
+        } finally {
+            dockerd.docker("rm", "-f", name);
         }
     }
 
