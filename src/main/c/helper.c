@@ -45,6 +45,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -716,6 +717,35 @@ static void load_seccomp(struct field *f)
         fail(errno, "load the seccomp filter");
 }
 
+/* cgroup v2 device control: Java compiled the program (jrun.linux.cgroups.DeviceFilter). */
+static void device_prog(struct field *f)
+{
+    if (f[1].len == 0 || f[1].len % sizeof(struct bpf_insn) != 0)
+        bad_plan("device program is not a whole number of instructions");
+    union bpf_attr load;
+    memset(&load, 0, sizeof load);
+    load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+    load.insns = (uint64_t)(uintptr_t)f[1].data;
+    load.insn_cnt = f[1].len / (uint32_t)sizeof(struct bpf_insn);
+    load.license = (uint64_t)(uintptr_t)"Apache-2.0";
+    int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load);
+    if (prog < 0)
+        fail(errno, "load the device program for %s", f[0].data);
+    int cg = open(f[0].data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cg < 0)
+        fail(errno, "open cgroup %s", f[0].data);
+    union bpf_attr att;
+    memset(&att, 0, sizeof att);
+    att.target_fd = (uint32_t)cg;
+    att.attach_bpf_fd = (uint32_t)prog;
+    att.attach_type = BPF_CGROUP_DEVICE;
+    att.attach_flags = BPF_F_ALLOW_MULTI;
+    if (syscall(SYS_bpf, BPF_PROG_ATTACH, &att, sizeof att) < 0)
+        fail(errno, "attach the device program to %s", f[0].data);
+    close(cg);
+    close(prog);
+}
+
 static void run_step(struct step *s)
 {
     struct field *f = s->f;
@@ -989,6 +1019,9 @@ static void run_step(struct step *s)
         break;
     case OP_SECCOMP:
         load_seccomp(f);
+        break;
+    case OP_DEVICE_PROG:
+        device_prog(f);
         break;
     default:
         bad_plan("opcode without an implementation");

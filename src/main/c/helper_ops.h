@@ -59,6 +59,7 @@
     OP(JOIN_KEYRING, 40, "s")   /* a new session keyring with this name         */ \
     OP(CAP_BOUNDING, 41, "u")   /* PR_CAPBSET_DROP each bit, then keep caps     */ \
     OP(CAPS, 42, "uuuu")        /* capset effective, permitted, inheritable; ambient */ \
-    OP(SECCOMP, 43, "ub")       /* seccomp(SET_MODE_FILTER) flags, sock_filter[] */
+    OP(SECCOMP, 43, "ub")       /* seccomp(SET_MODE_FILTER) flags, sock_filter[] */ \
+    OP(DEVICE_PROG, 44, "sb")   /* cgroup2 dir, bpf_insn[]: load and attach (devices) */
 
 #endif

@@ -285,6 +285,8 @@ public final class Lifecycle {
         Creation c;
         try (StateStore.Lock lock = store.createAndLock(id)) {
             c = doCreate(id, opts, lock);
+            // Before start: the container may print and be signalled the moment it runs.
+            if (opts.foreground()) SignalForwarder.forwardTo(c.helper().pid());
             try {
                 startLocked(c.state());
             } catch (JrunException e) {
@@ -297,7 +299,6 @@ public final class Lifecycle {
             c.helper().close();
             return 0;
         }
-        SignalForwarder.forwardTo(c.helper().pid());
         Report r = c.helper().next(); // EOF: the program was exec'd; 'E': it could not be
         int status = c.helper().waitFor();
         c.helper().close();

@@ -14,6 +14,9 @@ import jrun.linux.Sysctls;
 import jrun.linux.cgroups.CgroupLayout;
 import jrun.linux.cgroups.CgroupWrite;
 import jrun.linux.cgroups.CgroupWriter;
+import jrun.linux.cgroups.DeviceFilter;
+import jrun.linux.cgroups.DeviceRule;
+import jrun.helper.HelperProcess;
 import jrun.linux.seccomp.SeccompCompiler;
 import jrun.linux.seccomp.SeccompProgram;
 import jrun.spec.Namespace;
@@ -135,11 +138,26 @@ public final class LinuxHardening implements Hardening {
         Sysctls.plan(new LinkedHashMap<String, Object>(spec.linux().sysctl()), "linux.sysctl", ns, Sysctls::isOwnNetns);
     }
 
+    /**
+     * As runc: even without linux.resources the device list (runc's defaults) is applied, on v1 as
+     * devices.deny/allow files, on v2 as an eBPF program the helper loads and attaches.
+     */
     @Override
     public void limits(Spec spec, List<String> cgroupDirs) {
-        Map<String, Object> res = spec.linux().resources();
-        if (res == null || res.isEmpty()) return;
+        Map<String, Object> res = spec.linux().resources() == null ? Map.of() : spec.linux().resources();
+        CgroupLayout l = layout();
+        if (!l.usesV1()) { // the controllers a limit needs must be enabled down to the container's parent
+            Path dir = dirOf(cgroupDirs).apply("");
+            if (dir == null) throw new JrunException("linux.resources: the container has no cgroup v2 directory");
+            if (res.keySet().stream().anyMatch(k -> !k.equals("devices"))) CgroupWrite.apply(CgroupWriter.v2EnableControllers(l.unified().mountPoint(), dir));
+        }
         CgroupWrite.apply(plan(res, cgroupDirs, false));
+        if (!l.usesV1()) {
+            Path dir = dirOf(cgroupDirs).apply("");
+            List<Object> devs = res.get("devices") instanceof List<?> dl ? new java.util.ArrayList<>(dl) : null;
+            byte[] prog = DeviceFilter.compile(DeviceRule.effective(devs, "linux.resources.devices"));
+            HelperProcess.runToEnd(List.of(Step.of(Op.DEVICE_PROG, "linux.resources.devices", dir.toString(), prog)));
+        }
     }
 
     /** The writes for resources into the container's cgroup directories (update: devices left alone). */
@@ -149,8 +167,6 @@ public final class LinuxHardening implements Hardening {
             Function<String, Path> dirOf = dirOf(cgroupDirs);
             return update ? CgroupWriter.planV1Update(res, "linux.resources", dirOf) : CgroupWriter.planV1(res, "linux.resources", dirOf);
         }
-        if (!update && res.get("devices") instanceof List<?> devs && !devs.isEmpty())
-            throw new JrunException("linux.resources.devices: jrun does not attach the cgroup v2 device program yet");
         String top = l.unified().mountPoint().toString() + "/";
         for (String d : cgroupDirs)
             if (d.startsWith(top)) return CgroupWriter.planV2(res, "linux.resources", Path.of(d));
