@@ -180,6 +180,27 @@ class JrunDockerIT {
         }
     }
 
+    /** Docker's security and resource options: what the container sees is the same under both runtimes. */
+    @Test
+    void dockerOptionsMatrix() {
+        String probe = "grep -E '^(Cap...|NoNewPrivs|Seccomp):' /proc/self/status; id; ulimit -n; cat /proc/sys/net/ipv4/ip_forward;"
+                + " ls /dev | wc -l; cat /proc/self/oom_score_adj;"
+                // jrun also mounts the hybrid host's cgroup2 tree, runc 1.1 does not (a known difference, see CompareIT)
+                + " grep -v ' /sys/fs/cgroup/unified ' /proc/self/mountinfo | grep -c .";
+        List<String> matrix = List.of("--cap-add SYS_ADMIN --cap-drop NET_RAW", "--security-opt no-new-privileges",
+                "--security-opt seccomp=unconfined", "--user 1000:1000 --group-add 5", "--ulimit nofile=1000:2000",
+                "--sysctl net.ipv4.ip_forward=1", "--device /dev/fuse", "--oom-score-adj 300",
+                "--cpuset-cpus 0 --cpu-shares 512 --memory-reservation 10m --blkio-weight 300", "--oom-kill-disable --memory 64m",
+                "--init", "--shm-size 8m --tmpfs /run:size=1m", "--cap-drop ALL --user 1000 --cap-add NET_BIND_SERVICE");
+        for (String opts : matrix) {
+            List<String> a = new java.util.ArrayList<>(List.of(opts.split(" ")));
+            a.addAll(List.of(IMAGE, "sh", "-c", probe));
+            Map<String, Cmd.Result> r = both(a.toArray(String[]::new));
+            assertEquals(0, r.get("jrun").exit(), opts + ": " + r);
+            assertEquals(r.get("runc").out(), r.get("jrun").out(), opts + ": jrun vs runc");
+        }
+    }
+
     @Test
     void readOnlyRootfs() {
         Map<String, Cmd.Result> r = both("--read-only", IMAGE, "sh", "-c", "touch /x 2>&1; echo $?; touch /tmp/y 2>&1; echo $?");
