@@ -86,48 +86,50 @@ public final class Json {
         return sb.toString();
     }
 
+    /*
+     * An if-chain, not a pattern switch: a type switch bootstraps through invokedynamic on its
+     * first run, which the AOT cache does not keep, and that cost every command that writes JSON.
+     */
     @SuppressWarnings("unchecked")
     private static void writeValue(StringBuilder sb, Object v, String indent, int depth) {
-        switch (v) {
-            case null -> sb.append("null");
-            case String s -> writeString(sb, s);
-            case JsonNumber n -> sb.append(n.text());
-            case Boolean b -> sb.append(b ? "true" : "false");
-            case Integer i -> sb.append(i.intValue());
-            case Long l -> sb.append(l.longValue());
-            case Map<?, ?> m -> {
-                if (m.isEmpty()) {
-                    sb.append("{}");
-                    return;
-                }
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-                    if (!first) sb.append(',');
-                    first = false;
-                    newline(sb, indent, depth + 1);
-                    writeString(sb, e.getKey());
-                    sb.append(indent == null ? ":" : ": ");
-                    writeValue(sb, e.getValue(), indent, depth + 1);
-                }
-                newline(sb, indent, depth);
-                sb.append('}');
+        if (v == null) sb.append("null");
+        else if (v instanceof String s) writeString(sb, s);
+        else if (v instanceof JsonNumber n) sb.append(n.text());
+        else if (v instanceof Boolean b) sb.append(b ? "true" : "false");
+        else if (v instanceof Integer i) sb.append(i.intValue());
+        else if (v instanceof Long l) sb.append(l.longValue());
+        else if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                sb.append("{}");
+                return;
             }
-            case List<?> l -> {
-                if (l.isEmpty()) {
-                    sb.append("[]");
-                    return;
-                }
-                sb.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) sb.append(',');
-                    newline(sb, indent, depth + 1);
-                    writeValue(sb, l.get(i), indent, depth + 1);
-                }
-                newline(sb, indent, depth);
-                sb.append(']');
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                if (!first) sb.append(',');
+                first = false;
+                newline(sb, indent, depth + 1);
+                writeString(sb, e.getKey());
+                sb.append(indent == null ? ":" : ": ");
+                writeValue(sb, e.getValue(), indent, depth + 1);
             }
-            default -> throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
+            newline(sb, indent, depth);
+            sb.append('}');
+        } else if (v instanceof List<?> l) {
+            if (l.isEmpty()) {
+                sb.append("[]");
+                return;
+            }
+            sb.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) sb.append(',');
+                newline(sb, indent, depth + 1);
+                writeValue(sb, l.get(i), indent, depth + 1);
+            }
+            newline(sb, indent, depth);
+            sb.append(']');
+        } else {
+            throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
         }
     }
 
