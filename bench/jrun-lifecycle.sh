@@ -41,12 +41,14 @@ bench() { # bench NAME hyperfine-args...
   hyperfine "${common[@]}" "$work/$name.json" "$@" >/dev/null 2>"$work/$name.err" || { cat "$work/$name.err" >&2; exit 1; }
 }
 clean="$J delete -f b >/dev/null 2>&1; $R delete -f b >/dev/null 2>&1; $C delete -f b >/dev/null 2>&1; true"
-bench create --prepare "$clean" -n jrun "$J create b" -n runc "$R create b" -n crun "$C create b"
-bench start --prepare "$clean; $J create b; $R create b; $C create b" \
+# each prepare ends with a pause, so the work it starts (exits, cgroup removal) does not land in the timing
+settle="sleep 0.2"
+bench create --prepare "$clean; $settle" -n jrun "$J create b" -n runc "$R create b" -n crun "$C create b"
+bench start --prepare "$clean; $J create b; $R create b; $C create b; $settle" \
   -n jrun "$J start b" -n runc "$R start b" -n crun "$C start b"
-bench delete --prepare "$clean; $J create b; $J start b; $R create b; $R start b; $C create b; $C start b; sleep 0.05" \
+bench delete --prepare "$clean; $J create b; $J start b; $R create b; $R start b; $C create b; $C start b; $settle" \
   -n jrun "$J delete -f b" -n runc "$R delete -f b" -n crun "$C delete -f b"
-bench lifecycle --prepare "$clean" \
+bench lifecycle --prepare "$clean; $settle" \
   -n jrun "$J create b && $J start b && $J delete -f b" \
   -n runc "$R create b && $R start b && $R delete -f b" \
   -n crun "$C create b && $C start b && $C delete -f b"
