@@ -169,6 +169,9 @@ public final class AotTraining {
                 JrunMain.run(List.of("--root", root.toString(), "kill", "none", "KILL"));
                 JrunMain.run(List.of("--root", root.toString(), "delete", "--force", "none"));
                 JrunMain.run(List.of("--root", root.toString(), "start", "none"));
+                // create and run up to the bundle check (a real container needs root)
+                JrunMain.run(List.of("--root", root.toString(), "create", "--bundle", dir.resolve("missing").toString(), "--pid-file", "p", "none"));
+                JrunMain.run(List.of("--root", root.toString(), "run", "-d", "--bundle", dir.resolve("missing").toString(), "none"));
                 Signals.parse("SIGTERM");
                 Spec spec = Spec.read(b);
                 String mountinfo = ProcStat.read("/proc/self/mountinfo");

@@ -277,6 +277,8 @@ public final class Lifecycle {
         Creation c;
         try (StateStore.Lock lock = store.createAndLock(id)) {
             c = doCreate(id, opts, lock);
+            // Before the program can run (and tell anyone it is up): from here on, signals to jrun go to it.
+            if (opts.foreground()) SignalForwarder.forwardTo(c.helper().pid());
             try {
                 startLocked(c.state());
             } catch (JrunException e) {
@@ -289,7 +291,6 @@ public final class Lifecycle {
             c.helper().close();
             return 0;
         }
-        SignalForwarder.forwardTo(c.helper().pid());
         Report r = c.helper().next(); // EOF: the program was exec'd; 'E': it could not be
         int status = c.helper().waitFor();
         c.helper().close();
