@@ -45,6 +45,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -670,6 +673,49 @@ static void exec_process(struct field *f)
     fail(err, "exec %s", f[1].vec[0] ? f[1].vec[0] : "(no args)");
 }
 
+/* Bounding set first, while we still hold CAP_SETPCAP; caps survive the setuid that follows. */
+static void cap_bounding(uint64_t drop)
+{
+    for (int c = 0; c < 64; c++) {
+        if (!(drop & (1ULL << c)))
+            continue;
+        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) /* EINVAL: above cap_last_cap */
+            fail(errno, "drop capability %d from the bounding set", c);
+    }
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        fail(errno, "prctl keepcaps");
+}
+
+static void caps(struct field *f)
+{
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+        fail(errno, "prctl keepcaps");
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    for (int i = 0; i < 2; i++) {
+        d[i].effective = (uint32_t)(f[0].u >> (32 * i));
+        d[i].permitted = (uint32_t)(f[1].u >> (32 * i));
+        d[i].inheritable = (uint32_t)(f[2].u >> (32 * i));
+    }
+    if (syscall(SYS_capset, &h, d) < 0)
+        fail(errno, "capset");
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        fail(errno, "clear the ambient set");
+    for (int c = 0; c < 64; c++)
+        if ((f[3].u & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+            fail(errno, "raise ambient capability %d", c);
+}
+
+static void load_seccomp(struct field *f)
+{
+    if (f[1].len == 0 || f[1].len % sizeof(struct sock_filter) != 0 || f[1].len / sizeof(struct sock_filter) > 0xffff)
+        bad_plan("seccomp filter is not a whole number of instructions");
+    struct sock_fprog prog = {(unsigned short)(f[1].len / sizeof(struct sock_filter)), (struct sock_filter *)f[1].data};
+    long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)f[0].u, &prog);
+    if (r < 0)
+        fail(errno, "load the seccomp filter");
+}
+
 static void run_step(struct step *s)
 {
     struct field *f = s->f;
@@ -934,6 +980,15 @@ static void run_step(struct step *s)
     case OP_JOIN_KEYRING:
         if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, f[0].data) < 0)
             fail(errno, "join a new session keyring %s", f[0].data);
+        break;
+    case OP_CAP_BOUNDING:
+        cap_bounding(f[0].u);
+        break;
+    case OP_CAPS:
+        caps(f);
+        break;
+    case OP_SECCOMP:
+        load_seccomp(f);
         break;
     default:
         bad_plan("opcode without an implementation");

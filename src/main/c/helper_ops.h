@@ -56,6 +56,9 @@
     OP(MASK, 37, "s")           /* in-root path: /dev/null or an ro tmpfs on it */ \
     OP(READONLY, 38, "s")       /* in-root path: bind it on itself read-only    */ \
     OP(WRITE_IN_ROOT, 39, "sb") /* in-root path, data (sysctls after pivot)     */ \
-    OP(JOIN_KEYRING, 40, "s")   /* a new session keyring with this name         */
+    OP(JOIN_KEYRING, 40, "s")   /* a new session keyring with this name         */ \
+    OP(CAP_BOUNDING, 41, "u")   /* PR_CAPBSET_DROP each bit, then keep caps     */ \
+    OP(CAPS, 42, "uuuu")        /* capset effective, permitted, inheritable; ambient */ \
+    OP(SECCOMP, 43, "ub")       /* seccomp(SET_MODE_FILTER) flags, sock_filter[] */
 
 #endif

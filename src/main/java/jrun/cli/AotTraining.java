@@ -108,8 +108,66 @@ public final class AotTraining {
             case "jrun" -> {
                 seccomp();
                 trainRuntime(dir);
+                trainDockerPaths(dir);
             }
             default -> throw new IllegalArgumentException("unknown training mode " + mode);
+        }
+    }
+
+    /**
+     * What Docker makes jrun do at every container: plan a create with capabilities, Docker's
+     * seccomp profile and limits (jrun.linux through LinuxHardening), plan an exec, the resource
+     * writes of create and update; plus the error paths of exec, ps, pause, update and events.
+     */
+    @SuppressWarnings("unchecked")
+    private static void trainDockerPaths(Path dir) throws IOException {
+        PrintStream realErr = System.err, realOut = System.out;
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        System.setErr(sink);
+        System.setOut(sink);
+        try {
+            Path b = dir.resolve("jrun-bundle");
+            Path root = dir.resolve("jrun-root");
+            Map<String, Object> profile;
+            try (InputStream in = AotTraining.class.getResourceAsStream("/jrun/linux/seccomp/docker-20.10.24-default.json")) {
+                profile = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            jrun.linux.cgroups.CgroupLayout layout = jrun.linux.cgroups.CgroupLayout.detect();
+            for (int i = 0; i < 3; i++) {
+                Map<String, Object> tree = Spec.readTree(b);
+                Map<String, Object> linux = (Map<String, Object>) tree.get("linux");
+                linux.put("seccomp", profile);
+                Map<String, Object> res = (Map<String, Object>) Json.parse("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+                        + "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}],\"memory\":{\"limit\":67108864,\"swap\":134217728},"
+                        + "\"cpu\":{\"shares\":512,\"quota\":50000,\"period\":100000},\"pids\":{\"limit\":100},\"blockIO\":{\"weight\":0}}");
+                linux.put("resources", res);
+                Map<String, Object> proc = (Map<String, Object>) tree.get("process");
+                proc.put("noNewPrivileges", i % 2 == 0);
+                proc.put("terminal", false);
+                Spec spec = Spec.from(tree);
+                jrun.runtime.LinuxHardening h = new jrun.runtime.LinuxHardening(jrun.linux.Capabilities.kernelLastCap(), layout, w -> { });
+                String mountinfo = ProcStat.read("/proc/self/mountinfo");
+                List<CgroupHierarchy> hs = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
+                Map<String, String> cg = CgroupPlacement.paths("", "train", hs);
+                CreateOptions opts = new CreateOptions(b, null, null, false, false, 0, 0, false);
+                StateStore store = new StateStore(root);
+                Plan.encode(new Planner(spec, "train", b.resolve("rootfs"), opts, store.fifo("train"), new RealHostFiles(), mountinfo, hs, cg, h).plan(), 1);
+                Plan.encode(jrun.runtime.ExecPlanner.plan(spec, 1, new jrun.runtime.ExecOptions(null, true, null, 0, false), h), 1);
+                List<String> dirs = new java.util.ArrayList<>();
+                for (Map.Entry<String, String> e : cg.entrySet()) dirs.add(e.getKey() + e.getValue());
+                h.plan(res, dirs, false);
+                h.plan(res, dirs, true);
+                jrun.runtime.ContainerCgroups.frozen(dirs);
+                for (String cmd : List.of("exec", "ps", "pause", "resume", "update", "events"))
+                    JrunMain.run(List.of("--root", root.toString(), "--log", dir.resolve("log").toString(), "--log-format", "json", cmd, "none"));
+                JrunMain.run(List.of("--root", root.toString(), "exec", "--detach", "--pid-file", "p", "--process", b.resolve("none.json").toString(), "none"));
+                JrunMain.run(List.of("--root", root.toString(), "update", "--memory", "64m", "--pids-limit", "10", "none"));
+                JrunMain.run(List.of("--root", root.toString(), "ps", "--format", "json", "none"));
+                JrunMain.run(List.of("--root", root.toString(), "events", "--stats", "none"));
+            }
+        } finally {
+            System.setErr(realErr);
+            System.setOut(realOut);
         }
     }
 

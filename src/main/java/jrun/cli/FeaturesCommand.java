@@ -3,10 +3,16 @@ package jrun.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jrun.JrunException;
+import jrun.linux.Capabilities;
+import jrun.linux.seccomp.SeccompFeatures;
+import jrun.spec.Json;
 
 /** jrun features: the runtime-spec features document, saying only what jrun really applies. */
 final class FeaturesCommand implements Command {
@@ -14,11 +20,32 @@ final class FeaturesCommand implements Command {
     public int run(Globals g, List<String> args) {
         if (!new Args("features", args).parse(Set.of(), Set.of(), (n, v) -> { }).isEmpty())
             throw JrunException.usage("features: takes no arguments");
+        String text;
         try (InputStream in = FeaturesCommand.class.getResourceAsStream("/jrun/features.json")) {
-            System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException | NullPointerException e) {
             throw new JrunException("jar is missing /jrun/features.json");
         }
+        System.out.println(Json.write(withLinux(text), Json.Style.TWO_SPACES));
         return 0;
+    }
+
+    /** The static document plus what jrun.linux knows: capability names, the seccomp compiler's actions and archs. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withLinux(String text) {
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(text);
+        Map<String, Object> linux = (Map<String, Object>) doc.get("linux");
+        linux.put("capabilities", new ArrayList<Object>(Capabilities.names()));
+        Map<String, Object> sec = new LinkedHashMap<>();
+        sec.put("enabled", true);
+        // SCMP_ACT_NOTIFY needs a listener (listenerPath), which jrun refuses: not listed.
+        sec.put("actions", new ArrayList<Object>(SeccompFeatures.ACTIONS.stream().filter(a -> !a.equals("SCMP_ACT_NOTIFY")).toList()));
+        sec.put("operators", new ArrayList<Object>(SeccompFeatures.OPERATORS));
+        sec.put("archs", new ArrayList<Object>(SeccompFeatures.archs()));
+        List<Object> flags = new ArrayList<>(SeccompFeatures.FLAGS.stream().filter(f -> !f.equals("SECCOMP_FILTER_FLAG_NEW_LISTENER")).toList());
+        sec.put("knownFlags", flags);
+        sec.put("supportedFlags", new ArrayList<>(flags));
+        linux.put("seccomp", sec);
+        return doc;
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import jrun.linux.RealHostFiles;
 import jrun.runtime.Lifecycle;
+import jrun.runtime.LinuxHardening;
 import jrun.runtime.StateStore;
 
 /** The global flags, which come before the command (runc's --root, --log, --log-format, --debug ...). */
@@ -12,8 +13,66 @@ final class Globals {
     String log;
     boolean jsonLog;
     boolean debug;
+    /** --rules and --oi-* flags, in order, as oci-interceptor takes them. */
+    final java.util.List<String> ruleFlags = new java.util.ArrayList<>();
+    boolean rulesWriteConfig;
+
+    /**
+     * The rules for create and run, applied in this JVM (the interceptor's presets, CDI, the default
+     * rules directory unless --oi-no-default-rules, then --rules files), or NONE without rule flags.
+     * Denied: the rule's message. The bundle's config.json is rewritten only with --rules-write-config.
+     */
+    jrun.runtime.ConfigRules rules() {
+        if (ruleFlags.isEmpty()) return jrun.runtime.ConfigRules.NONE;
+        jrun.interceptor.InterceptorArgs args = jrun.interceptor.InterceptorArgs.parse(ruleFlags);
+        jrun.rules.RuleSet set = new jrun.interceptor.Interceptor(args, System.getenv()).ruleSet();
+        return (config, bundle) -> {
+            Path file = bundle.resolve("config.json");
+            jrun.rules.RuleSet.Result r;
+            try {
+                r = set.apply(config, jrun.rules.Context.host());
+            } catch (jrun.JrunException e) {
+                throw new jrun.JrunException(file + ": " + e.getMessage(), e);
+            }
+            if (!r.allowed()) throw new jrun.JrunException(r.denyMessage());
+            if (r.changed() && rulesWriteConfig) jrun.spec.ConfigFile.replaceAtomically(file, jrun.spec.Json.write(config, jrun.spec.Json.Style.TWO_SPACES));
+            return r.changed();
+        };
+    }
+
+    /** The env presets (--oi-env, --oi-env-force) for an exec's process, as the interceptor applies them to --process. */
+    java.util.List<jrun.rules.EnvEdit> envPresets() {
+        return ruleFlags.isEmpty() ? java.util.List.of() : jrun.interceptor.InterceptorArgs.parse(ruleFlags).envEdits();
+    }
+
+    /**
+     * A warning from jrun.linux (an unknown capability or syscall, ignored as runc does): like
+     * runc, into the --log file, never onto stderr, which the container shares; stderr with --debug.
+     */
+    void warn(String message) {
+        if (debug) System.err.println("jrun: warning: " + message);
+        if (log != null && jsonLog) ErrorLog.appendJson(log, "warning", message);
+        else if (log != null) {
+            try {
+                java.nio.file.Files.writeString(Path.of(log), "time=\"" + java.time.OffsetDateTime.now() + "\" level=warning msg=\""
+                        + message.replace("\"", "\\\"") + "\"\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException ignored) {
+                // a warning is not worth failing for
+            }
+        }
+    }
+
+    jrun.runtime.Exec exec() {
+        return new jrun.runtime.Exec(new StateStore(Path.of(root)), LinuxHardening.forHost(this::warn));
+    }
+
+    jrun.runtime.Manage manage() {
+        jrun.linux.cgroups.CgroupLayout layout = jrun.linux.cgroups.CgroupLayout.detect();
+        return new jrun.runtime.Manage(new StateStore(Path.of(root)), new LinuxHardening(jrun.linux.Capabilities.kernelLastCap(), layout, this::warn),
+                dirs -> new jrun.runtime.ContainerCgroups(layout, dirs));
+    }
 
     Lifecycle lifecycle() {
-        return new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles());
+        return new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles(), LinuxHardening.forHost(this::warn), rules());
     }
 }

@@ -22,15 +22,21 @@ import jrun.Version;
 public final class JrunMain {
     private JrunMain() {}
 
-    private static final Map<String, Supplier<Command>> COMMANDS = Map.of("create", CreateCommand::new, "start",
-            StartCommand::new, "state", StateCommand::new, "kill", KillCommand::new, "delete", DeleteCommand::new,
-            "run", RunCommand::new, "list", ListCommand::new, "spec", SpecCommand::new, "features", FeaturesCommand::new);
+    private static final Map<String, Supplier<Command>> COMMANDS = Map.ofEntries(Map.entry("create", CreateCommand::new),
+            Map.entry("start", StartCommand::new), Map.entry("state", StateCommand::new), Map.entry("kill", KillCommand::new),
+            Map.entry("delete", DeleteCommand::new), Map.entry("run", RunCommand::new), Map.entry("list", ListCommand::new),
+            Map.entry("spec", SpecCommand::new), Map.entry("features", FeaturesCommand::new), Map.entry("exec", ExecCommand::new),
+            Map.entry("ps", PsCommand::new), Map.entry("pause", PauseCommand::new), Map.entry("resume", ResumeCommand::new),
+            Map.entry("update", UpdateCommand::new), Map.entry("events", EventsCommand::new));
 
     static final String USAGE = """
             usage: jrun [global flags] COMMAND [flags] [ID]
             global flags: --root DIR (default /run/jrun), --log FILE, --log-format text|json, --debug,
                           --systemd-cgroup, --rootless, --version
-            commands: create, start, state, kill, delete, run, list, spec, features
+            rules (applied in-process at create/run): --rules FILE|DIR, --oi-env K=V, --oi-env-force K=V,
+                          --oi-readonly-networking-mounts, --oi-no-default-rules, --rules-write-config
+            commands: create, start, state, kill, delete, run, list, spec, features, exec, ps, pause, resume,
+                      update, events
             """;
 
     public static void main(String[] argv) {
@@ -64,6 +70,16 @@ public final class JrunMain {
                             g.jsonLog = value.equals("json");
                         }
                     }
+                    case "--rules", "--oi-rules", "--oi-env", "--oi-env-force" -> { // rules in-process (Globals.rules)
+                        if (value == null) {
+                            if (i + 1 >= argv.size()) throw JrunException.usage("flag " + name + " needs a value");
+                            value = argv.get(++i);
+                        }
+                        g.ruleFlags.add(name.equals("--rules") ? "--oi-rules" : name);
+                        g.ruleFlags.add(value);
+                    }
+                    case "--oi-readonly-networking-mounts", "--oi-no-default-rules" -> g.ruleFlags.add(name);
+                    case "--rules-write-config" -> g.rulesWriteConfig = true;
                     case "--debug" -> g.debug = true;
                     case "--systemd-cgroup" -> throw new JrunException(
                             "--systemd-cgroup: jrun has no systemd cgroup driver" + (Files.isDirectory(Path.of("/run/systemd/system")) ? "" : " (and this host runs no systemd)"));

@@ -6,12 +6,13 @@ import jrun.helper.Step;
 import jrun.spec.Spec;
 
 /**
- * The seam where issue 5 (jrun.linux: capabilities, seccomp, cgroup resource limits) plugs into
- * the lifecycle. Until it does, NONE adds nothing, and the spec model refuses the fields those
- * would apply (linux.resources, linux.seccomp) rather than ignoring them; capabilities are
- * accepted and the container keeps root's set.
+ * The seam where jrun.linux (capabilities, seccomp, cgroup resource limits) plugs into the
+ * lifecycle: {@link LinuxHardening} in jrun itself; NONE (adds nothing) for plan tests only.
  */
 public interface Hardening {
+    /** Steps before the user switch (setgroups/setgid/setuid): the bounding set, seccomp without no_new_privs. */
+    default void beforeIdentity(Spec spec, List<Step> steps) {}
+
     /** Steps after the process identity is set, before the init waits for start (capabilities). */
     void beforeStart(Spec spec, List<Step> steps);
 

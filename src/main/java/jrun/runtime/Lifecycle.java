@@ -37,15 +37,21 @@ public final class Lifecycle {
     private final StateStore store;
     private final HostFiles host;
     private final Hardening hardening;
+    private final ConfigRules rules;
 
     public Lifecycle(StateStore store, HostFiles host) {
         this(store, host, Hardening.NONE);
     }
 
     public Lifecycle(StateStore store, HostFiles host, Hardening hardening) {
+        this(store, host, hardening, ConfigRules.NONE);
+    }
+
+    public Lifecycle(StateStore store, HostFiles host, Hardening hardening, ConfigRules rules) {
         this.store = store;
         this.host = host;
         this.hardening = hardening;
+        this.rules = rules;
     }
 
     /** A container being made: the helper, and what to undo if anything fails. */
@@ -65,6 +71,8 @@ public final class Lifecycle {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
+            // Rules edit the config in memory; exec later reads this copy, not the bundle's.
+            if (rules.apply(tree, bundle)) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             Spec spec = Spec.fromTree(tree, bundle);
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             if (host.kind(rootfs) != HostFiles.Kind.DIRECTORY) throw new JrunException("root.path: " + rootfs + " is not a directory");

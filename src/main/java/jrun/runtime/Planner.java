@@ -198,9 +198,9 @@ public final class Planner {
         List<Rlimit> rl = p.rlimits();
         for (int i = 0; i < rl.size(); i++)
             s.add(Step.of(Op.RLIMIT, "process.rlimits[" + i + "]", (long) rl.get(i).resource(), rl.get(i).soft(), rl.get(i).hard()));
-        // Capabilities are issue 5 (jrun.linux, through Hardening): until then the process keeps root's full set.
         if (p.noNewPrivileges()) s.add(Step.of(Op.NO_NEW_PRIVS, "process.noNewPrivileges"));
         s.add(Step.of(Op.CHDIR, "process.cwd", p.cwd()));
+        hardening.beforeIdentity(spec, s);
         List<String> gids = new ArrayList<>();
         for (int g : p.user().additionalGids()) gids.add(Integer.toUnsignedString(g));
         s.add(Step.of(Op.SETGROUPS, "process.user.additionalGids", gids));

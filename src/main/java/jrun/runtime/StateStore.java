@@ -165,6 +165,7 @@ public final class StateStore {
     /** The container's status now: the stored one while its init lives, else stopped. */
     public static Status liveStatus(ContainerState st) {
         if (st.pid() <= 0 || !ProcStat.isAlive(st.pid(), st.startTime())) return Status.STOPPED;
+        if (st.status() == Status.RUNNING && ContainerCgroups.frozen(st.cgroupDirs())) return Status.PAUSED;
         return st.status();
     }
 }

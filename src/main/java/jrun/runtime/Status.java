@@ -2,7 +2,7 @@ package jrun.runtime;
 
 /** The runtime-spec states, and which commands each allows. */
 public enum Status {
-    CREATING, CREATED, RUNNING, STOPPED;
+    CREATING, CREATED, RUNNING, PAUSED, STOPPED;
 
     public String specName() {
         return name().toLowerCase(java.util.Locale.ROOT);
@@ -13,7 +13,7 @@ public enum Status {
     }
 
     public boolean canKill() {
-        return this == CREATED || this == RUNNING;
+        return this == CREATED || this == RUNNING || this == PAUSED;
     }
 
     /** delete without --force: only what cannot run any more (a created init is killed first). */

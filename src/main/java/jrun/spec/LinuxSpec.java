@@ -10,12 +10,13 @@ import jrun.JrunException;
 
 /**
  * linux: namespaces, id mappings, devices, cgroup path and the rootfs details jrun applies.
- * Resource limits, seccomp and the like are issue 5 (jrun.linux): until they are applied, a
- * config that sets them is refused with an error naming the field, never silently run.
+ * resources and seccomp are kept as raw trees (null when absent) for jrun.linux to compile;
+ * what jrun does not apply is refused with an error naming the field, never silently run.
  */
 public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings, List<IdMapping> gidMappings,
         List<Device> devices, String cgroupsPath, String rootfsPropagation, List<String> maskedPaths,
-        List<String> readonlyPaths, Map<String, String> sysctl, Map<String, long[]> timeOffsets) {
+        List<String> readonlyPaths, Map<String, String> sysctl, Map<String, long[]> timeOffsets,
+        Map<String, Object> resources, Map<String, Object> seccomp) {
 
     static LinuxSpec from(Fields f) {
         List<Namespace> ns = list(f, "namespaces", Namespace::from);
@@ -39,8 +40,7 @@ public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings,
                 offsets.put(k, new long[] {o.integer("secs", Long.MIN_VALUE, Long.MAX_VALUE, 0), o.integer("nanosecs", 0, 999_999_999, 0)});
             }
         }
-        f.refuse("resources", "cgroup resource limits arrive with issue 5");
-        f.refuse("seccomp", "seccomp arrives with issue 5");
+        Fields res = f.object("resources"), sec = f.object("seccomp");
         f.refuse("intelRdt", "no Intel RDT support");
         f.refuse("personality", "not applied yet");
         f.refuse("memoryPolicy", "not applied yet");
@@ -55,7 +55,8 @@ public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings,
         if (!offsets.isEmpty() && ns.stream().noneMatch(n -> n.type() == Namespace.Type.TIME && n.isNew()))
             throw new JrunException(f.path("timeOffsets") + ": offsets given without a new time namespace");
         return new LinuxSpec(ns, um, gm, list(f, "devices", Device::from), f.optStr("cgroupsPath", ""), prop,
-                f.strings("maskedPaths"), f.strings("readonlyPaths"), sysctl, offsets);
+                f.strings("maskedPaths"), f.strings("readonlyPaths"), sysctl, offsets,
+                res == null ? null : res.map(), sec == null ? null : sec.map());
     }
 
     private static <T> List<T> list(Fields f, String key, Function<Fields, T> make) {

@@ -2,12 +2,14 @@ package jrun.spec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jrun.JrunException;
 
 /** process: what the container runs and as whom. */
 public record ProcessSpec(boolean terminal, int consoleRows, int consoleCols, User user, List<String> args,
-        List<String> env, String cwd, List<Rlimit> rlimits, boolean noNewPrivileges, Integer oomScoreAdj) {
+        List<String> env, String cwd, List<Rlimit> rlimits, boolean noNewPrivileges, Integer oomScoreAdj,
+        Map<String, Object> capabilities) {
 
     static ProcessSpec from(Fields f) {
         List<String> args = f.strings("args");
@@ -24,7 +26,7 @@ public record ProcessSpec(boolean terminal, int consoleRows, int consoleCols, Us
             if (!e.contains("=")) throw new JrunException(f.path("env") + ": \"" + e + "\" is not NAME=VALUE");
         Fields u = f.object("user");
         if (u == null) throw new JrunException(f.path("user") + ": required");
-        // Capabilities are issue 5: the container keeps root's full set until jrun.linux applies them.
+        Fields caps = f.object("capabilities"); // compiled by jrun.linux.Capabilities (absent: none, as runc)
         f.refuse("apparmorProfile", "there is no AppArmor on this host");
         f.refuse("selinuxLabel", "there is no SELinux on this host");
         f.refuse("ioPriority", "not applied yet");
@@ -32,6 +34,7 @@ public record ProcessSpec(boolean terminal, int consoleRows, int consoleCols, Us
         f.refuse("execCPUAffinity", "not applied yet");
         Long oom = f.optInteger("oomScoreAdj", -1000, 1000);
         return new ProcessSpec(f.bool("terminal", false), rows, cols, User.from(u), args, f.strings("env"), cwd,
-                List.copyOf(rl), f.bool("noNewPrivileges", false), oom == null ? null : oom.intValue());
+                List.copyOf(rl), f.bool("noNewPrivileges", false), oom == null ? null : oom.intValue(),
+                caps == null ? null : caps.map());
     }
 }

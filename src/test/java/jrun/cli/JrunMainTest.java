@@ -111,7 +111,12 @@ class JrunMainTest {
         assertEquals(0, run("features"));
         Object f = Json.parse(out.toString(StandardCharsets.UTF_8));
         java.util.Map<?, ?> linux = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) f).get("linux");
-        assertEquals(Boolean.FALSE, ((java.util.Map<?, ?>) linux.get("seccomp")).get("enabled"));
+        java.util.Map<?, ?> sec = (java.util.Map<?, ?>) linux.get("seccomp");
+        assertEquals(Boolean.TRUE, sec.get("enabled"));
+        assertTrue(((List<?>) sec.get("actions")).contains("SCMP_ACT_ERRNO"));
+        assertTrue(!((List<?>) sec.get("actions")).contains("SCMP_ACT_NOTIFY"), "notify is refused, so not listed");
+        assertTrue(((List<?>) sec.get("archs")).contains("SCMP_ARCH_X86_64"));
+        assertTrue(((List<?>) linux.get("capabilities")).contains("CAP_SYS_ADMIN"));
         assertTrue(((List<?>) ((java.util.Map<?, ?>) f).get("hooks")).contains("prechroot"));
     }
 }

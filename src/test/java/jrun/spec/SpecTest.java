@@ -48,14 +48,26 @@ class SpecTest {
     @Test
     void refusesWhatIsNotAppliedYet() {
         Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("intelRdt", TestConfigs.json("{\"closID\":\"x\"}"));
+        assertEquals("linux.intelRdt: not supported by jrun yet (no Intel RDT support)", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.process(c).put("apparmorProfile", "docker-default");
+        assertTrue(error(c).startsWith("process.apparmorProfile: not supported"));
+    }
+
+    @Test
+    void keepsResourcesSeccompAndCapabilitiesForJrunLinux() {
+        Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("resources", TestConfigs.json("{\"memory\":{\"limit\":1000}}"));
-        assertEquals("linux.resources: not supported by jrun yet (cgroup resource limits arrive with issue 5)", error(c));
-        c = TestConfigs.minimal();
         TestConfigs.linux(c).put("seccomp", TestConfigs.json("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"));
-        assertTrue(error(c).startsWith("linux.seccomp: not supported"));
-        c = TestConfigs.minimal();
-        TestConfigs.linux(c).put("resources", TestConfigs.json("{}"));
-        Spec.from(c); // empty is fine
+        TestConfigs.process(c).put("capabilities", TestConfigs.json("{\"bounding\":[\"CAP_KILL\"]}"));
+        Spec s = Spec.from(c);
+        assertEquals(TestConfigs.json("{\"memory\":{\"limit\":1000}}"), s.linux().resources());
+        assertEquals("SCMP_ACT_ALLOW", s.linux().seccomp().get("defaultAction"));
+        assertEquals(List.of("CAP_KILL"), s.process().capabilities().get("bounding"));
+        assertEquals(null, Spec.from(TestConfigs.minimal()).linux().seccomp());
+        TestConfigs.linux(c).put("seccomp", "strict");
+        assertTrue(error(c).startsWith("linux.seccomp: expected an object"), error(c));
     }
 
     @Test

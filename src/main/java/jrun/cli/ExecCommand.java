@@ -1,0 +1,146 @@
+package jrun.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jrun.JrunException;
+import jrun.runtime.ExecOptions;
+import jrun.spec.ConfigFile;
+import jrun.spec.ConfigTree;
+import jrun.spec.Json;
+import jrun.spec.JsonNumber;
+
+/**
+ * jrun exec [flags] ID [COMMAND [ARG...]], runc's flags: --process FILE (a runtime-spec process;
+ * "-" reads stdin), or the container's own process edited by --tty, --cwd, --env, --user,
+ * --additional-gids, --cap, --no-new-privs; --console-socket, --detach, --pid-file,
+ * --preserve-fds, --ignore-paused. Flags stop at the id: what follows is the command.
+ */
+final class ExecCommand implements Command {
+    static final Set<String> VALUES = Set.of("--process", "-p", "--console-socket", "--pid-file", "--cwd", "--env", "-e",
+            "--user", "-u", "--additional-gids", "-g", "--cap", "-c", "--preserve-fds", "--cgroup", "--process-label",
+            "--apparmor");
+    static final Set<String> BOOLS = Set.of("--tty", "-t", "--detach", "-d", "--no-new-privs", "--ignore-paused", "--no-subreaper");
+
+    String process, consoleSocket, pidFile, cwd, user;
+    boolean tty, detach, noNewPrivs, ignorePaused;
+    int preserveFds;
+    final List<String> env = new ArrayList<>(), gids = new ArrayList<>(), caps = new ArrayList<>();
+
+    void option(String name, String value) {
+        switch (name) {
+            case "--process", "-p" -> process = value;
+            case "--console-socket" -> consoleSocket = value;
+            case "--pid-file" -> pidFile = value;
+            case "--cwd" -> cwd = value;
+            case "--env", "-e" -> env.add(value);
+            case "--user", "-u" -> user = value;
+            case "--additional-gids", "-g" -> gids.add(value);
+            case "--cap", "-c" -> caps.add(value);
+            case "--preserve-fds" -> preserveFds = Args.nonNegative(name, value);
+            case "--tty", "-t" -> tty = Boolean.parseBoolean(value);
+            case "--detach", "-d" -> detach = Boolean.parseBoolean(value);
+            case "--no-new-privs" -> noNewPrivs = Boolean.parseBoolean(value);
+            case "--ignore-paused" -> ignorePaused = Boolean.parseBoolean(value);
+            case "--no-subreaper" -> { } // jrun never becomes a subreaper
+            case "--cgroup" -> throw new JrunException("exec: --cgroup: joining a sub-cgroup is not supported by jrun yet");
+            case "--process-label" -> throw new JrunException("exec: --process-label: there is no SELinux on this host");
+            case "--apparmor" -> throw new JrunException("exec: --apparmor: there is no AppArmor on this host");
+            default -> throw new IllegalStateException(name);
+        }
+    }
+
+    @Override
+    public int run(Globals g, List<String> args) {
+        // Options up to the id; everything after it is the command.
+        int idAt = 0;
+        for (; idAt < args.size(); idAt++) {
+            String a = args.get(idAt);
+            if (!a.startsWith("-") || a.equals("-")) break;
+            if (a.equals("--")) continue;
+            if (!a.contains("=") && VALUES.contains(a)) idAt++;
+        }
+        if (idAt >= args.size()) throw JrunException.usage("exec: expects a container id");
+        new Args("exec", args.subList(0, idAt)).parse(VALUES, BOOLS, this::option);
+        String id = args.get(idAt);
+        List<String> command = args.subList(idAt + 1, args.size());
+        var exec = g.exec();
+        Map<String, Object> p;
+        if (process != null) {
+            if (!command.isEmpty()) throw JrunException.usage("exec: give either --process or a command, not both");
+            p = readProcess(process);
+        } else {
+            if (command.isEmpty()) throw JrunException.usage("exec: no command given (and no --process)");
+            p = exec.containerProcess(id);
+            p.put("args", new ArrayList<Object>(command));
+            p.put("terminal", tty);
+            p.remove("consoleSize");
+        }
+        edit(p);
+        if (!g.envPresets().isEmpty()) { // Docker builds an exec's env from its own metadata: the presets apply here too
+            Map<String, Object> asConfig = new LinkedHashMap<>();
+            asConfig.put("process", p);
+            for (jrun.rules.EnvEdit e : g.envPresets()) e.apply(asConfig, jrun.rules.Context.host());
+        }
+        return exec.exec(id, p, new ExecOptions(consoleSocket, detach, pidFile, preserveFds, ignorePaused));
+    }
+
+    private static Map<String, Object> readProcess(String file) {
+        try {
+            if (!file.equals("-")) return new LinkedHashMap<>(ConfigFile.rootObject(ConfigFile.read(java.nio.file.Path.of(file)), java.nio.file.Path.of(file)));
+            Object tree = Json.parse(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+            return new LinkedHashMap<>(ConfigTree.object(tree, "--process -"));
+        } catch (IOException e) {
+            throw new JrunException("--process: cannot read stdin: " + e.getMessage(), e);
+        } catch (RuntimeException e) { // a JSON syntax error on stdin, or not an object
+            throw new JrunException("--process " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** runc's flags on top of the process: they win over --process too. */
+    @SuppressWarnings("unchecked")
+    private void edit(Map<String, Object> p) {
+        if (tty) p.put("terminal", true);
+        if (cwd != null) p.put("cwd", cwd);
+        if (noNewPrivs) p.put("noNewPrivileges", true);
+        if (!env.isEmpty()) {
+            List<Object> e = new ArrayList<>(p.get("env") instanceof List<?> l ? (List<Object>) l : List.of());
+            for (String kv : env) {
+                int eq = kv.indexOf('=');
+                String key = eq < 0 ? kv : kv.substring(0, eq + 1);
+                e.removeIf(x -> x instanceof String s && (eq < 0 ? s.startsWith(kv + "=") : s.startsWith(key)));
+                e.add(kv);
+            }
+            p.put("env", e);
+        }
+        if (user != null || !gids.isEmpty()) {
+            Map<String, Object> u = new LinkedHashMap<>(p.get("user") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+            if (user != null) {
+                String[] ug = user.split(":", 2);
+                u.put("uid", JsonNumber.of(Args.nonNegative("--user", ug[0])));
+                if (ug.length == 2) u.put("gid", JsonNumber.of(Args.nonNegative("--user", ug[1])));
+                else u.putIfAbsent("gid", JsonNumber.of(0));
+            }
+            if (!gids.isEmpty()) {
+                List<Object> l = new ArrayList<>();
+                for (String gid : gids) for (String x : gid.split(",")) l.add(JsonNumber.of(Args.nonNegative("--additional-gids", x.trim())));
+                u.put("additionalGids", l);
+            }
+            p.put("user", u);
+        }
+        if (!caps.isEmpty()) { // runc: into bounding, effective and permitted
+            Map<String, Object> c = new LinkedHashMap<>(p.get("capabilities") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+            for (String set : List.of("bounding", "effective", "permitted")) {
+                List<Object> l = new ArrayList<>(c.get(set) instanceof List<?> x ? (List<Object>) x : List.of());
+                for (String cap : caps) if (!l.contains(cap)) l.add(cap);
+                c.put(set, l);
+            }
+            p.put("capabilities", c);
+        }
+    }
+}

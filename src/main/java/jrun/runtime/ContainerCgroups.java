@@ -1,0 +1,100 @@
+package jrun.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import jrun.JrunException;
+import jrun.linux.ProcFiles;
+import jrun.linux.cgroups.CgroupLayout;
+import jrun.linux.cgroups.CgroupStats;
+
+/**
+ * A container's cgroup directories (as saved in its state) by controller: the freezer for
+ * pause/resume, the counters for events --stats. v1 freezer when mounted, else cgroup2's
+ * cgroup.freeze, as runc.
+ */
+public final class ContainerCgroups {
+    private final CgroupLayout layout;
+    private final Function<String, Path> dirOf;
+
+    public ContainerCgroups(CgroupLayout layout, List<String> dirs) {
+        this.layout = layout;
+        this.dirOf = controller -> {
+            CgroupLayout.Mount m = controller.isEmpty() ? layout.unified() : layout.v1().get(controller);
+            if (m == null) return null;
+            String top = m.mountPoint().toString() + "/";
+            for (String d : dirs) if (d.startsWith(top)) return Path.of(d);
+            return null;
+        };
+    }
+
+    /** Frozen, judged from the directories alone: a v1 freezer.state, else cgroup2's cgroup.freeze. */
+    public static boolean frozen(List<String> dirs) {
+        String v2 = null;
+        for (String d : dirs) {
+            String s = ProcStat.read(d + "/freezer.state");
+            if (s != null) return !s.strip().equals("THAWED");
+            if (v2 == null) v2 = ProcStat.read(d + "/cgroup.freeze");
+        }
+        return v2 != null && v2.strip().equals("1");
+    }
+
+    public Function<String, Path> dirOf() {
+        return dirOf;
+    }
+
+    private Path freezerFile() {
+        Path v1 = layout.usesV1() ? dirOf.apply("freezer") : null;
+        if (v1 != null) return v1.resolve("freezer.state");
+        Path v2 = dirOf.apply("");
+        if (v2 != null) return v2.resolve("cgroup.freeze");
+        throw new JrunException("the container has no freezer cgroup (no v1 freezer and no cgroup2 directory)");
+    }
+
+    public boolean isFrozen() {
+        try {
+            Path f = freezerFile();
+            if (!Files.exists(f)) return false;
+            String s = ProcFiles.read(f).strip();
+            return f.getFileName().toString().equals("freezer.state") ? !s.equals("THAWED") : s.equals("1");
+        } catch (IOException | JrunException e) {
+            return false;
+        }
+    }
+
+    /** Freezes (or thaws) and waits until the kernel says it is done. */
+    public void freeze(boolean frozen) {
+        Path f = freezerFile();
+        boolean v1 = f.getFileName().toString().equals("freezer.state");
+        String value = v1 ? (frozen ? "FROZEN" : "THAWED") : (frozen ? "1" : "0");
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            try {
+                Files.write(f, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                String now = ProcFiles.read(v1 ? f : f.resolveSibling("cgroup.events"));
+                if (v1 ? now.strip().equals(value) : now.contains("frozen " + (frozen ? "1" : "0"))) return;
+            } catch (IOException e) {
+                throw new JrunException(f + ": cannot write \"" + value + "\": " + e.getMessage(), e);
+            }
+            CgroupPlacement.sleep(1); // v1 FREEZING: retry, as runc does
+        }
+        throw new JrunException(f + ": the container did not " + (frozen ? "freeze" : "thaw") + " in time");
+    }
+
+    public Map<String, Object> stats() {
+        if (layout.usesV1()) return CgroupStats.readV1(dirOf);
+        Path d = dirOf.apply("");
+        if (d == null) throw new JrunException("the container has no cgroup2 directory");
+        return CgroupStats.readV2(d);
+    }
+
+    public long oomKills() {
+        Path mem = layout.usesV1() ? dirOf.apply("memory") : dirOf.apply("");
+        return mem == null ? 0 : CgroupStats.oomKills(mem, !layout.usesV1());
+    }
+}

@@ -1,0 +1,99 @@
+package jrun.runtime;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jrun.JrunException;
+import jrun.helper.HelperProcess;
+import jrun.helper.Report;
+import jrun.helper.Step;
+import jrun.spec.Spec;
+
+/**
+ * `exec`: a new process in a running container. The lock is held only to read the state, so a
+ * long foreground exec never blocks kill or delete. The child joins the init's namespaces and
+ * cgroups; with --detach jrun returns once it has exec'd (the caller, a subreaper like
+ * containerd's shim, inherits it), else it waits and returns its exit status.
+ */
+public final class Exec {
+    private final StateStore store;
+    private final Hardening hardening;
+
+    public Exec(StateStore store, Hardening hardening) {
+        this.store = store;
+        this.hardening = hardening;
+    }
+
+    /**
+     * process: the runtime-spec process object to run (from --process, or built from the
+     * container's own process and the command line). Returns the exit status (0 with --detach).
+     */
+    public int exec(String id, Map<String, Object> process, ExecOptions opts) {
+        ContainerState st;
+        try (StateStore.Lock lock = store.lock(id)) {
+            st = store.load(id);
+            Status s = StateStore.liveStatus(st);
+            if (s == Status.PAUSED && !opts.ignorePaused())
+                throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
+            if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
+        }
+        Spec spec = specFor(config(st), process);
+        List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening);
+        try (HelperProcess helper = HelperProcess.start(steps)) {
+            Report r = helper.next();
+            if (r == null) throw new JrunException("jrun-helper exited without a report (status " + helper.waitFor() + ")");
+            if (r.kind() == 'E') throw helper.failure(r);
+            long pid = r.value();
+            try {
+                CgroupPlacement.place(st.cgroupDirs(), pid);
+            } catch (JrunException e) {
+                helper.close();
+                throw e;
+            }
+            if (!opts.detach()) SignalForwarder.forwardTo(helper.pid());
+            helper.go(new byte[0]);
+            r = helper.next(); // EOF: exec'd; 'E': it could not be
+            if (r != null && r.kind() == 'E') {
+                helper.waitFor();
+                throw helper.failure(r);
+            }
+            if (opts.pidFile() != null) Lifecycle.writePidFile(Path.of(opts.pidFile()), pid);
+            int status = helper.waitFor();
+            return opts.detach() ? 0 : status;
+        }
+    }
+
+    /** The config the container was created from: the copy rules edited at create, else the bundle's. */
+    private Map<String, Object> config(ContainerState st) {
+        Path edited = store.dir(st.id()).resolve("config.json");
+        if (java.nio.file.Files.exists(edited))
+            return jrun.spec.ConfigFile.rootObject(jrun.spec.ConfigFile.read(edited), edited);
+        return Spec.readTree(Path.of(st.bundle()));
+    }
+
+    /** The container's config with process replaced. */
+    static Spec specFor(Map<String, Object> config, Map<String, Object> process) {
+        Map<String, Object> tree = new LinkedHashMap<>(config);
+        tree.put("process", process);
+        tree.remove("hooks"); // exec runs none
+        try {
+            return Spec.from(tree);
+        } catch (JrunException e) {
+            throw new JrunException("exec: " + e.getMessage(), e);
+        }
+    }
+
+    /** The container's own process object, as the base runc's exec flags edit. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> containerProcess(String id) {
+        ContainerState st;
+        try (StateStore.Lock lock = store.lock(id)) {
+            st = store.load(id);
+        }
+        Object p = config(st).get("process");
+        if (!(p instanceof Map<?, ?>)) throw new JrunException(st.bundle() + "/config.json: process: required to exec with flags (or give --process)");
+        return new LinkedHashMap<>((Map<String, Object>) p);
+    }
+}

@@ -1,0 +1,171 @@
+package jrun.runtime;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import jrun.JrunException;
+import jrun.helper.Op;
+import jrun.helper.Step;
+import jrun.linux.Capabilities;
+import jrun.linux.Sysctls;
+import jrun.linux.cgroups.CgroupLayout;
+import jrun.linux.cgroups.CgroupWrite;
+import jrun.linux.cgroups.CgroupWriter;
+import jrun.linux.seccomp.SeccompCompiler;
+import jrun.linux.seccomp.SeccompProgram;
+import jrun.spec.Namespace;
+import jrun.spec.ProcessSpec;
+import jrun.spec.Spec;
+
+/**
+ * jrun.linux plugged into the lifecycle, in runc 1.1's order (libcontainer standard_init and
+ * finalizeNamespace):
+ * <ol>
+ * <li>before the user switch: the bounding set is dropped and caps are kept across setuid; without
+ *     noNewPrivileges the seccomp filter is loaded here, while the init still has CAP_SYS_ADMIN;</li>
+ * <li>after the user switch: capset of effective, permitted, inheritable, then the ambient set;</li>
+ * <li>with noNewPrivileges: the filter is loaded last, right before exec.</li>
+ * </ol>
+ * Cgroup resources go through {@link CgroupWriter} into the directories the lifecycle made.
+ * Warnings (unknown capabilities or syscalls, ignored as runc does) go to stderr.
+ */
+public final class LinuxHardening implements Hardening {
+    private final int lastCap;
+    private final CgroupLayout layout;
+    private final java.util.function.Consumer<String> warn;
+    private final Map<Spec, SeccompProgram> programs = new java.util.IdentityHashMap<>();
+    private final Map<ProcessSpec, Capabilities.Masks> masks = new java.util.IdentityHashMap<>();
+
+    public LinuxHardening(int lastCap, CgroupLayout layout) {
+        this(lastCap, layout, w -> System.err.println("jrun: warning: " + w));
+    }
+
+    /** warn: where warnings go (runc logs them, never to the container's stderr). */
+    public LinuxHardening(int lastCap, CgroupLayout layout, java.util.function.Consumer<String> warn) {
+        this.lastCap = lastCap;
+        this.layout = layout;
+        this.warn = warn;
+    }
+
+    public static LinuxHardening forHost(java.util.function.Consumer<String> warn) {
+        return new LinuxHardening(Capabilities.kernelLastCap(), null, warn);
+    }
+
+    private CgroupLayout layout() {
+        return layout != null ? layout : CgroupLayout.detect();
+    }
+
+    /**
+     * The process's capability masks (absent: none, as runc). An ambient capability not also in
+     * permitted and inheritable is left out with a warning: runc 1.1 only warns when raising it fails.
+     */
+    public Capabilities.Masks masks(ProcessSpec p, String path) {
+        Capabilities.Masks known = masks.get(p);
+        if (known != null) return known;
+        Map<String, Object> caps = p.capabilities();
+        Object amb = caps == null ? null : caps.get("ambient");
+        Map<String, Object> rest = caps == null ? null : new LinkedHashMap<>(caps);
+        if (rest != null) rest.remove("ambient");
+        Capabilities.Masks m = Capabilities.parse(rest, path, lastCap, Capabilities.Unknown.WARN);
+        List<String> warnings = new java.util.ArrayList<>(m.warnings());
+        long ambient = 0;
+        if (amb != null) {
+            Map<String, Object> only = new LinkedHashMap<>();
+            for (String set : List.of("bounding", "permitted", "inheritable", "ambient")) only.put(set, amb);
+            Capabilities.Masks a = Capabilities.parse(only, path, lastCap, Capabilities.Unknown.WARN);
+            for (String w : a.warnings()) if (w.startsWith(path + ".ambient")) warnings.add(w);
+            ambient = a.ambient() & m.permitted() & m.inheritable();
+            long dropped = a.ambient() & ~ambient;
+            if (dropped != 0)
+                warnings.add(path + ".ambient: " + Capabilities.namesOf(dropped) + " not raised: not in permitted and inheritable (runc only warns too)");
+        }
+        warnings.forEach(warn);
+        known = new Capabilities.Masks(m.bounding(), m.effective(), m.permitted(), m.inheritable(), ambient, List.copyOf(warnings));
+        masks.put(p, known);
+        return known;
+    }
+
+    /** The compiled linux.seccomp, or null; SCMP_ACT_NOTIFY is refused (no listener support). */
+    public SeccompProgram seccomp(Spec spec) {
+        Map<String, Object> sec = spec.linux().seccomp();
+        if (sec == null) return null;
+        return programs.computeIfAbsent(spec, s -> {
+            SeccompProgram prog = SeccompCompiler.compile(sec, "linux.seccomp");
+            if (prog.needsListener())
+                throw new JrunException("linux.seccomp: SCMP_ACT_NOTIFY needs a seccomp listener, which jrun does not support yet");
+            prog.warnings().forEach(warn);
+            return prog;
+        });
+    }
+
+    @Override
+    public void beforeIdentity(Spec spec, List<Step> steps) {
+        checkSysctls(spec);
+        Capabilities.Masks m = masks(spec.process(), "process.capabilities");
+        steps.add(Step.of(Op.CAP_BOUNDING, "process.capabilities.bounding", m.boundingDrops(lastCap)));
+        SeccompProgram prog = seccomp(spec);
+        // Without no_new_privs, seccomp(2) needs CAP_SYS_ADMIN: load it before the user switch drops it.
+        if (prog != null && !spec.process().noNewPrivileges()) steps.add(seccompStep(prog));
+    }
+
+    @Override
+    public void beforeStart(Spec spec, List<Step> steps) {
+        Capabilities.Masks m = masks(spec.process(), "process.capabilities");
+        steps.add(Step.of(Op.CAPS, "process.capabilities", m.effective(), m.permitted(), m.inheritable(), m.ambient()));
+    }
+
+    @Override
+    public void beforeExec(Spec spec, List<Step> steps) {
+        SeccompProgram prog = seccomp(spec);
+        if (prog != null && spec.process().noNewPrivileges()) steps.add(seccompStep(prog));
+    }
+
+    static Step seccompStep(SeccompProgram prog) {
+        return Step.of(Op.SECCOMP, "linux.seccomp", prog.flags(), prog.filter());
+    }
+
+    /** runc's validator: only namespaced sysctls, in a namespace of the container's own. */
+    private static void checkSysctls(Spec spec) {
+        if (spec.linux().sysctl().isEmpty()) return;
+        Map<String, String> ns = new LinkedHashMap<>();
+        for (Namespace n : spec.linux().namespaces()) ns.put(n.type().specName, n.isNew() ? "" : n.path());
+        Sysctls.plan(new LinkedHashMap<String, Object>(spec.linux().sysctl()), "linux.sysctl", ns, Sysctls::isOwnNetns);
+    }
+
+    @Override
+    public void limits(Spec spec, List<String> cgroupDirs) {
+        Map<String, Object> res = spec.linux().resources();
+        if (res == null || res.isEmpty()) return;
+        CgroupWrite.apply(plan(res, cgroupDirs, false));
+    }
+
+    /** The writes for resources into the container's cgroup directories (update: devices left alone). */
+    public List<CgroupWrite> plan(Map<String, Object> res, List<String> cgroupDirs, boolean update) {
+        CgroupLayout l = layout();
+        if (l.usesV1()) {
+            Function<String, Path> dirOf = dirOf(cgroupDirs);
+            return update ? CgroupWriter.planV1Update(res, "linux.resources", dirOf) : CgroupWriter.planV1(res, "linux.resources", dirOf);
+        }
+        if (!update && res.get("devices") instanceof List<?> devs && !devs.isEmpty())
+            throw new JrunException("linux.resources.devices: jrun does not attach the cgroup v2 device program yet");
+        String top = l.unified().mountPoint().toString() + "/";
+        for (String d : cgroupDirs)
+            if (d.startsWith(top)) return CgroupWriter.planV2(res, "linux.resources", Path.of(d));
+        throw new JrunException("linux.resources: the container has no cgroup v2 directory");
+    }
+
+    /** The directories of a container by controller, for stats and the freezer. */
+    public Function<String, Path> dirOf(List<String> cgroupDirs) {
+        CgroupLayout l = layout();
+        return controller -> { // "" is the cgroup2 directory
+            CgroupLayout.Mount m = controller.isEmpty() ? l.unified() : l.v1().get(controller);
+            if (m == null) return null;
+            String top = m.mountPoint().toString() + "/";
+            for (String d : cgroupDirs) if (d.startsWith(top)) return Path.of(d);
+            return null;
+        };
+    }
+}

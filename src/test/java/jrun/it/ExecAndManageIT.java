@@ -1,0 +1,120 @@
+package jrun.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import jrun.spec.Json;
+
+/**
+ * runc's exec flags, ps, pause/resume, update and events on one running container under jrun and
+ * under runc: what a caller sees must be the same (namespaces joined, identity, capabilities,
+ * no_new_privs, exit status, cgroup files written).
+ */
+class ExecAndManageIT {
+    Sandbox sb;
+    Path bundle;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        sb = new Sandbox();
+        bundle = sb.bundle("b", c -> {
+            c.put("hostname", "inside");
+            Sandbox.args(c, "sleep", "1000");
+            Sandbox.process(c).put("noNewPrivileges", Boolean.FALSE);
+            Sandbox.linux(c).put("resources", Json.parse("{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":50}}"));
+        });
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (sb != null) sb.close();
+    }
+
+    Sandbox.Result rt(String runtime, String... args) throws Exception {
+        return runtime.equals("jrun") ? sb.jrun(args) : sb.runc(args);
+    }
+
+    long initPid(String runtime, String id) throws Exception {
+        Map<?, ?> st = (Map<?, ?>) Json.parse(rt(runtime, "state", id).ok().out());
+        return Long.parseLong(st.get("pid").toString());
+    }
+
+    static String cgroupFile(long pid, String controller, String file) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            String[] f = l.split(":", 3);
+            if (List.of(f[1].split(",")).contains(controller)) return Files.readString(Path.of("/sys/fs/cgroup", controller, f[2], file)).strip();
+        }
+        throw new AssertionError("no " + controller + " cgroup for " + pid);
+    }
+
+    @Test
+    void execFlagsMatchRunc() throws Exception {
+        String probe = "hostname; id; pwd; echo A=$A; grep -E '^(CapBnd|CapEff|NoNewPrivs):' /proc/self/status; exit 7";
+        Path proc = Files.writeString(sb.dir.resolve("process.json"), """
+                {"args": ["sh", "-c", "echo from-file $B; id -u; exit 4"], "env": ["PATH=/bin", "B=b"], "cwd": "/",
+                 "user": {"uid": 1000, "gid": 1000}}""");
+        String[] outs = new String[2];
+        int k = 0;
+        for (String r : List.of("jrun", "runc")) {
+            rt(r, "run", "--detach", "--bundle", bundle.toString(), "x-" + r).ok();
+            Sandbox.Result e = rt(r, "exec", "--user", "1000:1000", "--additional-gids", "5", "--cwd", "/tmp", "--env", "A=b",
+                    "--cap", "CAP_CHOWN", "--no-new-privs", "x-" + r, "sh", "-c", probe);
+            assertEquals(7, e.status(), r + ": " + e);
+            outs[k++] = e.out();
+            Sandbox.Result f = rt(r, "exec", "--process", proc.toString(), "x-" + r);
+            assertEquals(4, f.status(), r + ": " + f);
+            assertEquals("from-file b\n1000\n", f.out(), r);
+            Path pidFile = sb.dir.resolve(r + ".pid");
+            rt(r, "exec", "--detach", "--pid-file", pidFile.toString(), "x-" + r, "sleep", "30").ok();
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            assertEquals(cgroupFile(initPid(r, "x-" + r), "memory", "memory.limit_in_bytes"), cgroupFile(pid, "memory", "memory.limit_in_bytes"),
+                    r + ": the detached exec is in the container's cgroup");
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/" + initPid(r, "x-" + r) + "/ns/pid")), Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")), r);
+            Sandbox.Result ps = rt(r, "ps", "--format", "json", "x-" + r);
+            assertTrue(ps.ok().out().strip().matches("\\[\\d+(,\\d+)*\\]"), r + ": " + ps);
+            assertTrue(ps.out().contains(Long.toString(pid)), r + ": " + ps);
+            Sandbox.Result table = rt(r, "ps", "x-" + r);
+            assertTrue(table.ok().out().startsWith("UID") && table.out().contains("sleep 30"), r + ": " + table);
+        }
+        assertEquals(outs[1], outs[0], "jrun exec vs runc exec");
+        assertTrue(outs[0].startsWith("inside\nuid=1000 gid=1000 groups=5\n/tmp\nA=b\n"), outs[0]);
+        assertTrue(outs[0].contains("NoNewPrivs:\t1"), outs[0]);
+    }
+
+    @Test
+    void pauseResumeUpdateEvents() throws Exception {
+        Map<String, Object> statsKeys = new java.util.HashMap<>();
+        for (String r : List.of("jrun", "runc")) {
+            String id = "m-" + r;
+            rt(r, "run", "--detach", "--bundle", bundle.toString(), id).ok();
+            rt(r, "pause", id).ok();
+            assertTrue(rt(r, "state", id).ok().out().contains("\"status\": \"paused\""), r);
+            Sandbox.Result refused = rt(r, "exec", id, "true");
+            assertTrue(refused.status() != 0 && refused.err().contains("paused"), r + ": " + refused);
+            rt(r, "resume", id).ok();
+            assertTrue(rt(r, "state", id).ok().out().contains("\"status\": \"running\""), r);
+            rt(r, "update", "--memory", "33554432", "--pids-limit", "7", id).ok();
+            long pid = initPid(r, id);
+            assertEquals("33554432", cgroupFile(pid, "memory", "memory.limit_in_bytes"), r);
+            assertEquals("7", cgroupFile(pid, "pids", "pids.max"), r);
+            Path res = Files.writeString(sb.dir.resolve(r + "-res.json"), "{\"cpu\":{\"quota\":20000,\"period\":100000}}");
+            rt(r, "update", "--resources", res.toString(), id).ok();
+            assertEquals("20000", cgroupFile(pid, "cpu", "cpu.cfs_quota_us"), r);
+            Map<?, ?> ev = (Map<?, ?>) Json.parse(rt(r, "events", "--stats", id).ok().out());
+            assertEquals("stats", ev.get("type"), r);
+            Map<?, ?> mem = (Map<?, ?>) ((Map<?, ?>) ev.get("data")).get("memory");
+            assertEquals("33554432", ((Map<?, ?>) mem.get("usage")).get("limit").toString(), r);
+            statsKeys.put(r, ((Map<?, ?>) ev.get("data")).keySet());
+        }
+        assertTrue(((java.util.Set<?>) statsKeys.get("runc")).containsAll((java.util.Set<?>) statsKeys.get("jrun")), statsKeys.toString());
+    }
+}

@@ -1,0 +1,118 @@
+package jrun.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import jrun.JrunException;
+import jrun.helper.Op;
+import jrun.helper.Step;
+import jrun.linux.FakeHostFiles;
+import jrun.linux.cgroups.CgroupLayout;
+import jrun.linux.cgroups.CgroupWrite;
+import jrun.spec.Json;
+import jrun.spec.Spec;
+import jrun.spec.TestConfigs;
+
+/** Where LinuxHardening puts capabilities and seccomp in the create and exec plans (runc's order), as data. */
+class HardeningPlanTest {
+    static final LinuxHardening H = new LinuxHardening(40, null);
+
+    static List<Step> plan(Map<String, Object> c) {
+        return new Planner(Spec.from(c), "c", PlannerTest.ROOTFS, PlannerTest.OPTS, Path.of("/run/jrun/c/exec.fifo"), new FakeHostFiles(),
+                "1 0 0:1 / / rw - ext4 /dev/vda rw\n", PlannerTest.V2, Map.of("/sys/fs/cgroup", "/me/jrun-c"), H).plan();
+    }
+
+    static Map<String, Object> config(boolean nnp) {
+        Map<String, Object> c = TestConfigs.minimal();
+        Map<String, Object> p = TestConfigs.process(c);
+        p.put("noNewPrivileges", nnp);
+        p.put("user", Json.parse("{\"uid\":1000,\"gid\":1000}"));
+        p.put("capabilities", Json.parse("{\"bounding\":[\"CAP_KILL\",\"CAP_CHOWN\"],\"effective\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"],"
+                + "\"inheritable\":[\"CAP_KILL\"],\"ambient\":[\"CAP_KILL\",\"CAP_CHOWN\"]}"));
+        TestConfigs.linux(c).put("seccomp", Json.parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}"));
+        return c;
+    }
+
+    @Test
+    void withoutNoNewPrivsSeccompLoadsBeforeTheUserSwitch() {
+        List<Op> ops = PlannerTest.ops(plan(config(false)));
+        assertTrue(ops.indexOf(Op.CAP_BOUNDING) < ops.indexOf(Op.SETGROUPS));
+        assertTrue(ops.indexOf(Op.SECCOMP) < ops.indexOf(Op.SETUID), "needs CAP_SYS_ADMIN: before setuid drops it");
+        assertTrue(ops.indexOf(Op.CAPS) > ops.indexOf(Op.SETUID) && ops.indexOf(Op.CAPS) < ops.indexOf(Op.WAIT_START));
+        assertEquals(1, ops.stream().filter(o -> o == Op.SECCOMP).count());
+    }
+
+    @Test
+    void withNoNewPrivsSeccompIsTheLastStepBeforeExec() {
+        List<Step> s = plan(config(true));
+        List<Op> ops = PlannerTest.ops(s);
+        assertEquals(List.of(Op.CLOSE_FDS, Op.SECCOMP, Op.EXEC), ops.subList(ops.size() - 3, ops.size()));
+        assertTrue(ops.indexOf(Op.NO_NEW_PRIVS) < ops.indexOf(Op.SECCOMP));
+        Step bounding = s.get(ops.indexOf(Op.CAP_BOUNDING));
+        assertEquals(((1L << 41) - 1) & ~((1L << 5) | 1L), bounding.number(0), "every capability but KILL and CHOWN dropped");
+        Step caps = s.get(ops.indexOf(Op.CAPS));
+        assertEquals(List.of(1L << 5, 1L << 5, 1L << 5, 1L << 5), caps.args(), "CHOWN is not raised into ambient (not permitted)");
+        Step sec = s.get(ops.indexOf(Op.SECCOMP));
+        assertEquals(0, ((byte[]) sec.args().get(1)).length % 8);
+    }
+
+    @Test
+    void noCapabilitiesMeansNone() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.process(c).remove("capabilities");
+        List<Step> s = plan(c);
+        assertEquals(List.of(0L, 0L, 0L, 0L), s.get(PlannerTest.ops(s).indexOf(Op.CAPS)).args());
+        assertFalse(PlannerTest.ops(s).contains(Op.SECCOMP));
+    }
+
+    @Test
+    void notifyAndBadSysctlsAreRefusedNamingTheField() {
+        Map<String, Object> c = config(true);
+        TestConfigs.linux(c).put("seccomp", Json.parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"));
+        JrunException e = assertThrows(JrunException.class, () -> plan(c));
+        assertTrue(e.getMessage().startsWith("linux.seccomp"), e.getMessage());
+        Map<String, Object> d = TestConfigs.minimal();
+        TestConfigs.linux(d).put("sysctl", Json.parse("{\"vm.swappiness\":\"10\"}"));
+        e = assertThrows(JrunException.class, () -> plan(d));
+        assertTrue(e.getMessage().contains("linux.sysctl"), e.getMessage());
+    }
+
+    @Test
+    void execJoinsUserFirstAndMountLastThenClones() {
+        Map<String, Object> c = config(true);
+        TestConfigs.linux(c).put("namespaces", Json.parse("[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"user\"},{\"type\":\"network\"}]"));
+        TestConfigs.linux(c).put("uidMappings", Json.parse("[{\"containerID\":0,\"hostID\":1000,\"size\":10}]"));
+        TestConfigs.linux(c).put("gidMappings", Json.parse("[{\"containerID\":0,\"hostID\":1000,\"size\":10}]"));
+        List<Step> s = ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, true, null, 0, false), H);
+        List<String> joined = s.stream().filter(x -> x.op() == Op.SETNS).map(x -> x.text(0)).toList();
+        assertEquals(List.of("/proc/42/ns/user", "/proc/42/ns/pid", "/proc/42/ns/net", "/proc/42/ns/mnt"), joined);
+        List<Op> ops = PlannerTest.ops(s);
+        assertEquals(0L, s.get(ops.indexOf(Op.CLONE)).number(1), "--detach: the helper does not wait");
+        assertEquals(List.of(Op.CLOSE_FDS, Op.SECCOMP, Op.EXEC), ops.subList(ops.size() - 3, ops.size()));
+        assertFalse(ops.contains(Op.WAIT_START) || ops.contains(Op.PIVOT) || ops.contains(Op.MOUNT));
+        Map<String, Object> t = config(true);
+        TestConfigs.process(t).put("terminal", true);
+        JrunException e = assertThrows(JrunException.class, () -> ExecPlanner.plan(Spec.from(t), 42, new ExecOptions(null, false, null, 0, false), H));
+        assertTrue(e.getMessage().contains("--console-socket"), e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void resourcesGoToEachControllersDirectoryOnV1() {
+        String mountinfo = "30 1 0:26 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n31 1 0:27 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n";
+        CgroupLayout l = CgroupLayout.parse(mountinfo, "5:memory:/\n4:pids:/\n");
+        LinuxHardening h = new LinuxHardening(40, l);
+        List<CgroupWrite> w = h.plan((Map<String, Object>) Json.parse("{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":20}}"),
+                List.of("/sys/fs/cgroup/memory/jrun-c", "/sys/fs/cgroup/pids/jrun-c"), true);
+        assertTrue(w.contains(new CgroupWrite(Path.of("/sys/fs/cgroup/memory/jrun-c/memory.limit_in_bytes"), "67108864")), w.toString());
+        assertTrue(w.contains(new CgroupWrite(Path.of("/sys/fs/cgroup/pids/jrun-c/pids.max"), "20")), w.toString());
+    }
+}
