@@ -37,6 +37,7 @@ public final class Lifecycle {
     private final StateStore store;
     private final HostFiles host;
     private final Hardening hardening;
+    private LifecycleExtension extension = LifecycleExtension.NONE;
 
     public Lifecycle(StateStore store, HostFiles host) {
         this(store, host, Hardening.NONE);
@@ -46,6 +47,12 @@ public final class Lifecycle {
         this.store = store;
         this.host = host;
         this.hardening = hardening;
+    }
+
+    /** A dialect's additions (run_oci's state layout and flags); NONE by default. */
+    public Lifecycle withExtension(LifecycleExtension e) {
+        this.extension = e;
+        return this;
     }
 
     /** A container being made: the helper, and what to undo if anything fails. */
@@ -65,6 +72,7 @@ public final class Lifecycle {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
+            extension.editConfig(id, tree);
             Spec spec = Spec.fromTree(tree, bundle);
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             if (host.kind(rootfs) != HostFiles.Kind.DIRECTORY) throw new JrunException("root.path: " + rootfs + " is not a directory");
@@ -73,12 +81,15 @@ public final class Lifecycle {
             List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(), id, hierarchies);
             List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
+            extension.editPlan(spec, steps);
             Map<String, Object> laterHooks = new LinkedHashMap<>();
             if (tree.get("hooks") instanceof Map<?, ?> hm)
                 for (String stage : List.of("poststart", "poststop"))
                     if (hm.get(stage) != null) laterHooks.put(stage, hm.get(stage));
+            Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
+            annotations.putAll(extension.stateAnnotations(id));
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
-                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), laterHooks);
+                    OffsetDateTime.now(ZoneOffset.UTC).toString(), annotations, List.of(), laterHooks);
 
             helper = HelperProcess.start(steps);
             // While the helper sets up: the cgroup directories (saved in the state for delete).
@@ -109,6 +120,7 @@ public final class Lifecycle {
             }
             st = st.with(Status.CREATED);
             store.save(st);
+            extension.created(spec, st);
             if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
             if (!opts.foreground()) helper.waitFor();
             return new Creation(st, helper);
@@ -184,6 +196,7 @@ public final class Lifecycle {
             signal(running, 9, false);
             throw e;
         }
+        extension.started(running);
     }
 
     public String state(String id) {
