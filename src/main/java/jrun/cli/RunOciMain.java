@@ -133,6 +133,8 @@ public final class RunOciMain {
             log.info("Container " + id + " has already been destroyed");
             return 0;
         }
+        if (!layout.isRunOci(id)) // never remove what another tool keeps under /run/containers
+            throw new JrunException(layout.dir(id) + " is not a run_oci container's state (no .run_oci): not removing it");
         ContainerState st = loadOrNull(root, id);
         if (st != null && StateStore.liveStatus(st) != Status.STOPPED)
             throw new JrunException("container " + id + " is still running: kill it first");

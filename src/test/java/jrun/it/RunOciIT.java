@@ -242,6 +242,13 @@ class RunOciIT {
         runOci("destroy", "s2").ok();
         assertFalse(Files.exists(state.resolve("s2")));
         runOci("-c", b.toString(), "start", "s").ok();
+        // a directory another tool keeps there is never removed
+        Files.createDirectories(state.resolve("other/data"));
+        Sandbox.Result other = runOci("destroy", "other");
+        assertEquals(1, other.status());
+        assertTrue(other.err().contains("is not a run_oci container's state (no .run_oci): not removing it"), other.err());
+        assertTrue(Files.isDirectory(state.resolve("other/data")));
+        assertTrue(runOci("kill", "other").err().contains("is not run_oci-managed"));
     }
 
     @Test
