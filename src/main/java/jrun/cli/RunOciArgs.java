@@ -54,7 +54,8 @@ public record RunOciArgs(String command, String id, List<String> extraArgs, Stri
               -l, --log_dir=DIR           log to the file DIR/ID.<timestamp> (DIR is created),
                                           with hooks' and the container's stdout and stderr;
                                           later commands on ID log to the same file
-              -t, --log_tag=TAG           log to syslog with TAG (ignored with --log_dir)
+              -t, --log_tag=TAG           log to syslog with TAG, with the container's stdout and
+                                          stderr (run, start); ignored with --log_dir
               -s, --sigstop_when_ready    run: stop run_oci itself with SIGSTOP once the container
                                           is ready (for supervisors such as Upstart's "expect stop")
               -h, --help                  print this text and exit
@@ -62,6 +63,7 @@ public record RunOciArgs(String command, String id, List<String> extraArgs, Stri
             Environment:
               RUN_OCI_STATE_ROOT          where state directories live (default /run/containers);
                                           for tests and private instances
+              RUN_OCI_SYSLOG_SOCKET       the syslog socket for --log_tag (default /dev/log)
             """;
 
     public static RunOciArgs parse(List<String> argv) {

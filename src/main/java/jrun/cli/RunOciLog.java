@@ -26,6 +26,7 @@ final class RunOciLog {
     private Path filePath;
     private int fileFd = -1;
     private String tag;
+    private Process stdioLogger;
     private final List<Process> loggers = new ArrayList<>();
 
     /** Opens DIR/ID.<timestamp> (DIR created 0755 if missing) and sends System.err there. */
@@ -55,6 +56,49 @@ final class RunOciLog {
 
     void toSyslog(String t) {
         this.tag = t;
+    }
+
+    /**
+     * --log_tag for run and start: the container's stdout and stderr go to syslog too, through a
+     * logger(1) reading a pipe. The logger outlives run_oci (it ends when the container's last
+     * writer closes). Its pipe's write end in the JVM is found by the pipe's inode, since Java
+     * does not expose fd numbers.
+     */
+    void containerOutputToSyslog() {
+        if (tag == null) return;
+        if (!Files.exists(Path.of(socket()))) { // a logger that cannot connect would exit, and the container's writes would get SIGPIPE
+            stderr.println("run_oci: warning: --log_tag: no syslog socket at " + socket() + "; the container's output stays on run_oci's stdout and stderr");
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder(loggerCommand("user.info")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            stdioLogger = p;
+            Path pipe = Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/fd/0"));
+            try (var ds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+                for (Path fd : ds) {
+                    try {
+                        if (Files.readSymbolicLink(fd).equals(pipe)) fileFd = Integer.parseInt(fd.getFileName().toString());
+                    } catch (IOException | NumberFormatException e) {
+                        // closed meanwhile
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new JrunException("--log_tag: cannot start logger(1) for the container's output: " + e.getMessage(), e);
+        }
+        if (fileFd < 0) throw new JrunException("--log_tag: cannot find the pipe to logger(1)");
+    }
+
+    private List<String> loggerCommand(String priority) {
+        List<String> cmd = new ArrayList<>(List.of("logger", "-t", tag, "--id=" + ProcessHandle.current().pid(), "-p", priority));
+        cmd.addAll(List.of("-u", socket()));
+        return cmd;
+    }
+
+    private static String socket() {
+        String sock = System.getenv("RUN_OCI_SYSLOG_SOCKET");
+        return sock != null && !sock.isEmpty() ? sock : "/dev/log";
     }
 
     /** The JVM's fd number of the open log file (the helper takes it with pidfd_getfd), or -1. */
@@ -94,10 +138,7 @@ final class RunOciLog {
     private void log(String level, String msg) {
         if (file != null) file.println("[" + LocalDateTime.now() + " " + level + " run_oci] " + msg);
         if (tag != null && file == null) {
-            List<String> cmd = new ArrayList<>(List.of("logger", "-t", tag, "--id=" + ProcessHandle.current().pid(),
-                    "-p", level.equals("ERROR") ? "user.err" : "user.info"));
-            String sock = System.getenv("RUN_OCI_SYSLOG_SOCKET");
-            if (sock != null && !sock.isEmpty()) cmd.addAll(List.of("-d", "-u", sock));
+            List<String> cmd = loggerCommand(level.equals("ERROR") ? "user.err" : "user.info");
             cmd.addAll(List.of("--", msg));
             try {
                 loggers.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
@@ -117,5 +158,12 @@ final class RunOciLog {
             }
         }
         if (file != null) file.flush();
+        if (stdioLogger != null) { // the container holds its own copies of the pipe now
+            try {
+                stdioLogger.getOutputStream().close();
+            } catch (IOException ignored) {
+                // nothing to flush: the JVM never wrote to it
+            }
+        }
     }
 }

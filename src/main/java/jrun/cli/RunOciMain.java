@@ -89,6 +89,7 @@ public final class RunOciMain {
         log.info("Starting container " + id);
         precreate(bundle, id, layout);
         long[] ids = callerIds();
+        log.containerOutputToSyslog();
         RunOciExtension ext = new RunOciExtension(layout, new RunOciExtension.Options(a.extraArgs(), a.bindMounts(), a.cgroupParent(),
                 a.useCurrentUser(), ids[0], ids[1], log.fd(), a.sigstopWhenReady() && a.command().equals("run")), new RunOciPrctl());
         boolean foreground = a.command().equals("run");

@@ -140,16 +140,19 @@ class RunOciOptionsIT {
         try {
             for (int i = 0; i < 300 && !Files.exists(Path.of(got + ".ready")); i++) Thread.sleep(10);
             assumeTrue(Files.exists(sock), "python3 could not listen on a unix datagram socket");
-            Path b = t.bundle("b", "true");
+            Path b = t.bundle("b", "sh", "-c", "echo container-says-hi; echo container-err >&2");
             Map<String, String> env = Map.of("RUN_OCI_SYSLOG_SOCKET", sock.toString());
             t.ids.add("tag");
-            t.runOci(env, "--log_tag=my-tag", "-c", b.toString(), "run", "tag").ok();
+            Sandbox.Result r = t.runOci(env, "--log_tag=my-tag", "-c", b.toString(), "run", "tag").ok();
+            assertEquals("", r.out()); // the container's output went to syslog
             Sandbox.Result bad = t.runOci(env, "--log_tag=my-tag", "-c", "/no/such/bundle", "start", "tag2");
             assertEquals(1, bad.status());
             for (int i = 0; i < 200 && (!Files.exists(got) || !Files.readString(got).contains("config.json")); i++) Thread.sleep(10);
             String text = Files.readString(got);
             assertTrue(text.contains("my-tag[") && text.contains("Starting container tag"), text);
             assertTrue(text.contains("Container tag finished with status 0"), text);
+            assertTrue(text.matches("(?s).*my-tag\\[[0-9]+\\]: container-says-hi.*"), text);
+            assertTrue(text.contains("container-err"), text);
             assertTrue(text.matches("(?s).*<11>.*my-tag\\[[0-9]+\\]: .*/no/such/bundle.*"), text); // user.err
         } finally {
             listener.destroyForcibly();
