@@ -152,6 +152,19 @@ class RunOciExtensionsIT {
         refused(run(b3, "in3"), "in3", "mounts[/no/such].performInIntermediateNamespace: ");
     }
 
+    /** dynamicMinor / dynamicMajor (the engine's): the number comes from the host's node at the same path. */
+    @Test
+    void dynamicDeviceNumbers() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "needs /dev/fuse (10, 229) on the host");
+        Path b = t.bundle("b", c -> Sandbox.linux(c).put("devices", Json.parse("""
+                [{"path":"/dev/fuse","type":"c","major":10,"minor":1,"dynamicMinor":true,"fileMode":438},
+                 {"path":"/dev/loop-control","type":"c","major":1,"minor":237,"dynamicMajor":true,"fileMode":384}]""")),
+                "sh", "-c", "stat -c '%t %T' /dev/fuse /dev/loop-control");
+        String host = Sandbox.exec(List.of("stat", "-c", "%t %T", "/dev/fuse", "/dev/loop-control"), null).ok().out();
+        assertEquals(host, run(b, "dev").ok().out());
+        assertEquals("a e5\na ed\n", host); // 10,229 and 10,237 in hex, as stat prints them
+    }
+
     /** run_oci split env on every '=' and refused "A=b=c". */
     @Test
     void envValuesMayContainEquals() throws Exception {
