@@ -206,6 +206,21 @@ public final class AotTraining {
         System.out.print(InterceptorArgs.usage().length() > 0 ? "" : "?");
     }
 
+    /** bin/run_oci: its command line, kill/destroy of a missing container (nothing written), its config and plan edits. */
+    private static void runOci(Path dir, Path b, Spec spec, List<Step> steps) throws IOException {
+        RunOciMain.run(List.of("--help"));
+        RunOciMain.run(List.of("--signal=KILL", "kill", "jrun-aot-training-none"));
+        RunOciMain.run(List.of("destroy", "jrun-aot-training-none"));
+        RunOciArgs.parse(List.of("--log_tag=arc", "-c", b.toString(), "-u", "-b", "/a:/b", "start", "train", "--", "x"));
+        jrun.runtime.RunOciLayout layout = new jrun.runtime.RunOciLayout(dir.resolve("run_oci"), null);
+        Files.createDirectories(layout.dir("train"));
+        jrun.runtime.RunOciExtension ext = new jrun.runtime.RunOciExtension(layout, new jrun.runtime.RunOciExtension.Options(
+                List.of("x"), List.of(), "parent", true, 0, 0, -1, false), new RunOciMain.RunOciPrctl());
+        ext.editConfig("train", Spec.readTree(b));
+        ext.editPlan(spec, new java.util.ArrayList<>(steps));
+        ext.stateAnnotations("train");
+    }
+
     /** jrun's own commands: spec, plan, state store, list/state/kill errors, features, a helper round trip. */
     private static void trainRuntime(Path dir) throws IOException {
         PrintStream realOut = System.out, realErr = System.err;
@@ -227,6 +242,9 @@ public final class AotTraining {
                 JrunMain.run(List.of("--root", root.toString(), "kill", "none", "KILL"));
                 JrunMain.run(List.of("--root", root.toString(), "delete", "--force", "none"));
                 JrunMain.run(List.of("--root", root.toString(), "start", "none"));
+                // create and run up to the bundle check (a real container needs root)
+                JrunMain.run(List.of("--root", root.toString(), "create", "--bundle", dir.resolve("missing").toString(), "--pid-file", "p", "none"));
+                JrunMain.run(List.of("--root", root.toString(), "run", "-d", "--bundle", dir.resolve("missing").toString(), "none"));
                 Signals.parse("SIGTERM");
                 Spec spec = Spec.read(b);
                 String mountinfo = ProcStat.read("/proc/self/mountinfo");
@@ -248,6 +266,7 @@ public final class AotTraining {
                 JrunMain.run(List.of("--root", root.toString(), "list"));
                 store.remove("train");
                 HookRunner.run(new Hook("/bin/true", List.of("true"), List.of("A=1"), 5, "hooks.poststop[0]"), "{}");
+                runOci(dir, b, spec, steps);
                 try { // a helper round trip: signal 0 to ourselves needs no privilege
                     HelperProcess.runToEnd(List.of(Step.of(Op.SIGNAL, "train", ProcessHandle.current().pid(), 0L, 0L)));
                 } catch (RuntimeException e) {

@@ -128,7 +128,7 @@ public final class HelperProcess implements AutoCloseable {
     }
 
     /** bin/jrun-helper next to the launcher: -Djrun.helper, else JRUN_HOME/bin, else beside lib/jrun/jrun.jar. */
-    static Path locate() {
+    public static Path locate() {
         String explicit = System.getProperty("jrun.helper");
         if (explicit != null) return Path.of(explicit);
         String home = System.getProperty("jrun.home");

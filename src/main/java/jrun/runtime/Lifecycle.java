@@ -38,9 +38,11 @@ public final class Lifecycle {
     private final HostFiles host;
     private final Hardening hardening;
     private final ConfigRules rules;
+    private LifecycleExtension extension = LifecycleExtension.NONE;
 
+    /** With jrun.linux applied (warnings to stderr): a config's capabilities, seccomp and resources are never ignored. */
     public Lifecycle(StateStore store, HostFiles host) {
-        this(store, host, Hardening.NONE);
+        this(store, host, LinuxHardening.forHost(w -> System.err.println("jrun: warning: " + w)));
     }
 
     public Lifecycle(StateStore store, HostFiles host, Hardening hardening) {
@@ -52,6 +54,12 @@ public final class Lifecycle {
         this.host = host;
         this.hardening = hardening;
         this.rules = rules;
+    }
+
+    /** A dialect's additions (run_oci's state layout and flags); NONE by default. */
+    public Lifecycle withExtension(LifecycleExtension e) {
+        this.extension = e;
+        return this;
     }
 
     /** A container being made: the helper, and what to undo if anything fails. */
@@ -71,6 +79,7 @@ public final class Lifecycle {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
+            extension.editConfig(id, tree);
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (rules.apply(tree, bundle)) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             Spec spec = Spec.fromTree(tree, bundle);
@@ -81,12 +90,15 @@ public final class Lifecycle {
             List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(), id, hierarchies);
             List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
+            extension.editPlan(spec, steps);
             Map<String, Object> laterHooks = new LinkedHashMap<>();
             if (tree.get("hooks") instanceof Map<?, ?> hm)
                 for (String stage : List.of("poststart", "poststop"))
                     if (hm.get(stage) != null) laterHooks.put(stage, hm.get(stage));
+            Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
+            annotations.putAll(extension.stateAnnotations(id));
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
-                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), laterHooks);
+                    OffsetDateTime.now(ZoneOffset.UTC).toString(), annotations, List.of(), laterHooks);
 
             helper = HelperProcess.start(steps);
             // While the helper sets up: the cgroup directories (saved in the state for delete).
@@ -117,6 +129,7 @@ public final class Lifecycle {
             }
             st = st.with(Status.CREATED);
             store.save(st);
+            extension.created(spec, st);
             if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
             if (!opts.foreground()) helper.waitFor();
             return new Creation(st, helper);
@@ -192,6 +205,7 @@ public final class Lifecycle {
             signal(running, 9, false);
             throw e;
         }
+        extension.started(running);
     }
 
     public String state(String id) {
@@ -285,7 +299,7 @@ public final class Lifecycle {
         Creation c;
         try (StateStore.Lock lock = store.createAndLock(id)) {
             c = doCreate(id, opts, lock);
-            // Before start: the container may print and be signalled the moment it runs.
+            // Before the program can run (and tell anyone it is up): from here on, signals to jrun go to it.
             if (opts.foreground()) SignalForwarder.forwardTo(c.helper().pid());
             try {
                 startLocked(c.state());

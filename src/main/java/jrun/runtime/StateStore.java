@@ -136,16 +136,41 @@ public final class StateStore {
         }
     }
 
-    /** Removes ROOT/ID. It holds only our own files (never a mount), so this is a shallow delete. */
+    /**
+     * Removes ROOT/ID. jrun keeps only its own files there; a dialect may keep more (run_oci's
+     * mountpoints/ and links), so anything mounted below is unmounted first, deepest first, and
+     * the delete never follows a symlink out.
+     */
     public void remove(String id) {
         Path d = dir(id);
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
-            for (Path p : ds) Files.deleteIfExists(p);
-            Files.deleteIfExists(d);
-        } catch (NoSuchFileException e) {
-            // already gone
+        if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) return;
+        unmountUnder(d);
+        try (var walk = Files.walk(d)) { // walk does not follow symlinks
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (NoSuchFileException | java.io.UncheckedIOException e) {
+            if (Files.exists(d, LinkOption.NOFOLLOW_LINKS)) throw new JrunException(d + ": cannot remove the state directory: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new JrunException(d + ": cannot remove the state directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** umount -l of every mount at or below dir, deepest first (a JVM has no umount2; this is rare). */
+    static void unmountUnder(Path dir) {
+        List<String> points = new ArrayList<>();
+        String prefix = dir + "/";
+        for (String m : jrun.linux.MountInfo.mountpoints(ProcStat.read("/proc/self/mountinfo")))
+            if (m.equals(dir.toString()) || m.startsWith(prefix)) points.add(m);
+        points.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        for (String m : points) {
+            try {
+                Process p = new ProcessBuilder("umount", "-l", m).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor() != 0) throw new JrunException(m + ": cannot unmount (umount -l exited with " + p.exitValue() + "); not removing " + dir);
+            } catch (IOException e) {
+                throw new JrunException(m + ": cannot run umount: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JrunException(m + ": interrupted while unmounting");
+            }
         }
     }
 

@@ -56,10 +56,11 @@ public record Spec(String ociVersion, ProcessSpec process, Root root, String hos
     }
 
     public boolean hasNamespace(Namespace.Type type) {
-        return linux.namespaces().stream().anyMatch(n -> n.type() == type);
+        return namespace(type) != null;
     }
 
     public Namespace namespace(Namespace.Type type) {
-        return linux.namespaces().stream().filter(n -> n.type() == type).findFirst().orElse(null);
+        for (Namespace n : linux.namespaces()) if (n.type() == type) return n;
+        return null;
     }
 }

@@ -135,6 +135,19 @@ class RootfsIT {
     }
 
     @Test
+    void aFailingStepNamesItsConfigFieldAndLeavesNothing() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.mounts(c).add(Json.parse("{\"destination\":\"/x\",\"type\":\"nosuchfs\",\"source\":\"none\"}")));
+        Path log = sb.dir.resolve("log.json");
+        Sandbox.Result r = Sandbox.exec(List.of(Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString(), "--log", log.toString(),
+                "--log-format", "json", "create", "--bundle", b.toString(), "bad"), null);
+        assertEquals(1, r.status());
+        assertEquals("jrun: mounts[7]: mount none on /x (type nosuchfs): No such device\n", r.err());
+        assertTrue(Files.readString(log).contains("\"msg\":\"mounts[7]: mount none on /x (type nosuchfs): No such device\""));
+        assertFalse(Files.exists(sb.jrunRoot.resolve("bad")));
+        for (String dir : Sandbox.cgroupDirs("bad")) assertFalse(Files.exists(Path.of(dir)), dir);
+    }
+
+    @Test
     void noPivotChroots() throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sh", "-c", "ls /bin/busybox && cat /proc/self/mountinfo | head -1"));
         String out = sb.jrun("run", "--no-pivot", "--bundle", b.toString(), "np").ok().out();

@@ -121,6 +121,18 @@ class SpecTest {
         assertEquals(List.of(5, 6), p.user().additionalGids());
         assertEquals(7, p.rlimits().get(0).resource());
         assertEquals(-1L, p.rlimits().get(0).hard()); // RLIM_INFINITY as unsigned
+        TestConfigs.process(c).put("rlimits", TestConfigs.json("[{\"type\":\"RLIMIT_NOFILE\",\"hard\":-1,\"soft\":1}]"));
+        assertEquals("process.rlimits[0].hard: -1 is out of range", error(c));
+        TestConfigs.process(c).put("rlimits", TestConfigs.json("[{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551616,\"soft\":1}]"));
+        assertEquals("process.rlimits[0].hard: 18446744073709551616 is out of range", error(c));
+        TestConfigs.process(c).put("user", TestConfigs.json("{\"uid\":4294967296,\"gid\":0}"));
+        TestConfigs.process(c).remove("rlimits");
+        assertEquals("process.user.uid: 4294967296 is out of range [0, 4294967295]", error(c));
+        TestConfigs.process(c).put("user", TestConfigs.json("{\"uid\":123456789012345678901234,\"gid\":0}"));
+        assertEquals("process.user.uid: 123456789012345678901234 is out of range [0, 4294967295]", error(c));
+        TestConfigs.process(c).put("user", TestConfigs.json("{\"uid\":1.5,\"gid\":0}"));
+        assertEquals("process.user.uid: expected an integer, found a number", error(c));
+        TestConfigs.process(c).put("user", TestConfigs.json("{\"uid\":0,\"gid\":0}"));
         TestConfigs.process(c).put("rlimits", TestConfigs.json("[{\"type\":\"RLIMIT_BOGUS\",\"hard\":1,\"soft\":1}]"));
         assertEquals("process.rlimits[0].type: unknown rlimit \"RLIMIT_BOGUS\"", error(c));
     }
