@@ -48,6 +48,7 @@ public final class Exec {
             long pid = r.value();
             try {
                 CgroupPlacement.place(st.cgroupDirs(), pid);
+                if (spec.process().oomScoreAdj() != null) Lifecycle.writeOomScoreAdj(pid, spec.process().oomScoreAdj());
             } catch (JrunException e) {
                 helper.close();
                 throw e;

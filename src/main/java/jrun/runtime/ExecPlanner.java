@@ -1,6 +1,5 @@
 package jrun.runtime;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,8 +61,6 @@ public final class ExecPlanner {
             s.add(Step.of(Op.SETSID, "process.terminal"));
             s.add(Step.of(Op.CONSOLE, "process.terminal", (long) p.consoleRows(), (long) p.consoleCols(), 0L));
         }
-        if (p.oomScoreAdj() != null)
-            s.add(Step.of(Op.WRITE_FILE, "process.oomScoreAdj", "/proc/self/oom_score_adj", p.oomScoreAdj().toString().getBytes(StandardCharsets.UTF_8)));
         List<Rlimit> rl = p.rlimits();
         for (int i = 0; i < rl.size(); i++)
             s.add(Step.of(Op.RLIMIT, "process.rlimits[" + i + "]", (long) rl.get(i).resource(), rl.get(i).soft(), rl.get(i).hard()));

@@ -110,6 +110,7 @@ public final class Lifecycle {
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
             store.save(st);
             CgroupPlacement.place(dirs, pid);
+            if (spec.process().oomScoreAdj() != null) writeOomScoreAdj(pid, spec.process().oomScoreAdj());
             if (spec.hasNamespace(Namespace.Type.USER) && spec.namespace(Namespace.Type.USER).isNew()) {
                 writeMap(pid, "uid_map", spec.linux().uidMappings());
                 writeMap(pid, "gid_map", spec.linux().gidMappings());
@@ -159,6 +160,16 @@ public final class Lifecycle {
             Files.writeString(p, sb, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new JrunException("linux." + (file.startsWith("uid") ? "uidMappings" : "gidMappings") + ": cannot write " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** process.oomScoreAdj, from the host before the init goes on (runc's parent does the same). */
+    static void writeOomScoreAdj(long pid, int value) {
+        Path p = Path.of("/proc/" + pid + "/oom_score_adj");
+        try {
+            Files.writeString(p, Integer.toString(value), StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new JrunException("process.oomScoreAdj: cannot write " + p + ": " + e.getMessage(), e);
         }
     }
 

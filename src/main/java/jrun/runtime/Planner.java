@@ -110,8 +110,8 @@ public final class Planner {
         s.add(Step.of(Op.SETSID, "process"));
         // Like runc: the container's own session keyring, unless --no-new-keyring.
         if (!opts.noNewKeyring()) s.add(Step.of(Op.JOIN_KEYRING, "--no-new-keyring", "_ses." + id));
-        if (p.oomScoreAdj() != null)
-            s.add(Step.of(Op.WRITE_FILE, "process.oomScoreAdj", "/proc/self/oom_score_adj", bytes(p.oomScoreAdj().toString())));
+        // process.oomScoreAdj: Java writes it from the host (Lifecycle), as runc's parent does: in a
+        // user namespace the init cannot open its own /proc/self/oom_score_adj.
         rootfs(s);
         if (hasHostHooks(spec)) s.add(Step.of(Op.BARRIER, "hooks"));
         hooks(s, spec.hooks().createContainer());

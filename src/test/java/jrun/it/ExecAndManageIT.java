@@ -117,4 +117,24 @@ class ExecAndManageIT {
         }
         assertTrue(((java.util.Set<?>) statsKeys.get("runc")).containsAll((java.util.Set<?>) statsKeys.get("jrun")), statsKeys.toString());
     }
+
+    @Test
+    void execIntoAUserNamespaceAndOomScoreAdjThere() throws Exception {
+        Path b = sb.bundle("u", c -> {
+            Sandbox.args(c, "sleep", "1000");
+            Sandbox.process(c).put("oomScoreAdj", Json.parse("300"));
+            @SuppressWarnings("unchecked")
+            List<Object> ns = (List<Object>) Sandbox.linux(c).get("namespaces");
+            ns.add(Json.parse("{\"type\":\"user\"}"));
+            Sandbox.linux(c).put("uidMappings", Json.parse("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
+            Sandbox.linux(c).put("gidMappings", Json.parse("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
+            Sandbox.mounts(c).removeIf(m -> ((java.util.Map<?, ?>) m).get("destination").toString().startsWith("/sys"));
+        });
+        sb.jrun("run", "--detach", "--bundle", b.toString(), "u1").ok();
+        Sandbox.Result e = sb.jrun("exec", "u1", "sh", "-c", "id -u; cat /proc/self/uid_map; cat /proc/1/oom_score_adj").ok();
+        assertEquals("0\n0 100000 65536\n300\n", e.out().replaceAll("[ \t]+", " ").replaceAll("(?m)^ ", ""));
+        long pid = initPid("jrun", "u1");
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/user")).toString(),
+                sb.jrun("exec", "u1", "readlink", "/proc/self/ns/user").ok().out().strip(), "exec joined the container's user namespace");
+    }
 }
