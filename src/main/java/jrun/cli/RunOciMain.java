@@ -72,7 +72,9 @@ public final class RunOciMain {
     }
 
     private static Lifecycle lifecycle(Path root, RunOciExtension ext) {
-        Lifecycle l = new Lifecycle(new StateStore(root), new RealHostFiles());
+        // The host's real hardening (capabilities, seccomp, cgroup limits): Hardening.NONE is for plan tests only.
+        Lifecycle l = new Lifecycle(new StateStore(root), new RealHostFiles(),
+                jrun.runtime.LinuxHardening.forHost(msg -> System.err.println("run_oci: warning: " + msg)));
         return ext == null ? l : l.withExtension(ext);
     }
 
