@@ -54,7 +54,7 @@ for n in ("runc", "jrun"):
 print(f"ratio jrun/runc (median): {statistics.median(r['jrun']['times']) / statistics.median(r['runc']['times']):.2f}")
 PY
 
-echo "== peak RSS per runtime command (KiB, max over calls): 5 x (run -d, exec, exec -t none, stop, rm)"
+echo "== peak RSS per runtime command (KiB, max over calls): 5 x (run -d, exec, pause, unpause, update, rm -f)"
 for rt in runc jrun; do
   for i in 1 2 3 4 5; do
     $D run -d --name "rss-$rt-$i" --runtime="$rt-timed" jrun-bench sleep 100 >/dev/null
