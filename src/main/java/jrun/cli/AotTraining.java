@@ -145,7 +145,8 @@ public final class AotTraining {
                 proc.put("noNewPrivileges", i % 2 == 0);
                 proc.put("terminal", false);
                 Spec spec = Spec.from(tree);
-                jrun.runtime.LinuxHardening h = new jrun.runtime.LinuxHardening(jrun.linux.Capabilities.kernelLastCap(), layout, w -> { });
+                jrun.runtime.LinuxHardening h = new jrun.runtime.LinuxHardening(jrun.linux.Capabilities.kernelLastCap(), layout, w -> { })
+                        .withSeccompCache(dir.resolve("seccomp-cache")); // a miss, then hits
                 String mountinfo = ProcStat.read("/proc/self/mountinfo");
                 List<CgroupHierarchy> hs = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
                 Map<String, String> cg = CgroupPlacement.paths("", "train", hs);

@@ -63,7 +63,7 @@ final class Globals {
     }
 
     jrun.runtime.Exec exec() {
-        return new jrun.runtime.Exec(new StateStore(Path.of(root)), LinuxHardening.forHost(this::warn));
+        return new jrun.runtime.Exec(new StateStore(Path.of(root)), LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root, ".cache", "seccomp")));
     }
 
     jrun.runtime.Manage manage() {
@@ -73,6 +73,7 @@ final class Globals {
     }
 
     Lifecycle lifecycle() {
-        return new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles(), LinuxHardening.forHost(this::warn), rules());
+        return new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles(),
+                LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root, ".cache", "seccomp")), rules());
     }
 }

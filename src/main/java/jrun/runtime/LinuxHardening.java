@@ -39,6 +39,7 @@ public final class LinuxHardening implements Hardening {
     private final int lastCap;
     private final CgroupLayout layout;
     private final java.util.function.Consumer<String> warn;
+    private SeccompCache cache;
     private final Map<Spec, SeccompProgram> programs = new java.util.IdentityHashMap<>();
     private final Map<ProcessSpec, Capabilities.Masks> masks = new java.util.IdentityHashMap<>();
 
@@ -55,6 +56,12 @@ public final class LinuxHardening implements Hardening {
 
     public static LinuxHardening forHost(java.util.function.Consumer<String> warn) {
         return new LinuxHardening(Capabilities.kernelLastCap(), null, warn);
+    }
+
+    /** Keeps compiled seccomp filters in dir (root-only; see SeccompCache). */
+    public LinuxHardening withSeccompCache(Path dir) {
+        this.cache = new SeccompCache(dir);
+        return this;
     }
 
     private CgroupLayout layout() {
@@ -96,11 +103,14 @@ public final class LinuxHardening implements Hardening {
         Map<String, Object> sec = spec.linux().seccomp();
         if (sec == null) return null;
         return programs.computeIfAbsent(spec, s -> {
-            SeccompProgram prog = SeccompCompiler.compile(sec, "linux.seccomp");
-            if (prog.needsListener())
-                throw new JrunException("linux.seccomp: SCMP_ACT_NOTIFY needs a seccomp listener, which jrun does not support yet");
-            prog.warnings().forEach(warn);
-            return prog;
+            java.util.function.Supplier<SeccompProgram> compile = () -> {
+                SeccompProgram prog = SeccompCompiler.compile(sec, "linux.seccomp");
+                if (prog.needsListener())
+                    throw new JrunException("linux.seccomp: SCMP_ACT_NOTIFY needs a seccomp listener, which jrun does not support yet");
+                prog.warnings().forEach(warn);
+                return prog;
+            };
+            return cache == null ? compile.get() : cache.get(sec, compile);
         });
     }
 
