@@ -61,7 +61,7 @@ public final class CgroupPlacement {
         List<String> dirs = new ArrayList<>();
         for (Map.Entry<String, String> e : paths.entrySet()) {
             Path d = Path.of(e.getKey() + e.getValue());
-            if (!pids(List.of(d.toString())).isEmpty())
+            if (Files.isDirectory(d) && !pids(List.of(d.toString())).isEmpty())
                 throw new JrunException("linux.cgroupsPath: cgroup " + d + " already holds processes of something else");
             mkdirs(Path.of(e.getKey()), d);
             dirs.add(d.toString());
