@@ -250,7 +250,7 @@ public final class AotTraining {
                 Spec spec = Spec.read(b);
                 String mountinfo = ProcStat.read("/proc/self/mountinfo");
                 List<CgroupHierarchy> h = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
-                Map<String, String> cg = CgroupPlacement.paths("", "train", h);
+                Map<String, String> cg = CgroupPlacement.paths("", CgroupPlacement.defaultName(root, "train"), h);
                 CreateOptions opts = new CreateOptions(b, null, "/tmp/s.sock", false, false, 0, 0, false);
                 StateStore store = new StateStore(root);
                 List<Step> steps = new Planner(spec, "train", b.resolve("rootfs"), opts, store.fifo("train"), new RealHostFiles(), mountinfo, h, cg).plan();

@@ -26,8 +26,19 @@ import jrun.linux.CgroupHierarchy;
 public final class CgroupPlacement {
     private CgroupPlacement() {}
 
-    /** hierarchy mount point -> the container's cgroup path there. */
-    public static Map<String, String> paths(String cgroupsPath, String id, List<CgroupHierarchy> hierarchies) {
+    /**
+     * The cgroup name when config.json gives none: under jrun's own cgroup, named for the
+     * container and for its --root, so the same id under two roots never shares a cgroup (and
+     * `kill --all` or delete of one never reaches the other's processes).
+     */
+    public static String defaultName(java.nio.file.Path root, String id) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(root.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+        return String.format("jrun-%08x-%s", crc.getValue(), id);
+    }
+
+    /** hierarchy mount point -> the container's cgroup path there (defaultName when cgroupsPath is empty). */
+    public static Map<String, String> paths(String cgroupsPath, String defaultName, List<CgroupHierarchy> hierarchies) {
         if (cgroupsPath.contains(":"))
             throw new JrunException("linux.cgroupsPath: \"" + cgroupsPath + "\" is a systemd slice path; jrun has no systemd cgroup driver");
         if (cgroupsPath.contains(".."))
@@ -38,18 +49,20 @@ public final class CgroupPlacement {
             if (cgroupsPath.startsWith("/")) p = cgroupsPath;
             else {
                 String own = h.ownPath().equals("/") ? "" : h.ownPath();
-                p = own + "/" + (cgroupsPath.isEmpty() ? "jrun-" + id : cgroupsPath);
+                p = own + "/" + (cgroupsPath.isEmpty() ? defaultName : cgroupsPath);
             }
             out.put(h.mountpoint(), p.replaceAll("/+", "/").replaceAll("(.)/$", "$1"));
         }
         return out;
     }
 
-    /** Makes each directory; returns the leaves (what delete removes). */
+    /** Makes each directory; returns the leaves (what delete removes). One in use already is an error. */
     public static List<String> create(Map<String, String> paths) {
         List<String> dirs = new ArrayList<>();
         for (Map.Entry<String, String> e : paths.entrySet()) {
             Path d = Path.of(e.getKey() + e.getValue());
+            if (Files.isDirectory(d) && !pids(List.of(d.toString())).isEmpty())
+                throw new JrunException("linux.cgroupsPath: cgroup " + d + " already holds processes of something else");
             mkdirs(Path.of(e.getKey()), d);
             dirs.add(d.toString());
         }

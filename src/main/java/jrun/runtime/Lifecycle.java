@@ -88,7 +88,8 @@ public final class Lifecycle {
             rootfs = rootfs.toRealPath();
             String mountinfo = ProcStat.read("/proc/self/mountinfo");
             List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
-            Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(), id, hierarchies);
+            Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(),
+                    CgroupPlacement.defaultName(store.root(), id), hierarchies);
             List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
             extension.editPlan(spec, steps);
             Map<String, Object> laterHooks = new LinkedHashMap<>();

@@ -32,10 +32,11 @@ class CgroupV2IT {
     void createPlaceAndRemoveOnPureV2() throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sh", "-c", "grep ' /sys/fs/cgroup' /proc/self/mountinfo | sed 's/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - \\([^ ]*\\) .*/\\1 \\2/'; grep '^0::' /proc/self/cgroup"));
         String j = Sandbox.JRUN + " --root " + sb.jrunRoot;
+        String cg = jrun.runtime.CgroupPlacement.defaultName(sb.jrunRoot, "v2c");
         String script = "umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && "
                 + j + " run --bundle " + b + " v2run && "
-                + j + " create --bundle " + b + " v2c && echo procs=$(cat /sys/fs/cgroup/jrun-v2c/cgroup.procs) && "
-                + j + " delete v2c && ls /sys/fs/cgroup/jrun-v2c 2>/dev/null || echo removed";
+                + j + " create --bundle " + b + " v2c && echo procs=$(cat /sys/fs/cgroup/" + cg + "/cgroup.procs) && "
+                + j + " delete v2c && ls /sys/fs/cgroup/" + cg + " 2>/dev/null || echo removed";
         String v2 = "umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && ";
         Sandbox.Result r;
         try {

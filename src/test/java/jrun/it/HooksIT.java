@@ -100,7 +100,7 @@ class HooksIT {
         assertEquals(1, r.status());
         assertEquals("jrun: hooks.createRuntime[0]: hook /bin/false exited with status 1\n", r.err());
         assertFalse(Files.exists(sb.jrunRoot.resolve("f1")));
-        for (String dir : Sandbox.cgroupDirs("f1"))
+        for (String dir : sb.cgroupDirs("f1"))
             assertFalse(Files.exists(Path.of(dir)), "cgroup removed, so no process is left in it: " + dir);
     }
 

@@ -144,7 +144,7 @@ class RootfsIT {
         assertEquals("jrun: mounts[7]: mount none on /x (type nosuchfs): No such device\n", r.err());
         assertTrue(Files.readString(log).contains("\"msg\":\"mounts[7]: mount none on /x (type nosuchfs): No such device\""));
         assertFalse(Files.exists(sb.jrunRoot.resolve("bad")));
-        for (String dir : Sandbox.cgroupDirs("bad")) assertFalse(Files.exists(Path.of(dir)), dir);
+        for (String dir : sb.cgroupDirs("bad")) assertFalse(Files.exists(Path.of(dir)), dir);
     }
 
     @Test

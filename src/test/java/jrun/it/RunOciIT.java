@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ class RunOciIT {
         waitDead(pid);
         runOci("destroy", "arc").ok();
         assertFalse(Files.exists(d, LinkOption.NOFOLLOW_LINKS));
-        for (String cg : Sandbox.cgroupDirs("arc")) assertFalse(Files.exists(Path.of(cg)), cg);
+        for (String cg : cgroupDirs("arc")) assertFalse(Files.exists(Path.of(cg)), cg);
         runOci("destroy", "arc").ok(); // already gone: success
         Sandbox.Result kill = runOci("kill", "arc");
         assertEquals(1, kill.status());
@@ -263,5 +264,12 @@ class RunOciIT {
         runOci("destroy", "m").ok();
         assertFalse(Files.exists(state.resolve("m")));
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(mp.toString()));
+    }
+
+    /** Where jrun's engine puts a container's cgroups by default, for run_oci's private state root. */
+    private List<String> cgroupDirs(String id) throws IOException {
+        var h = jrun.linux.CgroupHierarchy.parse(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/self/cgroup")));
+        return jrun.runtime.CgroupPlacement.paths("", jrun.runtime.CgroupPlacement.defaultName(state, id), h).entrySet().stream()
+                .map(e -> e.getKey() + e.getValue()).toList();
     }
 }

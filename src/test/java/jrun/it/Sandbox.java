@@ -142,10 +142,11 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Where jrun puts container id's cgroups by default on this host. */
-    public static List<String> cgroupDirs(String id) throws IOException {
+    /** Where jrun puts container id's cgroups by default on this host, for this sandbox's --root. */
+    public List<String> cgroupDirs(String id) throws IOException {
         var h = jrun.linux.CgroupHierarchy.parse(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/self/cgroup")));
-        return jrun.runtime.CgroupPlacement.paths("", id, h).entrySet().stream().map(e -> e.getKey() + e.getValue()).toList();
+        return jrun.runtime.CgroupPlacement.paths("", jrun.runtime.CgroupPlacement.defaultName(jrunRoot, id), h).entrySet().stream()
+                .map(e -> e.getKey() + e.getValue()).toList();
     }
 
     @Override

@@ -95,10 +95,13 @@ class StateTest {
     void cgroupPaths() {
         var h = List.of(new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/process_api/p"),
                 new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/cpu", false, "cpu", "/"));
-        assertEquals(Map.of("/sys/fs/cgroup/memory", "/process_api/p/jrun-c", "/sys/fs/cgroup/cpu", "/jrun-c"), CgroupPlacement.paths("", "c", h));
-        assertEquals(Map.of("/sys/fs/cgroup/memory", "/abs/x", "/sys/fs/cgroup/cpu", "/abs/x"), CgroupPlacement.paths("/abs/x/", "c", h));
-        assertThrows(JrunException.class, () -> CgroupPlacement.paths("system.slice:docker:abc", "c", h));
-        assertThrows(JrunException.class, () -> CgroupPlacement.paths("../../etc", "c", h));
+        assertEquals(Map.of("/sys/fs/cgroup/memory", "/process_api/p/jrun-c", "/sys/fs/cgroup/cpu", "/jrun-c"), CgroupPlacement.paths("", "jrun-c", h));
+        String a = CgroupPlacement.defaultName(Path.of("/run/a"), "c"), b = CgroupPlacement.defaultName(Path.of("/run/b"), "c");
+        assertTrue(a.matches("jrun-[0-9a-f]{8}-c") && !a.equals(b), a + " " + b);
+        assertEquals(a, CgroupPlacement.defaultName(Path.of("/run/a/"), "c"));
+        assertEquals(Map.of("/sys/fs/cgroup/memory", "/abs/x", "/sys/fs/cgroup/cpu", "/abs/x"), CgroupPlacement.paths("/abs/x/", "jrun-c", h));
+        assertThrows(JrunException.class, () -> CgroupPlacement.paths("system.slice:docker:abc", "jrun-c", h));
+        assertThrows(JrunException.class, () -> CgroupPlacement.paths("../../etc", "jrun-c", h));
     }
 
     @Test
@@ -108,6 +111,10 @@ class StateTest {
         List<String> dirs = CgroupPlacement.create(Map.of(top.toString(), "/a/b"));
         assertEquals(List.of(top + "/a/b"), dirs);
         assertTrue(Files.isDirectory(top.resolve("a/b")));
+        Files.writeString(top.resolve("a/b/cgroup.procs"), "4242\n");
+        assertEquals("linux.cgroupsPath: cgroup " + top + "/a/b already holds processes of something else",
+                assertThrows(JrunException.class, () -> CgroupPlacement.create(Map.of(top.toString(), "/a/b"))).getMessage());
+        Files.delete(top.resolve("a/b/cgroup.procs"));
         CgroupPlacement.remove(dirs);
         assertFalse(Files.exists(top.resolve("a/b")));
     }
