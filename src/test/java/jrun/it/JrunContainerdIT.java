@@ -46,6 +46,12 @@ class JrunContainerdIT {
             if (dockerd != null) dockerd.close();
         } finally {
             sb.close();
+            // containerd made /jrun-it (the namespace) in every hierarchy: remove it once empty
+            try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+                for (Path h : hierarchies.toList()) Files.deleteIfExists(h.resolve("jrun-it"));
+            } catch (IOException e) {
+                System.err.println("JrunContainerdIT: leftover cgroup /jrun-it: " + e.getMessage());
+            }
         }
     }
 
