@@ -172,6 +172,7 @@ public final class LinuxHardening implements Hardening {
 
     /** The writes for resources into the container's cgroup directories (update: devices left alone). */
     public List<CgroupWrite> plan(Map<String, Object> res, List<String> cgroupDirs, boolean update) {
+        refuseUnknown(res);
         CgroupLayout l = layout();
         if (l.usesV1()) {
             Function<String, Path> dirOf = dirOf(cgroupDirs);
@@ -181,6 +182,34 @@ public final class LinuxHardening implements Hardening {
         for (String d : cgroupDirs)
             if (d.startsWith(top)) return CgroupWriter.planV2(res, "linux.resources", Path.of(d));
         throw new JrunException("linux.resources: the container has no cgroup v2 directory");
+    }
+
+    /** The members of linux.resources CgroupWriter applies; "" is the object itself. */
+    private static final Map<String, java.util.Set<String>> KNOWN = Map.of(
+            "", java.util.Set.of("devices", "memory", "cpu", "pids", "blockIO", "hugepageLimits", "network", "unified"),
+            "memory", java.util.Set.of("limit", "reservation", "swap", "kernel", "kernelTCP", "swappiness", "disableOOMKiller"),
+            "cpu", java.util.Set.of("shares", "quota", "burst", "period", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle"),
+            "pids", java.util.Set.of("limit"),
+            "blockIO", java.util.Set.of("weight", "leafWeight", "weightDevice", "throttleReadBpsDevice", "throttleWriteBpsDevice",
+                    "throttleReadIOPSDevice", "throttleWriteIOPSDevice"),
+            "network", java.util.Set.of("classID", "priorities"));
+
+    /** A member jrun would not apply (rdma, memory.checkBeforeUpdate ...) is an error naming it, unless unset, false or empty. */
+    static void refuseUnknown(Map<String, Object> res) {
+        for (Map.Entry<String, Object> e : res.entrySet()) {
+            String k = e.getKey();
+            if (!KNOWN.get("").contains(k)) {
+                if (isSet(e.getValue())) throw new JrunException("linux.resources." + k + ": not supported by jrun");
+            } else if (KNOWN.containsKey(k) && e.getValue() instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> f : m.entrySet())
+                    if (!KNOWN.get(k).contains(f.getKey().toString()) && isSet(f.getValue()))
+                        throw new JrunException("linux.resources." + k + "." + f.getKey() + ": not supported by jrun");
+            }
+        }
+    }
+
+    private static boolean isSet(Object v) {
+        return v != null && !Boolean.FALSE.equals(v) && !(v instanceof Map<?, ?> m && m.isEmpty()) && !(v instanceof List<?> l && l.isEmpty());
     }
 
     /** The directories of a container by controller, for stats and the freezer. */

@@ -115,4 +115,25 @@ class HardeningPlanTest {
         assertTrue(w.contains(new CgroupWrite(Path.of("/sys/fs/cgroup/memory/jrun-c/memory.limit_in_bytes"), "67108864")), w.toString());
         assertTrue(w.contains(new CgroupWrite(Path.of("/sys/fs/cgroup/pids/jrun-c/pids.max"), "20")), w.toString());
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void resourceMembersNotAppliedAreRefusedAndRealConfigsPass() throws Exception {
+        String mountinfo = "30 1 0:26 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n31 1 0:27 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n";
+        LinuxHardening h = new LinuxHardening(40, CgroupLayout.parse(mountinfo, "5:memory:/\n4:pids:/\n"));
+        List<String> dirs = List.of("/sys/fs/cgroup/memory/jrun-c", "/sys/fs/cgroup/pids/jrun-c");
+        JrunException e = assertThrows(JrunException.class,
+                () -> h.plan((Map<String, Object>) Json.parse("{\"rdma\":{\"mlx5_0\":{\"hcaHandles\":3}}}"), dirs, false));
+        assertEquals("linux.resources.rdma: not supported by jrun", e.getMessage());
+        e = assertThrows(JrunException.class,
+                () -> h.plan((Map<String, Object>) Json.parse("{\"memory\":{\"limit\":100000000,\"checkBeforeUpdate\":true}}"), dirs, true));
+        assertEquals("linux.resources.memory.checkBeforeUpdate: not supported by jrun", e.getMessage());
+        h.plan((Map<String, Object>) Json.parse("{\"rdma\":{},\"memory\":{\"checkBeforeUpdate\":false,\"limit\":100000000}}"), dirs, true);
+        for (String f : List.of("docker-20.10.24-run.json", "docker-20.10.24-run-limits.json", "podman-4.3.1-run.json")) {
+            try (var in = getClass().getResourceAsStream("/jrun/linux/configs/" + f)) {
+                Map<String, Object> c = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                LinuxHardening.refuseUnknown((Map<String, Object>) ((Map<String, Object>) c.get("linux")).get("resources"));
+            }
+        }
+    }
 }
