@@ -707,6 +707,56 @@ static void caps(struct field *f)
             fail(errno, "raise ambient capability %d", c);
 }
 
+/* linux.seccomp.listenerPath: connected before the pivot, while the host's paths are visible;
+ * the host pid is read from the host's /proc, still mounted then. */
+static int listener_fd = -1;
+static char *listener_head;
+static char listener_pid[32];
+
+static void seccomp_listener(struct field *f)
+{
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (f[0].len >= sizeof a.sun_path)
+        fail(ENAMETOOLONG, "seccomp listener %s", f[0].data);
+    memcpy(a.sun_path, f[0].data, f[0].len);
+    listener_fd = keep(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (listener_fd < 0 || connect(listener_fd, (struct sockaddr *)&a, sizeof a) < 0)
+        fail(errno, "connect to the seccomp listener %s", f[0].data);
+    ssize_t n = readlink("/proc/self", listener_pid, sizeof listener_pid - 1);
+    if (n <= 0)
+        fail(errno, "readlink /proc/self");
+    listener_pid[n] = 0;
+    listener_head = f[1].data;
+}
+
+/* The notify fd and runtime-spec's ContainerProcessState: head + pid + the state Java sent. */
+static void send_listener(int nfd)
+{
+    if (listener_fd < 0)
+        fail(EINVAL, "SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath (and is not supported for exec)");
+    size_t cap = strlen(listener_head) + state_len + 64;
+    char *payload = malloc(cap);
+    if (!payload)
+        fail(ENOMEM, "seccomp listener payload");
+    int len = snprintf(payload, cap, "%s,\"pid\":%s,\"state\":%.*s}", listener_head, listener_pid,
+                       state_len ? (int)state_len : 2, state_len ? state_buf : "{}");
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof cbuf);
+    struct iovec iov = {payload, (size_t)len};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &nfd, sizeof nfd);
+    if (sendmsg(listener_fd, &msg, 0) < 0)
+        fail(errno, "send the seccomp notify fd to the listener");
+    free(payload);
+    close(nfd);
+    close(listener_fd);
+    listener_fd = -1;
+}
+
 static void load_seccomp(struct field *f)
 {
     if (f[1].len == 0 || f[1].len % sizeof(struct sock_filter) != 0 || f[1].len / sizeof(struct sock_filter) > 0xffff)
@@ -715,6 +765,8 @@ static void load_seccomp(struct field *f)
     long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)f[0].u, &prog);
     if (r < 0)
         fail(errno, "load the seccomp filter");
+    if (f[0].u & SECCOMP_FILTER_FLAG_NEW_LISTENER)
+        send_listener((int)r);
 }
 
 /* cgroup v2 device control: Java compiled the program (jrun.linux.cgroups.DeviceFilter). */
@@ -1022,6 +1074,9 @@ static void run_step(struct step *s)
         break;
     case OP_DEVICE_PROG:
         device_prog(f);
+        break;
+    case OP_SECCOMP_LISTENER:
+        seccomp_listener(f);
         break;
     default:
         bad_plan("opcode without an implementation");

@@ -60,6 +60,7 @@
     OP(CAP_BOUNDING, 41, "u")   /* PR_CAPBSET_DROP each bit, then keep caps     */ \
     OP(CAPS, 42, "uuuu")        /* capset effective, permitted, inheritable; ambient */ \
     OP(SECCOMP, 43, "ub")       /* seccomp(SET_MODE_FILTER) flags, sock_filter[] */ \
-    OP(DEVICE_PROG, 44, "sb")   /* cgroup2 dir, bpf_insn[]: load and attach (devices) */
+    OP(DEVICE_PROG, 44, "sb")   /* cgroup2 dir, bpf_insn[]: load and attach (devices) */ \
+    OP(SECCOMP_LISTENER, 45, "ss") /* socket path, payload head: SECCOMP sends the notify fd there */
 
 #endif

@@ -38,11 +38,10 @@ final class FeaturesCommand implements Command {
         linux.put("capabilities", new ArrayList<Object>(Capabilities.names()));
         Map<String, Object> sec = new LinkedHashMap<>();
         sec.put("enabled", true);
-        // SCMP_ACT_NOTIFY needs a listener (listenerPath), which jrun refuses: not listed.
-        sec.put("actions", new ArrayList<Object>(SeccompFeatures.ACTIONS.stream().filter(a -> !a.equals("SCMP_ACT_NOTIFY")).toList()));
+        sec.put("actions", new ArrayList<Object>(SeccompFeatures.ACTIONS));
         sec.put("operators", new ArrayList<Object>(SeccompFeatures.OPERATORS));
         sec.put("archs", new ArrayList<Object>(SeccompFeatures.archs()));
-        List<Object> flags = new ArrayList<>(SeccompFeatures.FLAGS.stream().filter(f -> !f.equals("SECCOMP_FILTER_FLAG_NEW_LISTENER")).toList());
+        List<Object> flags = new ArrayList<>(SeccompFeatures.FLAGS);
         sec.put("knownFlags", flags);
         sec.put("supportedFlags", new ArrayList<>(flags));
         linux.put("seccomp", sec);

@@ -10,6 +10,9 @@ import jrun.spec.Spec;
  * lifecycle: {@link LinuxHardening} in jrun itself; NONE (adds nothing) for plan tests only.
  */
 public interface Hardening {
+    /** Steps before the pivot, while the host's paths are still visible (the seccomp listener's socket). */
+    default void beforePivot(Spec spec, List<Step> steps) {}
+
     /** Steps before the user switch (setgroups/setgid/setuid): the bounding set, seccomp without no_new_privs. */
     default void beforeIdentity(Spec spec, List<Step> steps) {}
 

@@ -105,13 +105,26 @@ public final class LinuxHardening implements Hardening {
         return programs.computeIfAbsent(spec, s -> {
             java.util.function.Supplier<SeccompProgram> compile = () -> {
                 SeccompProgram prog = SeccompCompiler.compile(sec, "linux.seccomp");
-                if (prog.needsListener())
-                    throw new JrunException("linux.seccomp: SCMP_ACT_NOTIFY needs a seccomp listener, which jrun does not support yet");
+                if (prog.needsListener() && (prog.listenerPath() == null || prog.listenerPath().isEmpty()))
+                    throw new JrunException("linux.seccomp.listenerPath: required when a rule's action is SCMP_ACT_NOTIFY");
                 prog.warnings().forEach(warn);
                 return prog;
             };
             return cache == null ? compile.get() : cache.get(sec, compile);
         });
+    }
+
+    /** The listener's socket, connected before the pivot; the payload head is ContainerProcessState without pid and state. */
+    @Override
+    public void beforePivot(Spec spec, List<Step> steps) {
+        SeccompProgram prog = seccomp(spec);
+        if (prog == null || !prog.needsListener()) return;
+        Map<String, Object> head = new LinkedHashMap<>();
+        head.put("ociVersion", jrun.Version.SPEC);
+        head.put("fds", new java.util.ArrayList<Object>(List.of("seccompFd")));
+        head.put("metadata", prog.listenerMetadata() == null ? "" : prog.listenerMetadata());
+        String json = jrun.spec.Json.write(head, jrun.spec.Json.Style.COMPACT);
+        steps.add(Step.of(Op.SECCOMP_LISTENER, "linux.seccomp.listenerPath", prog.listenerPath(), json.substring(0, json.length() - 1)));
     }
 
     @Override

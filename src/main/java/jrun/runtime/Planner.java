@@ -115,6 +115,7 @@ public final class Planner {
         rootfs(s);
         if (hasHostHooks(spec)) s.add(Step.of(Op.BARRIER, "hooks"));
         hooks(s, spec.hooks().createContainer());
+        hardening.beforePivot(spec, s);
         s.add(opts.noPivot() ? Step.of(Op.CHROOT, "--no-pivot", rootfs.toString()) : Step.of(Op.PIVOT, "root.path", rootfs.toString()));
         afterPivot(s, p);
         process(s, p);

@@ -74,11 +74,20 @@ class HardeningPlanTest {
     }
 
     @Test
-    void notifyAndBadSysctlsAreRefusedNamingTheField() {
+    void notifyNeedsAListenerAndBadSysctlsAreRefusedNamingTheField() {
         Map<String, Object> c = config(true);
-        TestConfigs.linux(c).put("seccomp", Json.parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"));
+        TestConfigs.linux(c).put("seccomp", Json.parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"));
         JrunException e = assertThrows(JrunException.class, () -> plan(c));
-        assertTrue(e.getMessage().startsWith("linux.seccomp"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("linux.seccomp.listenerPath: required"), e.getMessage());
+        TestConfigs.linux(c).put("seccomp", Json.parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/agent.sock\","
+                + "\"listenerMetadata\":\"m\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"));
+        List<Step> s = plan(c);
+        List<Op> ops = PlannerTest.ops(s);
+        Step l = s.get(ops.indexOf(Op.SECCOMP_LISTENER));
+        assertTrue(ops.indexOf(Op.SECCOMP_LISTENER) < ops.indexOf(Op.PIVOT), "connected while the host's paths are visible");
+        assertEquals("/run/agent.sock", l.text(0));
+        assertTrue(l.text(1).startsWith("{\"ociVersion\":") && l.text(1).endsWith("\"fds\":[\"seccompFd\"],\"metadata\":\"m\""), l.text(1));
+        assertTrue((s.get(ops.indexOf(Op.SECCOMP)).number(0) & 8) != 0, "NEW_LISTENER");
         Map<String, Object> d = TestConfigs.minimal();
         TestConfigs.linux(d).put("sysctl", Json.parse("{\"vm.swappiness\":\"10\"}"));
         e = assertThrows(JrunException.class, () -> plan(d));
