@@ -1,9 +1,9 @@
 package jrun.runtime;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import jrun.linux.ProcFiles;
 
 /**
  * Reads /proc/PID/stat: a process's start time (clock ticks since boot) and state. The start
@@ -26,14 +26,10 @@ public final class ProcStat {
         return pid > 0 && liveStartTime(pid) == startTime;
     }
 
-    /** procfs reports size 0, so read with a plain loop until EOF (never trust the size). */
+    /** A procfs or sysfs file's text, or null when it cannot be read (the process is gone, say). */
     public static String read(String path) {
-        try (InputStream in = new FileInputStream(path)) {
-            byte[] buf = new byte[4096];
-            StringBuilder sb = new StringBuilder();
-            int n;
-            while ((n = in.read(buf)) > 0) sb.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-            return sb.toString();
+        try {
+            return ProcFiles.read(Path.of(path)); // the one read-until-EOF loop; it decodes once, never per chunk
         } catch (IOException e) {
             return null;
         }
