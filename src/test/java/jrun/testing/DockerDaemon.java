@@ -18,6 +18,8 @@ public final class DockerDaemon implements AutoCloseable {
     private final Path dir;
     private final Process process;
     private final String socket;
+    /** A cgroup parent of this daemon's own, so no /docker cgroup is left in the host's hierarchies. */
+    private final String cgroupParent = "/jrun-it-docker-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000;
 
     public DockerDaemon(Path dir, String daemonJson) throws IOException {
         this.dir = dir;
@@ -26,7 +28,7 @@ public final class DockerDaemon implements AutoCloseable {
         process = new ProcessBuilder("dockerd", "--config-file", dir.resolve("daemon.json").toString(),
                 "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
                 "--pidfile", dir.resolve("docker.pid").toString(), "-H", socket,
-                "--iptables=false", "--ip-masq=false", "--bridge=none")
+                "--iptables=false", "--ip-masq=false", "--bridge=none", "--cgroup-parent", cgroupParent)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (docker("version").exit() != 0) {
@@ -93,8 +95,25 @@ public final class DockerDaemon implements AutoCloseable {
             // dockerd's own containerd and shims live under exec root: make sure none survives
             Cmd.run("pkill", "-f", "--", dir.resolve("exec").toString());
             sleep(300);
+            removeCgroups(cgroupParent);
             Sandbox.removeTree(dir);
         }
+    }
+
+    /** Removes the (now empty) cgroup directories named parent in every hierarchy, deepest first; rmdir only. */
+    static void removeCgroups(String parent) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (var roots = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path root : roots.toList()) {
+                Path d = root.resolve(parent.substring(1));
+                if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                try (var walk = Files.walk(d)) {
+                    walk.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).forEach(dirs::add);
+                }
+            }
+        }
+        dirs.sort((a, b) -> b.getNameCount() - a.getNameCount());
+        for (Path d : dirs) Cmd.run("rmdir", d.toString());
     }
 
     static void sleep(long ms) {
