@@ -44,6 +44,7 @@ class JrunPodmanIT {
     @AfterAll
     void tearDown() throws IOException, InterruptedException {
         podman.get("runc").podman("rm", "-af", "-t", "0");
+        jrun.testing.Sandbox.removeCgroups(jrun.testing.Podman.CGROUP_PARENT);
         for (int i = 0;; i++) { // podman's overlay may take a moment to let go
             try {
                 sb.close();
@@ -55,7 +56,8 @@ class JrunPodmanIT {
         }
     }
 
-    static final List<String> LIMITS = List.of("--ulimit", "nofile=20000:20000", "--ulimit", "nproc=8192:8192");
+    static final List<String> LIMITS = List.of("--ulimit", "nofile=20000:20000", "--ulimit", "nproc=8192:8192",
+            "--cgroup-parent", jrun.testing.Podman.CGROUP_PARENT);
 
     @Test
     void runWithSeccompCapsLimitsAndExitStatus() {

@@ -95,25 +95,9 @@ public final class DockerDaemon implements AutoCloseable {
             // dockerd's own containerd and shims live under exec root: make sure none survives
             Cmd.run("pkill", "-f", "--", dir.resolve("exec").toString());
             sleep(300);
-            removeCgroups(cgroupParent);
+            Sandbox.removeCgroups(cgroupParent);
             Sandbox.removeTree(dir);
         }
-    }
-
-    /** Removes the (now empty) cgroup directories named parent in every hierarchy, deepest first; rmdir only. */
-    static void removeCgroups(String parent) throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        try (var roots = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path root : roots.toList()) {
-                Path d = root.resolve(parent.substring(1));
-                if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
-                try (var walk = Files.walk(d)) {
-                    walk.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).forEach(dirs::add);
-                }
-            }
-        }
-        dirs.sort((a, b) -> b.getNameCount() - a.getNameCount());
-        for (Path d : dirs) Cmd.run("rmdir", d.toString());
     }
 
     static void sleep(long ms) {

@@ -12,6 +12,9 @@ import java.util.Map;
  * events, so no global Podman state is touched. Its ulimits fit this host (no CAP_SYS_RESOURCE).
  */
 public final class Podman implements AutoCloseable {
+    /** A cgroup parent of the tests' own (not /libpod_parent); pass it to every run, remove it with removeCgroups. */
+    public static final String CGROUP_PARENT = "/jrun-it-podman-" + ProcessHandle.current().pid();
+
     private final Path dir;
     private final String runtime;
 
@@ -32,7 +35,7 @@ public final class Podman implements AutoCloseable {
     /** `podman run --rm --rootfs ROOTFS` with the ulimits this host allows, plus the given options. */
     public Cmd.Result runRootfs(Path rootfs, List<String> options, String... command) {
         List<String> argv = new ArrayList<>(List.of("run", "--rm", "--ulimit", "nofile=20000:20000",
-                "--ulimit", "nproc=8192:8192"));
+                "--ulimit", "nproc=8192:8192", "--cgroup-parent", CGROUP_PARENT));
         argv.addAll(options);
         argv.add("--rootfs");
         argv.add(rootfs.toString());
@@ -43,6 +46,7 @@ public final class Podman implements AutoCloseable {
     @Override
     public void close() throws IOException {
         podman("rm", "-af", "-t", "0");
+        Sandbox.removeCgroups(CGROUP_PARENT);
         Sandbox.removeTree(dir);
     }
 

@@ -62,6 +62,22 @@ public final class Sandbox implements AutoCloseable {
         if (r.exit() != 0) throw new IOException("rm -rf " + dir + ": " + r);
     }
 
+    /** Removes the (now empty) cgroup directories named parent in every hierarchy, deepest first; rmdir only. */
+    public static void removeCgroups(String parent) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (var roots = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path root : roots.toList()) {
+                Path d = root.resolve(parent.substring(1));
+                if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                try (var walk = Files.walk(d)) {
+                    walk.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).forEach(dirs::add);
+                }
+            }
+        }
+        dirs.sort((a, b) -> b.getNameCount() - a.getNameCount());
+        for (Path d : dirs) Cmd.run("rmdir", d.toString());
+    }
+
     @Override
     public void close() throws IOException {
         removeTree(dir);
