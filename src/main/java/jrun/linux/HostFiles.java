@@ -14,4 +14,10 @@ public interface HostFiles {
 
     /** st_rdev of a device node (call only for CHAR_DEVICE / BLOCK_DEVICE). */
     long rdev(Path path);
+
+    /**
+     * The text of a small regular file at an absolute path inside root, with every symlink resolved
+     * as if root were "/" (never leading out of it); null when there is no such regular file.
+     */
+    String readInRoot(Path root, String path);
 }

@@ -37,4 +37,63 @@ public final class RealHostFiles implements HostFiles {
             throw new JrunException(path + ": cannot stat: " + e.getMessage(), e);
         }
     }
+
+    /** Files larger than this are not read from a rootfs (an /etc/passwd is a few KiB). */
+    static final long MAX_IN_ROOT = 1 << 20;
+
+    @Override
+    public String readInRoot(Path root, String path) {
+        Path resolved = resolveInRoot(root, path);
+        if (resolved == null) return null;
+        try {
+            PosixFileAttributes a = Files.readAttributes(resolved, PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > MAX_IN_ROOT) return null;
+            return new String(Files.readAllBytes(resolved), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Resolves path under root one component at a time, following symlinks as the container would
+     * see them ("/" and ".." stop at root). Hand-written: Java has no openat2(RESOLVE_IN_ROOT); the
+     * helper uses that for everything it mounts or creates, and this read-only lookup at create
+     * time (before the container runs) follows the same rules, as crun's fallback does.
+     */
+    static Path resolveInRoot(Path root, String path) {
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+        for (String c : path.split("/")) if (!c.isEmpty()) todo.addLast(c);
+        java.util.ArrayList<String> done = new java.util.ArrayList<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String c = todo.removeFirst();
+            if (c.equals(".")) continue;
+            if (c.equals("..")) {
+                if (!done.isEmpty()) done.remove(done.size() - 1);
+                continue;
+            }
+            Path here = root;
+            for (String d : done) here = here.resolve(d);
+            Path next = here.resolve(c);
+            if (Files.isSymbolicLink(next)) {
+                if (++links > 40) return null;
+                String target;
+                try {
+                    target = Files.readSymbolicLink(next).toString();
+                } catch (IOException e) {
+                    return null;
+                }
+                java.util.ArrayDeque<String> more = new java.util.ArrayDeque<>();
+                for (String t : target.split("/")) if (!t.isEmpty()) more.addLast(t);
+                if (target.startsWith("/")) done.clear();
+                while (!more.isEmpty()) todo.addFirst(more.removeLast());
+                continue;
+            }
+            if (!Files.exists(next, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+            done.add(c);
+        }
+        Path out = root;
+        for (String d : done) out = out.resolve(d);
+        return out;
+    }
 }

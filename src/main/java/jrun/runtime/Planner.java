@@ -212,7 +212,7 @@ public final class Planner {
         s.add(Step.of(Op.WAIT_START, "start"));
         hooks(s, spec.hooks().startContainer());
         s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.extraFds()));
-        List<String> env = new ArrayList<>(p.env());
+        List<String> env = withHome(p.env(), p.user().uid(), host.readInRoot(rootfs, "/etc/passwd"));
         if (opts.listenFds() > 0) {
             env.removeIf(e -> e.startsWith("LISTEN_FDS=") || e.startsWith("LISTEN_PID="));
             env.add("LISTEN_FDS=" + opts.listenFds());
@@ -220,6 +220,27 @@ public final class Planner {
         }
         hardening.beforeExec(spec, s);
         s.add(Step.of(Op.EXEC, "process.args", candidates(p.args().get(0), env), p.args(), env));
+    }
+
+    /**
+     * As runc does: a process without HOME gets the home directory of its uid from the
+     * container's /etc/passwd, or "/" when there is none.
+     */
+    static List<String> withHome(List<String> env, int uid, String passwd) {
+        List<String> out = new ArrayList<>(env);
+        for (String e : env) if (e.startsWith("HOME=")) return out;
+        String home = "/";
+        if (passwd != null) {
+            for (String line : passwd.split("\n")) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 7 && f[2].equals(Integer.toUnsignedString(uid)) && !f[5].isEmpty()) {
+                    home = f[5];
+                    break;
+                }
+            }
+        }
+        out.add("HOME=" + home);
+        return out;
     }
 
     /** Where the helper looks for the program: as given if it has a slash, else each PATH entry. */

@@ -69,6 +69,24 @@ class CompareIT {
         assertEquals(withoutCgroupV2(r.out()), withoutCgroupV2(j.out()));
     }
 
+    @Test
+    void homeIsFilledFromTheContainersPasswdAsRuncDoes() throws Exception {
+        for (int uid : new int[] {0, 65534, 1000}) {
+            Path b = sb.bundle("home" + uid, c -> {
+                Sandbox.process(c).put("user", Json.parse("{\"uid\":" + uid + ",\"gid\":0}"));
+                Sandbox.args(c, "sh", "-c", "echo HOME=$HOME");
+            });
+            Files.createDirectories(b.resolve("rootfs/etc"));
+            Files.writeString(b.resolve("rootfs/etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/nonexistent:/bin/false\n");
+            Sandbox.Result j = Sandbox.exec(List.of(Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString(), "run", "hj" + uid), b);
+            Sandbox.Result r = Sandbox.exec(List.of("runc", "--root", sb.runcRoot.toString(), "run", "hr" + uid), b);
+            assertEquals(0, r.status(), "runc: " + r.err());
+            assertEquals(0, j.status(), "jrun: " + j.err());
+            assertEquals(r.out(), j.out(), "uid " + uid);
+            assertEquals(uid == 0 ? "HOME=/root\n" : uid == 65534 ? "HOME=/nonexistent\n" : "HOME=/\n", j.out());
+        }
+    }
+
     /** Mount point and per-mount options, without crun's differently made masks and cgroup mounts. */
     static List<String> portable(String out) {
         return out.lines().filter(l -> !l.startsWith("/sys/fs/cgroup") && !l.startsWith("/dev/core ")

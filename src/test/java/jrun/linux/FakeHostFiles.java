@@ -8,6 +8,18 @@ import java.util.Map;
 public final class FakeHostFiles implements HostFiles {
     private final Map<Path, Kind> kinds = new HashMap<>();
     private final Map<Path, Long> rdevs = new HashMap<>();
+    private final Map<String, String> inRoot = new HashMap<>();
+
+    /** A file the container would see at path (any root). */
+    public FakeHostFiles inRoot(String path, String text) {
+        inRoot.put(path, text);
+        return this;
+    }
+
+    @Override
+    public String readInRoot(Path root, String path) {
+        return inRoot.get(path);
+    }
 
     public FakeHostFiles with(String path, Kind kind) {
         kinds.put(Path.of(path), kind);

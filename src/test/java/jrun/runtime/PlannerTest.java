@@ -206,4 +206,15 @@ class PlannerTest {
         assertTrue(t.contains("MOUNT /sys/fs/cgroup/memory/p/jrun-c /sys/fs/cgroup/memory  4096 \n"), t);
         assertTrue(t.contains("SETATTR /sys/fs/cgroup 1 0 0"), t);
     }
+
+    @Test
+    void homeComesFromTheContainersPasswdAsRuncDoes() {
+        String passwd = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/nonexistent:/bin/false\n";
+        assertEquals(List.of("PATH=/bin", "HOME=/root"), Planner.withHome(List.of("PATH=/bin"), 0, passwd));
+        assertEquals(List.of("PATH=/bin", "HOME=/nonexistent"), Planner.withHome(List.of("PATH=/bin"), 65534, passwd));
+        assertEquals(List.of("PATH=/bin", "HOME=/"), Planner.withHome(List.of("PATH=/bin"), 1000, passwd));
+        assertEquals(List.of("PATH=/bin", "HOME=/"), Planner.withHome(List.of("PATH=/bin"), 0, ""));
+        assertEquals(List.of("A=1", "HOME=/"), Planner.withHome(List.of("A=1"), 0, null));
+        assertEquals(List.of("HOME=/x"), Planner.withHome(List.of("HOME=/x"), 0, passwd), "a HOME given is kept");
+    }
 }
