@@ -40,7 +40,9 @@ public final class Exec {
             if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
         }
         Spec spec = specFor(config(st), process);
-        List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening);
+        // the container's own view of /etc/passwd, through its init's root (symlinks kept inside it)
+        String passwd = new jrun.linux.RealHostFiles().readInRoot(java.nio.file.Path.of("/proc/" + st.pid() + "/root"), "/etc/passwd");
+        List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening, passwd);
         try (HelperProcess helper = HelperProcess.start(steps)) {
             Report r = helper.next();
             if (r == null) throw new JrunException("jrun-helper exited without a report (status " + helper.waitFor() + ")");

@@ -36,6 +36,11 @@ public final class ExecPlanner {
 
     /** spec: the container's config with process replaced by the one to exec. */
     public static List<Step> plan(Spec spec, long initPid, ExecOptions opts, Hardening hardening) {
+        return plan(spec, initPid, opts, hardening, null);
+    }
+
+    /** passwd: the container's /etc/passwd (or null), for HOME when the process has none, as runc does. */
+    public static List<Step> plan(Spec spec, long initPid, ExecOptions opts, Hardening hardening, String passwd) {
         ProcessSpec p = spec.process();
         if (p.terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
             throw new JrunException("exec: process.terminal is true (--tty), but no --console-socket was given to receive the pty");
@@ -76,7 +81,8 @@ public final class ExecPlanner {
         hardening.beforeStart(spec, s);
         s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.preserveFds()));
         hardening.beforeExec(spec, s);
-        s.add(Step.of(Op.EXEC, "process.args", Planner.candidates(p.args().get(0), p.env()), p.args(), p.env()));
+        List<String> env = Planner.withHome(p.env(), p.user().uid(), passwd);
+        s.add(Step.of(Op.EXEC, "process.args", Planner.candidates(p.args().get(0), env), p.args(), env));
         return s;
     }
 }

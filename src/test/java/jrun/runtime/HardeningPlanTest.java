@@ -145,4 +145,16 @@ class HardeningPlanTest {
             }
         }
     }
+
+    @Test
+    void execGetsHomeFromThePasswdItIsGiven() {
+        Map<String, Object> c = jrun.spec.ConfigTree.object(jrun.spec.Json.parse(
+                "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[\"sh\"],\"env\":[\"PATH=/bin\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
+                + "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), "");
+        List<Step> s = ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, true, null, 0, false), Hardening.NONE,
+                "root:x:0:0:root:/root:/bin/sh\n");
+        Step exec = s.get(s.size() - 1);
+        assertEquals(Op.EXEC, exec.op());
+        assertTrue(exec.toString().contains("HOME=/root"), exec.toString());
+    }
 }
