@@ -8,7 +8,6 @@ import jrun.helper.Op;
 import jrun.helper.Step;
 import jrun.spec.Namespace;
 import jrun.spec.ProcessSpec;
-import jrun.spec.Rlimit;
 import jrun.spec.Spec;
 
 /**
@@ -66,17 +65,7 @@ public final class ExecPlanner {
             s.add(Step.of(Op.SETSID, "process.terminal"));
             s.add(Step.of(Op.CONSOLE, "process.terminal", (long) p.consoleRows(), (long) p.consoleCols(), 0L));
         }
-        List<Rlimit> rl = p.rlimits();
-        for (int i = 0; i < rl.size(); i++)
-            s.add(Step.of(Op.RLIMIT, "process.rlimits[" + i + "]", (long) rl.get(i).resource(), rl.get(i).soft(), rl.get(i).hard()));
-        if (p.noNewPrivileges()) s.add(Step.of(Op.NO_NEW_PRIVS, "process.noNewPrivileges"));
-        s.add(Step.of(Op.CHDIR, "process.cwd", p.cwd()));
-        hardening.beforeIdentity(spec, s);
-        List<String> gids = new ArrayList<>();
-        for (int g : p.user().additionalGids()) gids.add(Integer.toUnsignedString(g));
-        s.add(Step.of(Op.SETGROUPS, "process.user.additionalGids", gids));
-        s.add(Step.of(Op.SETGID, "process.user.gid", Integer.toUnsignedLong(p.user().gid())));
-        s.add(Step.of(Op.SETUID, "process.user.uid", Integer.toUnsignedLong(p.user().uid())));
+        Planner.identity(s, spec, p, hardening);
         if (p.user().umask() != null) s.add(Step.of(Op.UMASK, "process.user.umask", (long) p.user().umask()));
         hardening.beforeStart(spec, s);
         s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.preserveFds()));

@@ -196,17 +196,7 @@ public final class Planner {
     }
 
     private void process(List<Step> s, ProcessSpec p) {
-        List<Rlimit> rl = p.rlimits();
-        for (int i = 0; i < rl.size(); i++)
-            s.add(Step.of(Op.RLIMIT, "process.rlimits[" + i + "]", (long) rl.get(i).resource(), rl.get(i).soft(), rl.get(i).hard()));
-        if (p.noNewPrivileges()) s.add(Step.of(Op.NO_NEW_PRIVS, "process.noNewPrivileges"));
-        s.add(Step.of(Op.CHDIR, "process.cwd", p.cwd()));
-        hardening.beforeIdentity(spec, s);
-        List<String> gids = new ArrayList<>();
-        for (int g : p.user().additionalGids()) gids.add(Integer.toUnsignedString(g));
-        s.add(Step.of(Op.SETGROUPS, "process.user.additionalGids", gids));
-        s.add(Step.of(Op.SETGID, "process.user.gid", Integer.toUnsignedLong(p.user().gid())));
-        s.add(Step.of(Op.SETUID, "process.user.uid", Integer.toUnsignedLong(p.user().uid())));
+        identity(s, spec, p, hardening);
         s.add(Step.of(Op.UMASK, "process.user.umask", (long) (p.user().umask() == null ? 022 : p.user().umask())));
         hardening.beforeStart(spec, s);
         s.add(Step.of(Op.WAIT_START, "start"));
@@ -220,6 +210,24 @@ public final class Planner {
         }
         hardening.beforeExec(spec, s);
         s.add(Step.of(Op.EXEC, "process.args", candidates(p.args().get(0), env), p.args(), env));
+    }
+
+    /**
+     * The process's limits, directory and identity, in the order both the init and an exec need:
+     * rlimits, no_new_privs, cwd, then (after the hardening that must precede it) groups, gid, uid.
+     */
+    static void identity(List<Step> s, Spec spec, ProcessSpec p, Hardening hardening) {
+        List<Rlimit> rl = p.rlimits();
+        for (int i = 0; i < rl.size(); i++)
+            s.add(Step.of(Op.RLIMIT, "process.rlimits[" + i + "]", (long) rl.get(i).resource(), rl.get(i).soft(), rl.get(i).hard()));
+        if (p.noNewPrivileges()) s.add(Step.of(Op.NO_NEW_PRIVS, "process.noNewPrivileges"));
+        s.add(Step.of(Op.CHDIR, "process.cwd", p.cwd()));
+        hardening.beforeIdentity(spec, s);
+        List<String> gids = new ArrayList<>();
+        for (int g : p.user().additionalGids()) gids.add(Integer.toUnsignedString(g));
+        s.add(Step.of(Op.SETGROUPS, "process.user.additionalGids", gids));
+        s.add(Step.of(Op.SETGID, "process.user.gid", Integer.toUnsignedLong(p.user().gid())));
+        s.add(Step.of(Op.SETUID, "process.user.uid", Integer.toUnsignedLong(p.user().uid())));
     }
 
     /**
