@@ -19,8 +19,14 @@
  *     |    or N (error already reported; we exit N)
  *     `-- execv(path, argv): the runtime runs as pid P, with every fd intact.
  *
- * In jrun mode the launcher just execs the JVM: jrun's Java side spawns the
- * helper itself.
+ * In jrun mode (bin/jrun, bin/run_oci) the launcher execs the JVM, and for a command that
+ * needs jrun-helper it first forks one, so the helper's start overlaps the JVM's instead of
+ * following it (about 10 ms of every create):
+ *
+ *   launcher (pid J) --fork--> child: stdin = plan pipe, stdout = report pipe, fds >= 3
+ *     |                        closed, empty env; exec jrun-helper (it waits for the plan)
+ *     `-- exec java -Djrun.helper.prefork=W,R,PID: Java (still pid J, so still the helper's
+ *         parent) sends the plan on W and reads reports from R (jrun.helper.HelperProcess).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -272,6 +278,71 @@ static int run_java_for_plan(char **jv)
 }
 #endif
 
+#if !PLAN_MODE
+/* Words naming a command that runs jrun-helper (a false match only costs an idle helper that
+ * exits with the JVM). jrun's `start` needs none; run_oci's `start` is create + start. */
+static const char *JRUN_HELPER_WORDS[] = {"create", "run", "exec", "kill", NULL};
+static const char *RUN_OCI_HELPER_WORDS[] = {"start", "run", "kill", NULL};
+
+/* Forks jrun-helper (beside this launcher) for the JVM to use; returns the -D flag, or NULL. */
+static const char *prefork_helper(const char *lib, int argc, char **argv)
+{
+    static char flag[96], helper[PATH_MAX];
+    int wanted = 0;
+    const char **words = strcmp(LAUNCHER_NAME, "run_oci") == 0 ? RUN_OCI_HELPER_WORDS : JRUN_HELPER_WORDS;
+    for (int i = 1; i < argc && !wanted; i++)
+        for (const char **w = words; *w; w++)
+            if (strcmp(argv[i], *w) == 0)
+                wanted = 1;
+    if (!wanted || getenv("JRUN_NO_PREFORK"))
+        return NULL;
+    if (snprintf(helper, sizeof helper, "%s/../../bin/jrun-helper", lib) >= (int)sizeof helper || access(helper, X_OK) != 0)
+        return NULL;
+    int plan[2], rep[2];
+    if (pipe2(plan, O_CLOEXEC) < 0)
+        return NULL;
+    if (pipe2(rep, O_CLOEXEC) < 0) {
+        close(plan[0]);
+        close(plan[1]);
+        return NULL;
+    }
+    /* Java's ends go high, out of the way of fds the caller passes (--preserve-fds, LISTEN_FDS),
+     * and lose O_CLOEXEC so they survive the exec into the JVM. */
+    int w = fcntl(plan[1], F_DUPFD, 200), r = fcntl(rep[0], F_DUPFD, 200);
+    pid_t pid = w < 0 || r < 0 ? -1 : fork();
+    if (pid == 0) {
+        if (dup2(plan[0], 0) < 0 || dup2(rep[1], 1) < 0)
+            _exit(127);
+        if (syscall(436 /* close_range */, 3, ~0U, 0) < 0)
+            for (int fd = 3; fd < 1024; fd++)
+                close(fd);
+        char *hv[] = {helper, NULL}, *env[] = {NULL};
+        execve(helper, hv, env);
+        /* Leave no zombie for Java to block on: drop the report pipe (Java reads EOF and says
+         * the helper is missing), then stay until Java closes the plan pipe. */
+        dprintf(2, "%s: cannot run %s: %s\n", LAUNCHER_NAME, helper, strerror(errno));
+        close(1);
+        char buf[512];
+        while (read(0, buf, sizeof buf) > 0 || errno == EINTR)
+            ;
+        _exit(127);
+    }
+    close(plan[0]);
+    close(plan[1]);
+    close(rep[0]);
+    close(rep[1]);
+    if (pid < 0) {
+        if (w >= 0)
+            close(w);
+        if (r >= 0)
+            close(r);
+        return NULL;
+    }
+    snprintf(flag, sizeof flag, "-Djrun.helper.prefork=%d,%d,%d", w, r, (int)pid);
+    return flag;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     char lib[PATH_MAX - 64]; /* room for the file names appended to it */
@@ -285,6 +356,11 @@ int main(int argc, char **argv)
 #else
     lib_dir(lib, sizeof lib);
     char **jv = java_argv(lib, argc, argv, 1);
+    const char *prefork = prefork_helper(lib, argc, argv);
+    if (prefork) /* replaces -Djrun.plan.fd, which jrun mode does not use */
+        for (char **a = jv; *a; a++)
+            if (strncmp(*a, "-Djrun.plan.fd=", 15) == 0)
+                *a = (char *)prefork;
     execv(jv[0], jv);
     fprintf(stderr, "%s: cannot run Java at %s: %s (set JRUN_JAVA to a JDK 25 java)\n", LAUNCHER_NAME, jv[0],
             strerror(errno));

@@ -109,8 +109,27 @@ public final class AotTraining {
                 seccomp();
                 trainRuntime(dir);
                 trainDockerPaths(dir);
+                trainLifecycle(dir);
             }
             default -> throw new IllegalArgumentException("unknown training mode " + mode);
+        }
+    }
+
+    /** Real containers (root only), output muted; and Exit, which every command ends in but training cannot call. */
+    private static void trainLifecycle(Path dir) throws IOException {
+        PrintStream realOut = System.out, realErr = System.err;
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            Class.forName("jrun.cli.Exit");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+        System.setOut(sink);
+        try {
+            AotLifecycleTraining.run(dir);
+        } finally {
+            System.setOut(realOut);
+            System.setErr(realErr);
         }
     }
 

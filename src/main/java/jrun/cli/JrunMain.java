@@ -40,7 +40,7 @@ public final class JrunMain {
             """;
 
     public static void main(String[] argv) {
-        System.exit(run(Arrays.asList(argv)));
+        Exit.now(run(Arrays.asList(argv)));
     }
 
     static int run(List<String> argv) {

@@ -32,7 +32,7 @@ public final class RunOciMain {
     private RunOciMain() {}
 
     public static void main(String[] argv) {
-        System.exit(run(Arrays.asList(argv)));
+        Exit.now(run(Arrays.asList(argv)));
     }
 
     static int run(List<String> argv) {

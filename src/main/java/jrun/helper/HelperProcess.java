@@ -26,25 +26,40 @@ import jrun.JrunException;
  * </pre>
  *
  * The helper takes the caller's stdio and --preserve-fds from this JVM with pidfd_getfd:
- * ProcessBuilder closes every fd above 2 in its children. Spawning it costs less than the noise
- * of a whole command (`kill`, which spawns it, measured 64.5 +- 6 ms against 71 +- 9 ms for
- * `state`, which does not), so no JNI library is needed for this.
+ * ProcessBuilder closes every fd above 2 in its children. The first helper of a command is
+ * usually the one bin/jrun forked while the JVM started (launcher.c): spawning one from Java
+ * (the JDK's jspawnhelper, then ours) cost about 10 ms of every create.
  */
 public final class HelperProcess implements AutoCloseable {
-    private final Process process;
+    private final Process process; // null for the launcher's helper
+    private final long pid;
     private final InputStream reports;
     private final OutputStream control;
     private final List<Step> steps;
 
     private HelperProcess(Process process, List<Step> steps) {
         this.process = process;
+        this.pid = process.pid();
         this.reports = process.getInputStream();
         this.control = process.getOutputStream();
         this.steps = steps;
     }
 
-    /** Starts the helper and sends it the plan. */
+    private HelperProcess(long pid, InputStream reports, OutputStream control, List<Step> steps) {
+        this.process = null;
+        this.pid = pid;
+        this.reports = reports;
+        this.control = control;
+        this.steps = steps;
+    }
+
+    /** The helper bin/jrun forked beside this JVM ("W,R,PID"), taken by the first start(); see launcher.c. */
+    private static String prefork = System.getProperty("jrun.helper.prefork");
+
+    /** Starts the helper (or takes the launcher's) and sends it the plan. */
     public static HelperProcess start(List<Step> steps) {
+        HelperProcess pre = takePrefork(steps);
+        if (pre != null) return sendPlan(pre, Path.of("jrun-helper"));
         Path helper = locate();
         ProcessBuilder pb = new ProcessBuilder(helper.toString());
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -55,14 +70,41 @@ public final class HelperProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new JrunException("cannot start " + helper + ": " + e.getMessage(), e);
         }
+        return sendPlan(h, helper);
+    }
+
+    private static HelperProcess sendPlan(HelperProcess h, Path helper) {
         try {
-            h.control.write(Plan.encode(steps, ProcessHandle.current().pid()));
+            byte[] plan = Plan.encode(h.steps, ProcessHandle.current().pid());
+            h.control.write(plan);
             h.control.flush();
         } catch (IOException e) {
             h.close();
             throw new JrunException("cannot send the plan to " + helper + ": " + e.getMessage(), e);
         }
         return h;
+    }
+
+    /**
+     * The launcher's helper, if there is one and no other helper was asked for: its pipes are
+     * opened again through /proc/self/fd (a JVM cannot adopt an fd number). The report pipe's
+     * open cannot block: the helper (or the launcher's stand-in when the exec failed) keeps its
+     * write end until this JVM closes the plan pipe.
+     */
+    private static HelperProcess takePrefork(List<Step> steps) {
+        String p = prefork;
+        prefork = null;
+        if (p == null || System.getProperty("jrun.helper") != null || System.getProperty("jrun.home") != null) return null;
+        String[] f = p.split(",");
+        if (f.length != 3) return null;
+        try {
+            long pid = Long.parseLong(f[2]);
+            OutputStream control = new java.io.FileOutputStream("/proc/self/fd/" + Integer.parseInt(f[0]));
+            InputStream reports = new java.io.FileInputStream("/proc/self/fd/" + Integer.parseInt(f[1]));
+            return new HelperProcess(pid, reports, control, steps);
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Runs a plan that needs no conversation (kill): an error names the failing step. */
@@ -106,6 +148,7 @@ public final class HelperProcess implements AutoCloseable {
 
     public int waitFor() {
         try {
+            if (process == null) return exitStatus(pid);
             return process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -114,7 +157,51 @@ public final class HelperProcess implements AutoCloseable {
     }
 
     public long pid() {
-        return process.pid();
+        return pid;
+    }
+
+    /**
+     * Waits for our child pid without reaping it (the JDK's waitid(WNOWAIT)), then reads its
+     * status from /proc/PID/stat's exit_code field; the zombie goes when this JVM exits.
+     */
+    private static int exitStatus(long pid) throws InterruptedException {
+        // A helper about to exit (create's, after 'R') is seen within a millisecond by polling;
+        // only a long wait (a foreground run) takes the JDK's reaper thread.
+        for (int i = 0; i < 40; i++) {
+            if (exited(pid)) return status(pid);
+            Thread.sleep(0, 250_000);
+        }
+        java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isPresent()) {
+            try {
+                h.get().onExit().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new JrunException("lost jrun-helper " + pid + ": " + e.getMessage());
+            }
+        }
+        return status(pid);
+    }
+
+    private static String stat(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/stat")), java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new JrunException("lost jrun-helper " + pid + ": its exit status is gone");
+        }
+    }
+
+    /** A zombie (our child, unreaped): state Z in /proc/PID/stat. */
+    private static boolean exited(long pid) {
+        String s = stat(pid);
+        int at = s.lastIndexOf(')') + 2;
+        return at + 1 <= s.length() && (s.charAt(at) == 'Z' || s.charAt(at) == 'X');
+    }
+
+    private static int status(long pid) {
+        String stat = stat(pid);
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        int code = Integer.parseInt(f[f.length - 1]); // exit_code, field 52: the wait status
+        return (code & 0x7f) != 0 ? 128 + (code & 0x7f) : (code >> 8) & 0xff;
     }
 
     /** Ends the conversation: the helper (or init) waiting for a go sees EOF and exits. */

@@ -39,6 +39,7 @@ public final class Exec {
                 throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
             if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
         }
+        CgroupPlacement.warmUp(jrun.linux.CgroupHierarchy.parse(ProcStat.read("/proc/self/mountinfo"), ProcStat.read("/proc/self/cgroup")));
         Spec spec = specFor(config(st), process);
         // the container's own view of /etc/passwd, through its init's root (symlinks kept inside it)
         String passwd = new jrun.linux.RealHostFiles().readInRoot(java.nio.file.Path.of("/proc/" + st.pid() + "/root"), "/etc/passwd");

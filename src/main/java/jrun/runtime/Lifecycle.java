@@ -75,6 +75,7 @@ public final class Lifecycle {
     private Creation doCreate(String id, CreateOptions opts, StateStore.Lock lock) {
         ContainerState st = null;
         HelperProcess helper = null;
+        List<String> dirs = List.of();
         try {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
@@ -90,6 +91,9 @@ public final class Lifecycle {
             List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(),
                     CgroupPlacement.defaultName(store.root(), id), hierarchies);
+            // The directories first, then the warm-up: mkdir waits for the lock the warm-up holds.
+            dirs = CgroupPlacement.create(cgroups);
+            CgroupPlacement.warmUp(hierarchies);
             List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
             extension.editPlan(spec, steps);
             Map<String, Object> laterHooks = new LinkedHashMap<>();
@@ -102,8 +106,7 @@ public final class Lifecycle {
                     OffsetDateTime.now(ZoneOffset.UTC).toString(), annotations, List.of(), laterHooks);
 
             helper = HelperProcess.start(steps);
-            // While the helper sets up: the cgroup directories (saved in the state for delete).
-            List<String> dirs = CgroupPlacement.create(cgroups);
+            // While the helper sets up: the limits (the directories are saved in the state for delete).
             hardening.limits(spec, dirs);
             st = st.withCgroups(dirs);
             Report r = expect(helper, 'P');
@@ -137,8 +140,11 @@ public final class Lifecycle {
             return new Creation(st, helper);
         } catch (RuntimeException | IOException e) {
             if (helper != null) helper.close();
-            if (st != null) destroy(st);
-            else store.remove(id);
+            if (st != null) destroy(st.withCgroups(dirs));
+            else {
+                CgroupPlacement.remove(dirs);
+                store.remove(id);
+            }
             if (e instanceof JrunException je) throw je;
             if (e instanceof IOException io) throw new JrunException(opts.bundle() + ": " + io.getMessage(), io);
             throw (RuntimeException) e;

@@ -145,13 +145,23 @@ public final class StateStore {
         Path d = dir(id);
         if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) return;
         unmountUnder(d);
-        try (var walk = Files.walk(d)) { // walk does not follow symlinks
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (NoSuchFileException | java.io.UncheckedIOException e) {
+        try {
+            deleteTree(d);
+        } catch (NoSuchFileException e) {
             if (Files.exists(d, LinkOption.NOFOLLOW_LINKS)) throw new JrunException(d + ": cannot remove the state directory: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new JrunException(d + ": cannot remove the state directory: " + e.getMessage(), e);
         }
+    }
+
+    /** Deletes p and, for a real directory (never a symlink's target), what is in it first. A plain loop: Files.walk's stream costs ~6 ms cold. */
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+                for (Path c : ds) deleteTree(c);
+            }
+        }
+        Files.deleteIfExists(p);
     }
 
     /** umount -l of every mount at or below dir, deepest first (a JVM has no umount2; this is rare). */
@@ -160,7 +170,9 @@ public final class StateStore {
         String prefix = dir + "/";
         for (String m : jrun.linux.MountInfo.mountpoints(ProcStat.read("/proc/self/mountinfo")))
             if (m.equals(dir.toString()) || m.startsWith(prefix)) points.add(m);
-        points.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        // Deepest first. A plain insertion sort: a Comparator lambda's first bootstrap costs ~4 ms of every delete.
+        for (int a = 1; a < points.size(); a++)
+            for (int b = a; b > 0 && points.get(b).length() > points.get(b - 1).length(); b--) points.set(b - 1, points.set(b, points.get(b - 1)));
         for (String m : points) {
             try {
                 Process p = new ProcessBuilder("umount", "-l", m).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
