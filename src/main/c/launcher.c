@@ -104,6 +104,12 @@ static char **java_argv(const char *lib, int argc, char **argv, int first_arg)
     /* The flags measured fastest for a short-lived command (see README, Performance). */
     v[k++] = "-XX:+UseSerialGC";
     v[k++] = "-XX:TieredStopAtLevel=1";
+#if !PLAN_MODE
+    /* jrun's commands run a few milliseconds of Java each: on a 2-core host the JIT's compiler
+     * thread took more CPU than it saved (create 0.85x, delete 0.84x with -Xint, same JVM start;
+     * bench/jrun-lifecycle.sh). The one long computation, a seccomp profile, is cached after its first use. */
+    v[k++] = "-Xint";
+#endif
     v[k++] = "-XX:-UsePerfData";
     v[k++] = "-Xss1m";
     /* JVM warnings (a stale AOT cache, say) must never reach stdout, which callers parse. */
