@@ -77,6 +77,7 @@ public final class CgroupPlacement {
             // A new v1 cpuset starts empty and refuses tasks: it inherits its parent's cpus and mems.
             for (String f : new String[] {"cpuset.cpus", "cpuset.mems"}) {
                 Path file = d.resolve(f);
+                if (!Files.exists(file)) continue; // not a cpuset hierarchy (and no exception: ~0.2 ms each, interpreted)
                 String mine = ProcStat.read(file.toString());
                 if (mine != null && mine.isBlank()) {
                     String parent = ProcStat.read(d.getParent().resolve(f).toString());
