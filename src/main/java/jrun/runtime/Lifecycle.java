@@ -119,14 +119,14 @@ public final class Lifecycle {
                 writeMap(pid, "uid_map", spec.linux().uidMappings());
                 writeMap(pid, "gid_map", spec.linux().gidMappings());
             }
-            helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8));
+            helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(st, HookStates.namespacePid(pid)));
             for (;;) {
                 r = helper.next();
                 if (r == null) throw new JrunException("the container's init exited during setup");
                 if (r.kind() == 'E') throw helper.failure(r);
                 if (r.kind() == 'R') break;
                 if (r.kind() != 'B') throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
-                String state = st.specStateJson(Status.CREATING);
+                String state = HookStates.host(st, Status.CREATING);
                 HookRunner.run(spec.hooks().prestart(), state);
                 HookRunner.run(spec.hooks().createRuntime(), state);
                 HookRunner.run(spec.hooks().prechroot(), state);
@@ -218,7 +218,7 @@ public final class Lifecycle {
             // delete removes it with the directory
         }
         try {
-            HookRunner.run(savedHooks(st).poststart(), running.specStateJson(Status.RUNNING));
+            HookRunner.run(savedHooks(st).poststart(), HookStates.host(running, Status.RUNNING));
         } catch (JrunException e) { // spec 1.3: a failing poststart hook is an error, and the container stops
             signal(running, 9, false);
             throw e;
@@ -293,7 +293,7 @@ public final class Lifecycle {
             try {
                 for (Hook h : savedHooks(st).poststop()) {
                     try {
-                        HookRunner.run(h, st.specStateJson(Status.STOPPED));
+                        HookRunner.run(h, HookStates.poststop(st));
                     } catch (JrunException e) {
                         System.err.println("jrun: warning: " + e.getMessage());
                     }

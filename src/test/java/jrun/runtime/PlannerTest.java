@@ -139,7 +139,8 @@ class PlannerTest {
         List<Op> ops = ops(s);
         int barrier = ops.indexOf(Op.BARRIER), hook = ops.indexOf(Op.HOOK), pivot = ops.indexOf(Op.PIVOT);
         assertTrue(ops.lastIndexOf(Op.MKNOD) < barrier && barrier < hook && hook < pivot, ops.toString());
-        assertEquals("HOOK /cc [cc, 1] [A=1] 5", s.get(hook).toString());
+        assertEquals("HOOK /cc [cc, 1] [A=1] 5 1", s.get(hook).toString());
+        assertEquals("HOOK /sc [] [] 0 2", s.get(ops.lastIndexOf(Op.HOOK)).toString());
         assertEquals("hooks.createContainer[0]", s.get(hook).origin());
         assertTrue(ops.lastIndexOf(Op.HOOK) > ops.indexOf(Op.WAIT_START));
     }
