@@ -1107,9 +1107,23 @@ static void run_step(struct step *s)
     }
 }
 
+/*
+ * `jrun-helper --exec PATH ARGV0 [ARG...]`: execv(PATH) with argv[0] = ARGV0. Java runs host-side
+ * hooks through this when args[0] differs from path (ProcessBuilder cannot set argv[0]). If the
+ * exec fails, the only output is EXEC_FAILED + the reason, and the status is 127 (HookRunner).
+ */
+#define EXEC_FAILED "jrun-helper: cannot exec: "
+static int exec_argv0(char **argv)
+{
+    execv(argv[0], argv + 1);
+    dprintf(2, EXEC_FAILED "%s\n", strerror(errno));
+    return 127;
+}
+
 int main(int argc, char **argv)
 {
-    (void)argv;
+    if (argc >= 4 && strcmp(argv[1], "--exec") == 0)
+        return exec_argv0(argv + 2);
     if (argc != 1 || isatty(0)) {
         dprintf(2, "jrun-helper: runs only under jrun (it reads a binary plan on stdin)\n");
         return 2;
