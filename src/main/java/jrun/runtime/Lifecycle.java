@@ -62,8 +62,8 @@ public final class Lifecycle {
         return this;
     }
 
-    /** A container being made: the helper, and what to undo if anything fails. */
-    private record Creation(ContainerState state, HelperProcess helper) {}
+    /** A container being made: the helper, and what to undo if anything fails; relay: `run`'s own terminal, or null. */
+    private record Creation(ContainerState state, HelperProcess helper, TtyRelay relay) {}
 
     public void create(String id, CreateOptions opts) {
         try (StateStore.Lock lock = store.createAndLock(id)) {
@@ -76,6 +76,7 @@ public final class Lifecycle {
         ContainerState st = null;
         HelperProcess helper = null;
         List<String> dirs = List.of();
+        TtyRelay relay = null;
         try {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
@@ -84,6 +85,10 @@ public final class Lifecycle {
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (rules.apply(tree, bundle)) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             Spec spec = Spec.fromTree(tree, bundle);
+            if (TtyRelay.needed(spec, opts)) { // as runc: `run` with a terminal and no console socket relays the pty itself
+                relay = TtyRelay.start(store.dir(id));
+                opts = relay.options(opts);
+            }
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             if (host.kind(rootfs) != HostFiles.Kind.DIRECTORY) throw new JrunException("root.path: " + rootfs + " is not a directory");
             rootfs = rootfs.toRealPath();
@@ -137,9 +142,10 @@ public final class Lifecycle {
             extension.created(spec, st);
             if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
             if (!opts.foreground()) helper.waitFor();
-            return new Creation(st, helper);
+            return new Creation(st, helper, relay);
         } catch (RuntimeException | IOException e) {
             if (helper != null) helper.close();
+            if (relay != null) relay.close();
             if (st != null) destroy(st.withCgroups(dirs));
             else {
                 CgroupPlacement.remove(dirs);
@@ -324,6 +330,7 @@ public final class Lifecycle {
             } catch (JrunException e) {
                 c.helper().close();
                 destroy(store.load(id));
+                if (c.relay() != null) c.relay().close();
                 throw e;
             }
         }
@@ -336,6 +343,8 @@ public final class Lifecycle {
         c.helper().close();
         try (StateStore.Lock lock = store.lock(id)) {
             destroy(store.load(id));
+        } finally {
+            if (c.relay() != null) c.relay().finish(); // the pty's last output, before jrun returns
         }
         if (r != null && r.kind() == 'E') throw c.helper().failure(r);
         return status;

@@ -78,7 +78,7 @@ public final class Planner {
         if (!spec.domainname().isEmpty() && !isNew(Namespace.Type.UTS))
             throw new JrunException("domainname: setting it needs a new uts namespace");
         if (p.terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
-            throw new JrunException("process.terminal is true, but no --console-socket was given to receive the pty");
+            throw new JrunException("cannot allocate tty if jrun will detach without setting console socket"); // runc's text
         if (!p.terminal() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
             throw new JrunException("--console-socket was given, but process.terminal is false");
 

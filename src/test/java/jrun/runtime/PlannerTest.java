@@ -164,7 +164,7 @@ class PlannerTest {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.process(c).put("terminal", Boolean.TRUE);
         JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles()));
-        assertEquals("process.terminal is true, but no --console-socket was given to receive the pty", e.getMessage());
+        assertEquals("cannot allocate tty if jrun will detach without setting console socket", e.getMessage());
         List<Step> s = plan(c, new CreateOptions(Path.of("/b"), null, "/s.sock", false, false, 0, 0, false), new FakeHostFiles());
         assertEquals(Op.CONSOLE_SOCKET, s.get(0).op(), "no stdio passthrough with a terminal");
         assertTrue(text(s).contains("MKFILE /dev/console"));
