@@ -6,6 +6,7 @@ import java.util.Map;
 import jrun.JrunException;
 import jrun.spec.Json;
 import jrun.spec.JsonNumber;
+import jrun.spec.Spec;
 
 /**
  * The state JSON each hook stage reads on stdin, as runc 1.1.5 gives it (measured with a hook
@@ -40,6 +41,12 @@ final class HookStates {
         Map<String, Object> m = st.specState(Status.STOPPED);
         m.remove("pid");
         return Json.write(m, Json.Style.TWO_SPACES);
+    }
+
+    /** The slots' states for a container whose init is hostPid on the host; none without in-container hooks. */
+    static byte[][] inContainer(Spec spec, ContainerState st, long hostPid) {
+        if (spec.hooks().createContainer().isEmpty() && spec.hooks().startContainer().isEmpty()) return new byte[0][];
+        return inContainer(st, namespacePid(hostPid));
     }
 
     /** The states for the createContainer and startContainer slots, in slot order. */

@@ -124,7 +124,7 @@ public final class Lifecycle {
                 writeMap(pid, "uid_map", spec.linux().uidMappings());
                 writeMap(pid, "gid_map", spec.linux().gidMappings());
             }
-            helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(st, HookStates.namespacePid(pid)));
+            helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
             for (;;) {
                 r = helper.next();
                 if (r == null) throw new JrunException("the container's init exited during setup");
