@@ -102,7 +102,11 @@ static int receive_master(const char *path)
     char name[256], cbuf[CMSG_SPACE(sizeof(int))];
     struct iovec iov = {name, sizeof name};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
-    ssize_t n = recvmsg(c, &msg, MSG_CMSG_CLOEXEC);
+    ssize_t n;
+    while ((n = recvmsg(c, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR && !stop)
+        ;
+    if (n == 0 || stop)
+        return -1; /* the container's setup failed before its pty was made: jrun reports that */
     struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
     if (n < 0 || !cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
         fprintf(stderr, "jrun-ttyrelay: no pty received on %s\n", path);

@@ -91,7 +91,7 @@ class TerminalRunIT {
                 + " run --bundle " + bundle + " " + id;
         String line = "cd " + d + "; stty rows 33 cols 99; stty -g > before; " + cmd + " < in > out 2> err & pid=$!; i=0; "
                 + "while ! grep -q got- out && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; sleep 0.3; stty -g > during; "
-                + "wait $pid; echo $? > rc; stty -g > after";
+                + "stty rows 40 cols 120; wait $pid; echo $? > rc; stty -g > after";
         Sandbox.Result r = Sandbox.exec(List.of("script", "-qec", line, "/dev/null"), null);
         assertEquals(0, r.status(), r.toString());
         return List.of(Files.readString(d.resolve("rc")).strip(), Files.readString(d.resolve("out")), Files.readString(d.resolve("err")),
@@ -100,7 +100,8 @@ class TerminalRunIT {
 
     @Test
     void underATerminalAsRunc() throws Exception {
-        Path b = terminalBundle("b", "tty; echo hi; stty size; read x; echo got-$x; sleep 1; exit 3");
+        Path b = terminalBundle("b", "tty; echo hi; stty size; read x; echo got-$x; i=0; "
+                + "while [ \"$(stty size)\" = '33 99' ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; stty size; exit 3");
         List<String> jrun = underTerminal("jrun", b, "t2"), runc = underTerminal("runc", b, "t2");
         assertEquals("3", runc.get(0), "runc: " + runc);
         assertEquals("3", jrun.get(0), "jrun: " + jrun);
@@ -109,10 +110,23 @@ class TerminalRunIT {
         assertEquals(runc.get(1).lines().sorted().toList(), jrun.get(1).lines().sorted().toList());
         assertTrue(jrun.get(1).contains("/dev/pts/0\nhi\n33 99\n"), "the host terminal's size on the pty: " + jrun.get(1));
         assertTrue(jrun.get(1).contains("got-abc\n"), "stdin reached the container: " + jrun.get(1));
+        assertTrue(jrun.get(1).endsWith("40 120\n"), "a resize of the host terminal reaches the pty (SIGWINCH): " + jrun.get(1));
         assertNotEquals(runc.get(3), runc.get(4), "runc puts the terminal in raw mode");
         assertEquals(runc.get(4), jrun.get(4), "the same raw mode as runc's");
         assertEquals(jrun.get(3), jrun.get(5), "the terminal restored");
         nothingLeft("t2");
+    }
+
+    @Test
+    void aFailedCreateEndsTheRelay() throws Exception {
+        Path b = sb.bundle("bad", c -> {
+            Sandbox.process(c).put("terminal", Boolean.TRUE);
+            c.put("hooks", jrun.spec.Json.parse("{\"createRuntime\":[{\"path\":\"/bin/false\"}]}"));
+        });
+        Sandbox.Result r = sb.jrun("run", "--bundle", b.toString(), "f1");
+        assertEquals(1, r.status());
+        assertEquals("jrun: hooks.createRuntime[0]: hook /bin/false exited with status 1\n", r.err());
+        nothingLeft("f1");
     }
 
     @Test
