@@ -505,6 +505,9 @@ static void reset_signals(void)
 
 static void run_hook(struct field *f)
 {
+    uint64_t slot = f[4].u;
+    if (slot >= STATE_SLOTS)
+        fail(EINVAL, "hook %s: state slot %llu", f[0].data, (unsigned long long)slot);
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         fail(errno, "pipe");
@@ -521,9 +524,6 @@ static void run_hook(struct field *f)
         _exit(127);
     }
     close(p[0]);
-    uint64_t slot = f[4].u;
-    if (slot >= STATE_SLOTS)
-        fail(EINVAL, "hook %s: state slot %llu", f[0].data, (unsigned long long)slot);
     if (state_len[slot] && write_full(p[1], state_buf[slot], state_len[slot]) < 0 && errno != EPIPE)
         fail(errno, "write state to hook %s", f[0].data);
     close(p[1]);
