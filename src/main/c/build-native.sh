@@ -16,5 +16,7 @@ build jrun launcher.c -DLAUNCHER_NAME='"jrun"' -DMAIN_CLASS='"jrun.cli.JrunMain"
 build jrun-helper helper.c -static-pie
 # A test tool: receives the pty master from a console socket (Java has no SCM_RIGHTS).
 build jrun-recvtty recvtty.c
+# jrun run's terminal without --console-socket: receives the pty master and relays it to jrun's stdio.
+build jrun-ttyrelay ttyrelay.c
 for extra in "$src"/build-*.d/*.sh; do [ -e "$extra" ] && bash "$extra" "$out"; done
 exit 0

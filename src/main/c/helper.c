@@ -18,7 +18,7 @@
  *                                     CLONE ------------------------> (new namespaces)
  *   <-- 'P' pid C --------------------'  exit (create) or wait (run)   WAIT_GO
  *   uid/gid maps, cgroup.procs
- *   --- 'G' + state JSON -------------------------------------------->  mounts, devices ...
+ *   --- 'S' 1 + 'S' 2 (hook states), 'G' + state JSON --------------->  mounts, devices ...
  *   <-- 'B' (barrier) ------------------------------------------------  BARRIER
  *   prestart/createRuntime/prechroot hooks
  *   --- 'G' --------------------------------------------------------->  HOOK (createContainer)
@@ -63,7 +63,7 @@
 #include "helper_ops.h"
 
 #define PLAN_MAGIC "JRUNHLP1"
-#define PLAN_VERSION 1
+#define PLAN_VERSION 2
 #define MAX_STEPS 8192
 #define MAX_FIELDS 6
 #define MAX_FIELD (1u << 20)
@@ -105,8 +105,11 @@ static int plan_fd = -1, report_fd = -1, java_pidfd = -1;
 static int root_fd = AT_FDCWD, fifo_fd = -1, console_fd = -1;
 /* The init tells the helper it is ready on this pipe: Java's pipes to the helper die with it. */
 static int ready_fd = -1;
-static char *state_buf;
-static uint32_t state_len;
+/* The states Java sent: slot 0 with 'G' (the runtime's view: the seccomp listener's payload),
+ * slots 1.. with 'S' (what the HOOK steps naming them give on stdin). Java computes every byte. */
+#define STATE_SLOTS 3
+static char *state_buf[STATE_SLOTS];
+static uint32_t state_len[STATE_SLOTS];
 static int cur = -1;
 
 /* Raw syscalls: glibc 2.36 lacks some wrappers, and its headers clash with linux/mount.h. */
@@ -299,22 +302,35 @@ static void read_plan(void)
     }
 }
 
-/* Java -> helper control message: 'G', u32 length, state JSON (length 0 keeps the last one). */
+static void read_state(unsigned slot)
+{
+    uint32_t len;
+    if (read_full(plan_fd, &len, 4) < 0 || len > MAX_FIELD)
+        bad_plan("bad control message");
+    if (!len)
+        return;
+    free(state_buf[slot]);
+    state_buf[slot] = malloc(len);
+    if (!state_buf[slot] || read_full(plan_fd, state_buf[slot], len) < 0)
+        bad_plan("truncated state");
+    state_len[slot] = len;
+}
+
+/* Java -> helper control messages: any number of 'S', u8 slot (1..), u32 length, state JSON;
+ * then 'G', u32 length, state JSON for slot 0. A length of 0 keeps a slot's last state. */
 static void wait_go(void)
 {
-    unsigned char kind;
-    uint32_t len;
-    if (read_full(plan_fd, &kind, 1) < 0)
-        _exit(1); /* Java gave up: it cleans up and reports */
-    if (kind != 'G' || read_full(plan_fd, &len, 4) < 0 || len > MAX_FIELD)
-        bad_plan("bad control message");
-    if (len) {
-        free(state_buf);
-        state_buf = malloc(len);
-        if (!state_buf || read_full(plan_fd, state_buf, len) < 0)
-            bad_plan("truncated state");
-        state_len = len;
+    unsigned char kind, slot;
+    for (;;) {
+        if (read_full(plan_fd, &kind, 1) < 0)
+            _exit(1); /* Java gave up: it cleans up and reports */
+        if (kind == 'G')
+            break;
+        if (kind != 'S' || read_full(plan_fd, &slot, 1) < 0 || slot == 0 || slot >= STATE_SLOTS)
+            bad_plan("bad control message");
+        read_state(slot);
     }
+    read_state(0);
 }
 
 static int in_root(const char *path, uint64_t flags)
@@ -489,6 +505,9 @@ static void reset_signals(void)
 
 static void run_hook(struct field *f)
 {
+    uint64_t slot = f[4].u;
+    if (slot >= STATE_SLOTS)
+        fail(EINVAL, "hook %s: state slot %llu", f[0].data, (unsigned long long)slot);
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         fail(errno, "pipe");
@@ -505,7 +524,7 @@ static void run_hook(struct field *f)
         _exit(127);
     }
     close(p[0]);
-    if (state_len && write_full(p[1], state_buf, state_len) < 0 && errno != EPIPE)
+    if (state_len[slot] && write_full(p[1], state_buf[slot], state_len[slot]) < 0 && errno != EPIPE)
         fail(errno, "write state to hook %s", f[0].data);
     close(p[1]);
     int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -739,12 +758,12 @@ static void send_listener(int nfd)
 {
     if (listener_fd < 0)
         fail(EINVAL, "SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath (and is not supported for exec)");
-    size_t cap = strlen(listener_head) + state_len + 64;
+    size_t cap = strlen(listener_head) + state_len[0] + 64;
     char *payload = malloc(cap);
     if (!payload)
         fail(ENOMEM, "seccomp listener payload");
     int len = snprintf(payload, cap, "%s,\"pid\":%s,\"state\":%.*s}", listener_head, listener_pid,
-                       state_len ? (int)state_len : 2, state_len ? state_buf : "{}");
+                       state_len[0] ? (int)state_len[0] : 2, state_len[0] ? state_buf[0] : "{}");
     char cbuf[CMSG_SPACE(sizeof(int))];
     memset(cbuf, 0, sizeof cbuf);
     struct iovec iov = {payload, (size_t)len};
@@ -1088,9 +1107,23 @@ static void run_step(struct step *s)
     }
 }
 
+/*
+ * `jrun-helper --exec PATH ARGV0 [ARG...]`: execv(PATH) with argv[0] = ARGV0. Java runs host-side
+ * hooks through this when args[0] differs from path (ProcessBuilder cannot set argv[0]). If the
+ * exec fails, the only output is EXEC_FAILED + the reason, and the status is 127 (HookRunner).
+ */
+#define EXEC_FAILED "jrun-helper: cannot exec: "
+static int exec_argv0(char **argv)
+{
+    execv(argv[0], argv + 1);
+    dprintf(2, EXEC_FAILED "%s\n", strerror(errno));
+    return 127;
+}
+
 int main(int argc, char **argv)
 {
-    (void)argv;
+    if (argc >= 4 && strcmp(argv[1], "--exec") == 0)
+        return exec_argv0(argv + 2);
     if (argc != 1 || isatty(0)) {
         dprintf(2, "jrun-helper: runs only under jrun (it reads a binary plan on stdin)\n");
         return 2;

@@ -35,7 +35,7 @@
     OP(MKNOD, 16, "suuuu")      /* in-root path, mode|type, dev, uid, gid       */ \
     OP(SYMLINK, 17, "ss")       /* link text, in-root link path                 */ \
     OP(BARRIER, 18, "")         /* report, then wait for Java's go (its hooks)  */ \
-    OP(HOOK, 19, "svvu")        /* path, argv, env, timeout seconds (0 = none)  */ \
+    OP(HOOK, 19, "svvuu")       /* path, argv, env, timeout s (0 = none), state slot */ \
     OP(PIVOT, 20, "s")          /* rootfs: pivot_root into it                   */ \
     OP(CHROOT, 21, "s")         /* rootfs: move it to / and chroot (--no-pivot) */ \
     OP(SETHOSTNAME, 22, "s")                                                     \

@@ -126,9 +126,9 @@ public final class HelperProcess implements AutoCloseable {
         }
     }
 
-    public void go(byte[] state) {
+    public void go(byte[] state, byte[]... hookStates) {
         try {
-            control.write(Plan.go(state));
+            control.write(Plan.go(state, hookStates));
             control.flush();
         } catch (IOException e) {
             throw new JrunException("the container's init went away during setup: " + e.getMessage(), e);

@@ -9,7 +9,7 @@ public enum Op {
     GETFD(1, "uu"), CONSOLE_SOCKET(2, "s"), MKFIFO(3, "su"), OPEN_FIFO(4, "s"), SETNS(5, "su"),
     UNSHARE(6, "u"), WRITE_FILE(7, "sb"), CLONE(8, "uu"), WAIT_GO(9, ""), SET_ROOT(10, "s"),
     MKDIRS(11, "su"), MKFILE(12, "su"), MOUNT(13, "sssus"), MOUNT_HOST(14, "sssus"), SETATTR(15, "suuu"),
-    MKNOD(16, "suuuu"), SYMLINK(17, "ss"), BARRIER(18, ""), HOOK(19, "svvu"), PIVOT(20, "s"),
+    MKNOD(16, "suuuu"), SYMLINK(17, "ss"), BARRIER(18, ""), HOOK(19, "svvuu"), PIVOT(20, "s"),
     CHROOT(21, "s"), SETHOSTNAME(22, "s"), SETDOMAINNAME(23, "s"), CONSOLE(24, "uuu"), RLIMIT(25, "uuu"),
     NO_NEW_PRIVS(26, ""), SETGROUPS(27, "v"), SETGID(28, "u"), SETUID(29, "u"), UMASK(30, "u"),
     CHDIR(31, "s"), WAIT_START(32, ""), CLOSE_FDS(33, "u"), EXEC(34, "vvv"), SETSID(35, ""),

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class Plan {
     public static final String MAGIC = "JRUNHLP1";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private Plan() {}
 
@@ -84,9 +84,21 @@ public final class Plan {
         }
     }
 
-    /** A control message: 'G' + u32 length + the state JSON hooks get on stdin (empty: keep the last). */
-    public static byte[] go(byte[] state) {
-        return ByteBuffer.allocate(5 + state.length).order(ByteOrder.LITTLE_ENDIAN).put((byte) 'G').putInt(state.length).put(state).array();
+    /**
+     * Control messages: per hook state slot n (1, 2, ...), 'S' + u8 n + u32 length + the state JSON the
+     * HOOK steps of slot n give on stdin; then 'G' + u32 length + the state of slot 0 (the runtime's
+     * view, the seccomp listener's). An empty state keeps the slot's last one.
+     */
+    public static byte[] go(byte[] state, byte[]... hookStates) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + state.length * (1 + hookStates.length));
+        for (int slot = 1; slot <= hookStates.length; slot++) {
+            byte[] h = hookStates[slot - 1];
+            out.writeBytes(le(6).put((byte) 'S').put((byte) slot).putInt(h.length).array());
+            out.writeBytes(h);
+        }
+        out.writeBytes(le(5).put((byte) 'G').putInt(state.length).array());
+        out.writeBytes(state);
+        return out.toByteArray();
     }
 
     private static ByteBuffer le(int n) {

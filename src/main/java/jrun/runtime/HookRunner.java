@@ -10,26 +10,50 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jrun.JrunException;
+import jrun.helper.HelperProcess;
 import jrun.spec.Hook;
 
 /**
  * Runs the hooks that live in the runtime's namespaces (prestart, createRuntime, prechroot,
  * poststart, poststop) from Java: the state JSON on stdin, the hook's env only, its timeout.
- * Output goes to our stderr (stdout is the command's). ProcessBuilder cannot set argv[0] apart
- * from the path, so a hook sees its path as argv[0] and args[1..] after it. A hook without env
- * inherits jrun's environment, as runc's do.
+ * Output goes to our stderr (stdout is the command's). args has execv semantics: args[0] is the
+ * hook's argv[0]. ProcessBuilder cannot set argv[0] apart from the path, so when they differ the
+ * hook runs through `jrun-helper --exec PATH ARGS...` (an execv and nothing else). A hook
+ * without env inherits jrun's environment, as runc's do.
  */
 public final class HookRunner {
+    /** What `jrun-helper --exec` alone prints when its execv fails (exit status 127). */
+    static final String EXEC_FAILED = "jrun-helper: cannot exec: ";
+
     private HookRunner() {}
+
+    /** Whether argv[0] (args[0]) differs from the path, so only the exec shim can run the hook. */
+    static boolean needsShim(Hook h) {
+        return !h.args().isEmpty() && !h.args().get(0).equals(h.path());
+    }
+
+    /** The command line: the path itself when args[0] is the path (or absent), else through the exec shim. */
+    static List<String> command(Hook h, java.nio.file.Path shim) {
+        List<String> cmd = new ArrayList<>();
+        if (!needsShim(h)) {
+            cmd.add(h.path());
+            if (h.args().size() > 1) cmd.addAll(h.args().subList(1, h.args().size()));
+        } else {
+            cmd.add(shim.toString());
+            cmd.add("--exec");
+            cmd.add(h.path());
+            cmd.addAll(h.args());
+        }
+        return cmd;
+    }
 
     public static void run(List<Hook> hooks, String state) {
         for (Hook h : hooks) run(h, state);
     }
 
     public static void run(Hook h, String state) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(h.path());
-        if (h.args().size() > 1) cmd.addAll(h.args().subList(1, h.args().size()));
+        boolean viaShim = needsShim(h);
+        List<String> cmd = command(h, viaShim ? HelperProcess.locate() : null);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (!h.env().isEmpty()) pb.environment().clear();
         for (String e : h.env()) {
@@ -69,6 +93,8 @@ public final class HookRunner {
             throw new JrunException(h.where() + ": interrupted while running hook " + h.path());
         }
         String output = out.toString(StandardCharsets.UTF_8);
+        if (viaShim && p.exitValue() == 127 && output.startsWith(EXEC_FAILED))
+            throw new JrunException(h.where() + ": cannot run hook " + h.path() + ": " + output.substring(EXEC_FAILED.length()).strip());
         if (!output.isEmpty()) {
             System.err.print(output);
             System.err.flush();

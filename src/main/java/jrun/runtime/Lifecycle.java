@@ -62,8 +62,8 @@ public final class Lifecycle {
         return this;
     }
 
-    /** A container being made: the helper, and what to undo if anything fails. */
-    private record Creation(ContainerState state, HelperProcess helper) {}
+    /** A container being made: the helper, and what to undo if anything fails; relay: `run`'s own terminal, or null. */
+    private record Creation(ContainerState state, HelperProcess helper, TtyRelay relay) {}
 
     public void create(String id, CreateOptions opts) {
         try (StateStore.Lock lock = store.createAndLock(id)) {
@@ -76,6 +76,7 @@ public final class Lifecycle {
         ContainerState st = null;
         HelperProcess helper = null;
         List<String> dirs = List.of();
+        TtyRelay relay = null;
         try {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
@@ -84,6 +85,10 @@ public final class Lifecycle {
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (rules.apply(tree, bundle)) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             Spec spec = Spec.fromTree(tree, bundle);
+            if (TtyRelay.needed(spec, opts)) { // as runc: `run` with a terminal and no console socket relays the pty itself
+                relay = TtyRelay.start(store.dir(id));
+                opts = relay.options(opts);
+            }
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             if (host.kind(rootfs) != HostFiles.Kind.DIRECTORY) throw new JrunException("root.path: " + rootfs + " is not a directory");
             rootfs = rootfs.toRealPath();
@@ -119,14 +124,14 @@ public final class Lifecycle {
                 writeMap(pid, "uid_map", spec.linux().uidMappings());
                 writeMap(pid, "gid_map", spec.linux().gidMappings());
             }
-            helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8));
+            helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
             for (;;) {
                 r = helper.next();
                 if (r == null) throw new JrunException("the container's init exited during setup");
                 if (r.kind() == 'E') throw helper.failure(r);
                 if (r.kind() == 'R') break;
                 if (r.kind() != 'B') throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
-                String state = st.specStateJson(Status.CREATING);
+                String state = HookStates.host(st, Status.CREATING);
                 HookRunner.run(spec.hooks().prestart(), state);
                 HookRunner.run(spec.hooks().createRuntime(), state);
                 HookRunner.run(spec.hooks().prechroot(), state);
@@ -137,9 +142,10 @@ public final class Lifecycle {
             extension.created(spec, st);
             if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
             if (!opts.foreground()) helper.waitFor();
-            return new Creation(st, helper);
+            return new Creation(st, helper, relay);
         } catch (RuntimeException | IOException e) {
             if (helper != null) helper.close();
+            if (relay != null) relay.close();
             if (st != null) destroy(st.withCgroups(dirs));
             else {
                 CgroupPlacement.remove(dirs);
@@ -218,7 +224,7 @@ public final class Lifecycle {
             // delete removes it with the directory
         }
         try {
-            HookRunner.run(savedHooks(st).poststart(), running.specStateJson(Status.RUNNING));
+            HookRunner.run(savedHooks(st).poststart(), HookStates.host(running, Status.RUNNING));
         } catch (JrunException e) { // spec 1.3: a failing poststart hook is an error, and the container stops
             signal(running, 9, false);
             throw e;
@@ -293,7 +299,7 @@ public final class Lifecycle {
             try {
                 for (Hook h : savedHooks(st).poststop()) {
                     try {
-                        HookRunner.run(h, st.specStateJson(Status.STOPPED));
+                        HookRunner.run(h, HookStates.poststop(st));
                     } catch (JrunException e) {
                         System.err.println("jrun: warning: " + e.getMessage());
                     }
@@ -324,6 +330,7 @@ public final class Lifecycle {
             } catch (JrunException e) {
                 c.helper().close();
                 destroy(store.load(id));
+                if (c.relay() != null) c.relay().close();
                 throw e;
             }
         }
@@ -336,6 +343,8 @@ public final class Lifecycle {
         c.helper().close();
         try (StateStore.Lock lock = store.lock(id)) {
             destroy(store.load(id));
+        } finally {
+            if (c.relay() != null) c.relay().finish(); // the pty's last output, before jrun returns
         }
         if (r != null && r.kind() == 'E') throw c.helper().failure(r);
         return status;

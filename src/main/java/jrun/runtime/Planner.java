@@ -78,7 +78,7 @@ public final class Planner {
         if (!spec.domainname().isEmpty() && !isNew(Namespace.Type.UTS))
             throw new JrunException("domainname: setting it needs a new uts namespace");
         if (p.terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
-            throw new JrunException("process.terminal is true, but no --console-socket was given to receive the pty");
+            throw new JrunException("cannot allocate tty if jrun will detach without setting console socket"); // runc's text
         if (!p.terminal() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
             throw new JrunException("--console-socket was given, but process.terminal is false");
 
@@ -114,7 +114,7 @@ public final class Planner {
         // user namespace the init cannot open its own /proc/self/oom_score_adj.
         rootfs(s);
         if (hasHostHooks(spec)) s.add(Step.of(Op.BARRIER, "hooks"));
-        hooks(s, spec.hooks().createContainer());
+        hooks(s, spec.hooks().createContainer(), HookStates.CREATE_CONTAINER);
         hardening.beforePivot(spec, s);
         s.add(opts.noPivot() ? Step.of(Op.CHROOT, "--no-pivot", rootfs.toString()) : Step.of(Op.PIVOT, "root.path", rootfs.toString()));
         afterPivot(s, p);
@@ -174,9 +174,10 @@ public final class Planner {
             new DevicePlanner(host, rootfs, isNew(Namespace.Type.USER), freshDev).plan(s, spec.linux().devices(), spec.process().terminal());
     }
 
-    private void hooks(List<Step> s, List<Hook> hooks) {
+    /** In-container hooks; each reads the state Java sends to the helper's slot (HookStates). */
+    private void hooks(List<Step> s, List<Hook> hooks, long stateSlot) {
         for (Hook h : hooks)
-            s.add(Step.of(Op.HOOK, h.where(), h.path(), h.args(), h.env(), (long) h.timeoutSeconds()));
+            s.add(Step.of(Op.HOOK, h.where(), h.path(), h.args(), h.env(), (long) h.timeoutSeconds(), stateSlot));
     }
 
     private void afterPivot(List<Step> s, ProcessSpec p) {
@@ -200,7 +201,7 @@ public final class Planner {
         s.add(Step.of(Op.UMASK, "process.user.umask", (long) (p.user().umask() == null ? 022 : p.user().umask())));
         hardening.beforeStart(spec, s);
         s.add(Step.of(Op.WAIT_START, "start"));
-        hooks(s, spec.hooks().startContainer());
+        hooks(s, spec.hooks().startContainer(), HookStates.START_CONTAINER);
         s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.extraFds()));
         List<String> env = withHome(p.env(), p.user().uid(), host.readInRoot(rootfs, "/etc/passwd"));
         if (opts.listenFds() > 0) {

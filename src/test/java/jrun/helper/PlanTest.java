@@ -21,7 +21,7 @@ class PlanTest {
                 Step.of(Op.EXEC, "process.args", List.of("/bin/sh"), List.of("sh", "-c"), List.of())), 4242);
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals("JRUNHLP1", new String(b, 0, 8, StandardCharsets.US_ASCII));
-        assertEquals(1, bb.getInt(8));
+        assertEquals(Plan.VERSION, bb.getInt(8));
         assertEquals(4242, bb.getInt(12));
         assertEquals(3, bb.getInt(16));
         assertEquals(Op.SETHOSTNAME.code, bb.getShort(20));
@@ -54,6 +54,24 @@ class PlanTest {
         assertEquals('G', g[0]);
         assertEquals(2, ByteBuffer.wrap(g, 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
         assertEquals(7, g.length);
+    }
+
+    @Test
+    void hookStatesGoFirstInTheirSlots() {
+        byte[] g = Plan.go("{}".getBytes(StandardCharsets.UTF_8), "ab".getBytes(StandardCharsets.UTF_8), "c".getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bb = ByteBuffer.wrap(g).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals('S', bb.get());
+        assertEquals(1, bb.get());
+        assertEquals(2, bb.getInt());
+        assertEquals('a', bb.get());
+        assertEquals('b', bb.get());
+        assertEquals('S', bb.get());
+        assertEquals(2, bb.get());
+        assertEquals(1, bb.getInt());
+        assertEquals('c', bb.get());
+        assertEquals('G', bb.get());
+        assertEquals(2, bb.getInt());
+        assertEquals(bb.position() + 2, g.length);
     }
 
     @Test

@@ -139,7 +139,8 @@ class PlannerTest {
         List<Op> ops = ops(s);
         int barrier = ops.indexOf(Op.BARRIER), hook = ops.indexOf(Op.HOOK), pivot = ops.indexOf(Op.PIVOT);
         assertTrue(ops.lastIndexOf(Op.MKNOD) < barrier && barrier < hook && hook < pivot, ops.toString());
-        assertEquals("HOOK /cc [cc, 1] [A=1] 5", s.get(hook).toString());
+        assertEquals("HOOK /cc [cc, 1] [A=1] 5 1", s.get(hook).toString());
+        assertEquals("HOOK /sc [] [] 0 2", s.get(ops.lastIndexOf(Op.HOOK)).toString());
         assertEquals("hooks.createContainer[0]", s.get(hook).origin());
         assertTrue(ops.lastIndexOf(Op.HOOK) > ops.indexOf(Op.WAIT_START));
     }
@@ -163,7 +164,7 @@ class PlannerTest {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.process(c).put("terminal", Boolean.TRUE);
         JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles()));
-        assertEquals("process.terminal is true, but no --console-socket was given to receive the pty", e.getMessage());
+        assertEquals("cannot allocate tty if jrun will detach without setting console socket", e.getMessage());
         List<Step> s = plan(c, new CreateOptions(Path.of("/b"), null, "/s.sock", false, false, 0, 0, false), new FakeHostFiles());
         assertEquals(Op.CONSOLE_SOCKET, s.get(0).op(), "no stdio passthrough with a terminal");
         assertTrue(text(s).contains("MKFILE /dev/console"));
