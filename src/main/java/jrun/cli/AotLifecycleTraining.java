@@ -26,6 +26,12 @@ final class AotLifecycleTraining {
         }
         Path root = dir.resolve("life-root");
         Path once = bundle(dir.resolve("life-true"), busybox, "\"/bin/true\"");
+        // with a hook at host and container stages, as Docker and Podman bundles often have
+        String config = Files.readString(once.resolve("config.json"));
+        Files.writeString(once.resolve("config.json"), config.replaceFirst("\\{", "{\"hooks\": {"
+                + "\"createRuntime\": [{\"path\": \"/bin/busybox\", \"args\": [\"true\"]}],"
+                + "\"createContainer\": [{\"path\": \"/bin/true\"}], \"startContainer\": [{\"path\": \"/bin/true\"}],"
+                + "\"poststart\": [{\"path\": \"/bin/true\"}], \"poststop\": [{\"path\": \"/bin/true\"}]},"));
         Path sleeper = bundle(dir.resolve("life-sleep"), busybox, "\"/bin/sleep\", \"30\"");
         String r = root.toString();
         try {

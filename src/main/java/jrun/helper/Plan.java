@@ -1,7 +1,5 @@
 package jrun.helper;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -90,18 +88,13 @@ public final class Plan {
      * view, the seccomp listener's). An empty state keeps the slot's last one.
      */
     public static byte[] go(byte[] state, byte[]... hookStates) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + state.length * (1 + hookStates.length));
+        Out out = new Out();
         for (int slot = 1; slot <= hookStates.length; slot++) {
-            byte[] h = hookStates[slot - 1];
-            out.writeBytes(le(6).put((byte) 'S').put((byte) slot).putInt(h.length).array());
-            out.writeBytes(h);
+            out.bytes(new byte[] {'S', (byte) slot});
+            out.sized(hookStates[slot - 1]);
         }
-        out.writeBytes(le(5).put((byte) 'G').putInt(state.length).array());
-        out.writeBytes(state);
-        return out.toByteArray();
-    }
-
-    private static ByteBuffer le(int n) {
-        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        out.bytes(new byte[] {'G'});
+        out.sized(state);
+        return java.util.Arrays.copyOf(out.buf, out.n);
     }
 }
