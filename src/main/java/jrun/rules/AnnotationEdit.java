@@ -5,7 +5,7 @@ import java.util.Map;
 import jrun.spec.ConfigTree;
 
 /** Sets, defaults (only when absent) or removes (value null) one annotation. */
-public record AnnotationEdit(String key, String value, boolean onlyIfAbsent) implements ConfigEdit {
+public record AnnotationEdit(String key, String value, boolean onlyIfAbsent) implements KeepsMountsEdit {
 
     @Override
     public boolean apply(Map<String, Object> config, Context ctx) {
@@ -18,11 +18,6 @@ public record AnnotationEdit(String key, String value, boolean onlyIfAbsent) imp
         Map<String, Object> a = ConfigTree.objectAt(config, "annotations", "annotations");
         if (a.containsKey(key) && (onlyIfAbsent || value.equals(a.get(key)))) return false;
         a.put(key, value);
-        return true;
-    }
-
-    @Override
-    public boolean keepsMounts() {
         return true;
     }
 

@@ -10,7 +10,7 @@ import jrun.spec.ConfigTree;
  * Adds capabilities to some sets (default bounding, effective, permitted) and drops others from
  * all five sets; "ALL" in drop empties them. Names may leave out "CAP_" and are upper-cased.
  */
-public record CapabilityEdit(List<String> add, List<String> drop, List<String> sets) implements ConfigEdit {
+public record CapabilityEdit(List<String> add, List<String> drop, List<String> sets) implements KeepsMountsEdit {
     public static final List<String> ALL_SETS = List.of("bounding", "effective", "inheritable", "permitted", "ambient");
     public static final List<String> DEFAULT_ADD_SETS = List.of("bounding", "effective", "permitted");
 
@@ -41,20 +41,10 @@ public record CapabilityEdit(List<String> add, List<String> drop, List<String> s
             Map<String, Object> caps = ConfigTree.objectAt(process, "capabilities", "process.capabilities");
             for (String set : sets) {
                 List<Object> l = ConfigTree.arrayAt(caps, set, "process.capabilities." + set);
-                for (String c : add) {
-                    if (!l.contains(c)) {
-                        l.add(c);
-                        changed = true;
-                    }
-                }
+                for (String c : add) changed |= Trees.addIfAbsent(l, c);
             }
         }
         return changed;
-    }
-
-    @Override
-    public boolean keepsMounts() {
-        return true;
     }
 
     @Override

@@ -130,26 +130,14 @@ public final class Cdi {
     }
 
     /** Adds gids to process.user.additionalGids, once each. */
-    record GidsEdit(List<Long> gids) implements ConfigEdit {
+    record GidsEdit(List<Long> gids) implements KeepsMountsEdit {
         @Override
         public boolean apply(Map<String, Object> config, Context ctx) {
             Map<String, Object> user = jrun.spec.ConfigTree.objectAt(jrun.spec.ConfigTree.objectAt(config, "process", "process"), "user", "process.user");
             List<Object> l = jrun.spec.ConfigTree.arrayAt(user, "additionalGids", "process.user.additionalGids");
             boolean changed = false;
-            for (long g : gids) {
-                boolean has = false;
-                for (Object o : l) has |= Trees.equal(o, jrun.spec.JsonNumber.of(g));
-                if (!has) {
-                    l.add(jrun.spec.JsonNumber.of(g));
-                    changed = true;
-                }
-            }
+            for (long g : gids) changed |= Trees.addIfAbsent(l, jrun.spec.JsonNumber.of(g));
             return changed;
-        }
-
-        @Override
-        public boolean keepsMounts() {
-            return true;
         }
 
         @Override

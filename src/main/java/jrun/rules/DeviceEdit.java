@@ -13,7 +13,7 @@ import jrun.spec.JsonNumber;
  * when the edit applies. A device already listed at the same path is replaced.
  */
 public record DeviceEdit(String path, String hostPath, String type, Long major, Long minor, Long fileMode,
-        Long uid, Long gid, String access) implements ConfigEdit {
+        Long uid, Long gid, String access) implements KeepsMountsEdit {
 
     @Override
     public boolean apply(Map<String, Object> config, Context ctx) {
@@ -58,19 +58,9 @@ public record DeviceEdit(String path, String hostPath, String type, Long major, 
             rule.put("access", access);
             Map<String, Object> res = ConfigTree.objectAt(linux, "resources", "linux.resources");
             List<Object> rules = ConfigTree.arrayAt(res, "devices", "linux.resources.devices");
-            boolean present = false;
-            for (Object r : rules) present |= Trees.equal(r, rule);
-            if (!present) {
-                rules.add(rule);
-                changed = true;
-            }
+            changed |= Trees.addIfAbsent(rules, rule);
         }
         return changed;
-    }
-
-    @Override
-    public boolean keepsMounts() {
-        return true;
     }
 
     @Override

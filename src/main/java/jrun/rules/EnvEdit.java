@@ -7,7 +7,7 @@ import jrun.JrunException;
 import jrun.spec.ConfigTree;
 
 /** Sets, defaults or removes one variable in process.env (created when missing). */
-public record EnvEdit(Mode mode, String name, String value) implements ConfigEdit {
+public record EnvEdit(Mode mode, String name, String value) implements KeepsMountsEdit {
     public enum Mode {
         /** add only when the name is absent */
         DEFAULT,
@@ -61,11 +61,6 @@ public record EnvEdit(Mode mode, String name, String value) implements ConfigEdi
             }
         }
         ConfigTree.arrayAt(process, "env", "process.env").add(entry);
-        return true;
-    }
-
-    @Override
-    public boolean keepsMounts() {
         return true;
     }
 

@@ -10,7 +10,7 @@ import jrun.spec.ConfigTree;
  * Appends or prepends one hook to a stage of config.hooks. Stages: the runtime-spec ones plus
  * Chrome OS run_oci's "prechroot". A hook already present with identical content is not added twice.
  */
-public record HookEdit(String stage, boolean prepend, Map<String, Object> hook) implements ConfigEdit {
+public record HookEdit(String stage, boolean prepend, Map<String, Object> hook) implements KeepsMountsEdit {
     public static final Set<String> STAGES = Set.of("prestart", "createRuntime", "createContainer",
             "startContainer", "poststart", "poststop", "prechroot");
 
@@ -18,13 +18,8 @@ public record HookEdit(String stage, boolean prepend, Map<String, Object> hook) 
     public boolean apply(Map<String, Object> config, Context ctx) {
         Map<String, Object> hooks = ConfigTree.objectAt(config, "hooks", "hooks");
         List<Object> list = ConfigTree.arrayAt(hooks, stage, "hooks." + stage);
-        for (Object h : list) if (Trees.equal(h, hook)) return false;
+        if (Trees.contains(list, hook)) return false;
         list.add(prepend ? 0 : list.size(), Trees.copy(hook));
-        return true;
-    }
-
-    @Override
-    public boolean keepsMounts() {
         return true;
     }
 

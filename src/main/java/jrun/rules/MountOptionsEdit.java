@@ -12,7 +12,7 @@ import jrun.spec.ConfigTree;
  * options, then appends others that are not already last-wins present. A mount with no options
  * gets them. Appending last matters: runc applies options in order, so ["ro","rw"] is writable.
  */
-public record MountOptionsEdit(Set<String> destinations, List<String> remove, List<String> add) implements ConfigEdit {
+public record MountOptionsEdit(Set<String> destinations, List<String> remove, List<String> add) implements KeepsMountsEdit {
 
     /** The built-in preset: /etc/hosts, /etc/hostname and /etc/resolv.conf end up "ro" and never "rw". */
     public static MountOptionsEdit readonlyNetworkingMounts() {
@@ -29,11 +29,6 @@ public record MountOptionsEdit(Set<String> destinations, List<String> remove, Li
             for (Map<String, Object> m : facts.mountsAt(config, d)) changed |= edit(m, mounts);
         }
         return changed;
-    }
-
-    @Override
-    public boolean keepsMounts() {
-        return true;
     }
 
     @Override

@@ -9,7 +9,7 @@ import jrun.spec.ConfigTree;
 import jrun.spec.JsonNumber;
 
 /** Sets (add or replace) or removes one entry of process.rlimits by type; names may leave out "RLIMIT_". */
-public record RlimitEdit(String type, Long soft, Long hard, boolean remove) implements ConfigEdit {
+public record RlimitEdit(String type, Long soft, Long hard, boolean remove) implements KeepsMountsEdit {
 
     public static String normalize(String name) {
         String n = name.toUpperCase(Locale.ROOT);
@@ -41,11 +41,6 @@ public record RlimitEdit(String type, Long soft, Long hard, boolean remove) impl
         }
         if (remove) return false;
         l.add(entry);
-        return true;
-    }
-
-    @Override
-    public boolean keepsMounts() {
         return true;
     }
 

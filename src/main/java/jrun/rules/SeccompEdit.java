@@ -10,7 +10,7 @@ import jrun.spec.ConfigTree;
  * (prepended by default, so they win over the profile's broader rules in runc's first-match
  * order). Adding rules to a config with no profile creates one with defaultAction SCMP_ACT_ALLOW.
  */
-public record SeccompEdit(Map<String, Object> profile, List<Object> syscalls, boolean prepend) implements ConfigEdit {
+public record SeccompEdit(Map<String, Object> profile, List<Object> syscalls, boolean prepend) implements KeepsMountsEdit {
 
     @Override
     public boolean apply(Map<String, Object> config, Context ctx) {
@@ -30,18 +30,11 @@ public record SeccompEdit(Map<String, Object> profile, List<Object> syscalls, bo
         boolean changed = false;
         int at = 0;
         for (Object s : syscalls) {
-            boolean present = false;
-            for (Object o : l) present |= Trees.equal(o, s);
-            if (present) continue;
+            if (Trees.contains(l, s)) continue;
             l.add(prepend ? at++ : l.size(), Trees.copy(s));
             changed = true;
         }
         return changed;
-    }
-
-    @Override
-    public boolean keepsMounts() {
-        return true;
     }
 
     @Override

@@ -47,6 +47,19 @@ final class Trees {
         return a == null ? b == null : a.equals(b);
     }
 
+    /** Whether list holds an element JSON-equal to value. */
+    static boolean contains(List<Object> list, Object value) {
+        for (Object o : list) if (equal(o, value)) return true;
+        return false;
+    }
+
+    /** Appends value unless list already holds a JSON-equal element; true when it was added. */
+    static boolean addIfAbsent(List<Object> list, Object value) {
+        if (contains(list, value)) return false;
+        list.add(value);
+        return true;
+    }
+
     /**
      * Compares two JSON numbers by value. Plain integers that fit a long compare as longs:
      * BigDecimal's class initialisation alone costs ~5 ms on a cold JVM (measured, JDK 25).

@@ -6,28 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import jrun.testing.Sandbox;
 
 /**
  * A pure cgroup v2 host, made from this hybrid one inside a private mount namespace (the v1
  * tree detached, cgroup2 mounted at /sys/fs/cgroup): jrun makes, fills and removes the v2
  * cgroup, and mounts cgroup2 in the container.
  */
-class CgroupV2IT {
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
-
+class CgroupV2IT extends WithSandbox {
     @Test
     void createPlaceAndRemoveOnPureV2() throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sh", "-c", "grep ' /sys/fs/cgroup' /proc/self/mountinfo | sed 's/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - \\([^ ]*\\) .*/\\1 \\2/'; grep '^0::' /proc/self/cgroup"));

@@ -8,11 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /**
  * The same bundle under jrun, runc and crun: a probe prints identity, /dev and mountinfo from
@@ -22,22 +21,10 @@ import jrun.spec.Json;
  * always adds /dev/core, gives /dev/null to the container's user (runc and jrun leave it root's),
  * masks files with the host's /dev/null and names its mounts differently.
  */
-class CompareIT {
+class CompareIT extends WithSandbox {
     static final String PROBE = "hostname; id; umask; pwd; ulimit -n; grep NoNewPrivs /proc/self/status;"
             + " for f in /dev/* /dev/pts/*; do stat -c '%n %F %t %T %a %u %g' $f; done;"
             + " while read a b c d mp opts rest; do echo \"$mp $opts ${rest#*- }\"; done < /proc/self/mountinfo | sort; exit 3";
-
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
 
     Path bundle() throws Exception {
         Path shared = Files.createDirectories(sb.dir.resolve("shared"));

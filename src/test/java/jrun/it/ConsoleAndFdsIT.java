@@ -10,26 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /** terminal=true through --console-socket, and fds passed with --preserve-fds / LISTEN_FDS. */
-class ConsoleAndFdsIT {
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
-
+class ConsoleAndFdsIT extends WithSandbox {
     /** Collects a stream in the background so the test can wait for text with a deadline. */
     static final class Collector {
         final StringBuffer text = new StringBuffer();

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /**
  * The device cgroup, as runc applies it: runc's default list even without linux.resources, plus
@@ -17,20 +16,8 @@ import jrun.spec.Json;
  * the helper attaches. A block node the container makes itself is refused (EPERM) unless allowed
  * (then the missing disk answers ENXIO).
  */
-class DevicesIT {
+class DevicesIT extends WithSandbox {
     static final String PROBE = "mknod /dev/sdx b 8 0; head -c1 /dev/sdx >/dev/null 2>/tmp/err; cat /tmp/err; head -c1 /dev/zero | wc -c";
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
-
     Path bundle(String name, String devices) throws Exception {
         return sb.bundle(name, c -> {
             Sandbox.args(c, "sh", "-c", PROBE);

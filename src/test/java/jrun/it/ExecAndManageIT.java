@@ -8,35 +8,28 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /**
  * runc's exec flags, ps, pause/resume, update and events on one running container under jrun and
  * under runc: what a caller sees must be the same (namespaces joined, identity, capabilities,
  * no_new_privs, exit status, cgroup files written).
  */
-class ExecAndManageIT {
-    Sandbox sb;
+class ExecAndManageIT extends WithSandbox {
     Path bundle;
 
     @BeforeEach
     void setUp() throws Exception {
-        sb = new Sandbox();
         bundle = sb.bundle("b", c -> {
             c.put("hostname", "inside");
             Sandbox.args(c, "sleep", "1000");
             Sandbox.process(c).put("noNewPrivileges", Boolean.FALSE);
             Sandbox.linux(c).put("resources", Json.parse("{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":50}}"));
         });
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
     }
 
     Sandbox.Result rt(String runtime, String... args) throws Exception {

@@ -10,26 +10,19 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /** Every hook stage: order, namespace, the state on stdin; prechroot; failure behaviour. */
-class HooksIT {
-    Sandbox sb;
+class HooksIT extends WithSandbox {
     Path log;
 
     @BeforeEach
     void setUp() throws Exception {
-        sb = new Sandbox();
         log = sb.dir.resolve("hooks.log");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
     }
 
     /** A hook that logs: its stage, its mount namespace, the pid and id from its stdin, and (prechroot) a mountinfo line. */

@@ -36,8 +36,8 @@ class JrunContainerdIT {
     void start() throws IOException {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         sb = new Sandbox("jrun-ctr-it");
-        rootfs = Busybox.rootfs(sb.dir());
-        dockerd = new DockerDaemon(Files.createDirectories(sb.dir().resolve("docker")), "{}");
+        rootfs = Busybox.rootfs(sb.dir);
+        dockerd = new DockerDaemon(Files.createDirectories(sb.dir.resolve("docker")), "{}");
     }
 
     @AfterAll
@@ -58,7 +58,7 @@ class JrunContainerdIT {
     Cmd.Result ctr(String... args) {
         List<String> argv = new ArrayList<>(List.of("ctr", "-a", dockerd.dir().resolve("exec/containerd/containerd.sock").toString(), "-n", "jrun-it"));
         argv.addAll(List.of(args));
-        return Cmd.run(argv, sb.dir(), Map.of(), 60);
+        return Cmd.run(argv, sb.dir, Map.of(), 60);
     }
 
     static String binary(String rt) {

@@ -37,7 +37,7 @@ class JrunDockerIT {
     void startDocker() throws IOException {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         sb = new Sandbox("jrun-docker-it");
-        dockerd = new DockerDaemon(Files.createDirectories(sb.dir().resolve("docker")),
+        dockerd = new DockerDaemon(Files.createDirectories(sb.dir.resolve("docker")),
                 "{\"runtimes\": {\"jrun\": {\"path\": \"" + Home.bin("jrun") + "\"}, \"jrun-rules\": {\"path\": \"" + Home.bin("jrun")
                         + "\", \"runtimeArgs\": [\"--oi-no-default-rules\", \"--oi-readonly-networking-mounts\", \"--oi-env\", \"OI=from-jrun\"]}}}");
         dockerd.importBusybox(IMAGE);

@@ -35,8 +35,8 @@ class JrunPodmanIT {
     void setUp() throws IOException {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         sb = new Sandbox("jrun-podman-it");
-        rootfs = Busybox.rootfs(sb.dir());
-        dir = Files.createDirectories(sb.dir().resolve("podman"));
+        rootfs = Busybox.rootfs(sb.dir);
+        dir = Files.createDirectories(sb.dir.resolve("podman"));
         Podman.writeContainersConf(dir);
         podman = Map.of("jrun", new Podman(dir, Home.bin("jrun")), "runc", new Podman(dir, "/usr/sbin/runc"));
     }

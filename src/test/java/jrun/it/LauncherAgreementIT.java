@@ -33,11 +33,11 @@ class LauncherAgreementIT {
     @BeforeEach
     void setUp() throws IOException {
         sb = new Sandbox("oi-launcher-it");
-        record = sb.dir().resolve("argv");
-        fake = Files.writeString(sb.dir().resolve("fake-runtime"),
+        record = sb.dir.resolve("argv");
+        fake = Files.writeString(sb.dir.resolve("fake-runtime"),
                 "#!/bin/bash\n{ echo \"pid=$$\"; for a in \"$0\" \"$@\"; do echo \"[$a]\"; done; } > " + record + "\nexit 3\n");
         fake.toFile().setExecutable(true);
-        bundle = Files.createDirectories(sb.dir().resolve("b"));
+        bundle = Files.createDirectories(sb.dir.resolve("b"));
         Files.writeString(bundle.resolve("config.json"), "{\"process\":{\"env\":[]}}");
     }
 
@@ -51,7 +51,7 @@ class LauncherAgreementIT {
         StringBuilder script = new StringBuilder("echo \"shell=$$\" > " + record + ".pid; exec " + Home.bin("oci-interceptor"));
         for (String a : args) script.append(" '").append(a.replace("B", bundle.toString())).append("'");
         Map<String, String> env = javaAllowed ? Map.of() : Map.of("JRUN_JAVA", "/bin/false");
-        Cmd.Result r = Cmd.run(List.of("bash", "-c", script.toString()), sb.dir(), env, 60);
+        Cmd.Result r = Cmd.run(List.of("bash", "-c", script.toString()), sb.dir, env, 60);
         assertEquals(3, r.exit(), "the runtime's exit status is ours: " + r);
         List<String> lines = Files.readAllLines(record);
         String shellPid = Files.readString(Path.of(record + ".pid")).trim().substring("shell=".length());
@@ -82,7 +82,7 @@ class LauncherAgreementIT {
     void forwardsExactly(String in, String out, boolean needsJava) throws IOException {
         List<String> args = split(in);
         List<String> expected = split(out);
-        args.replaceAll(a -> a.replace("F", fake.toString()).replace("D", sb.dir().resolve("debug").toString()));
+        args.replaceAll(a -> a.replace("F", fake.toString()).replace("D", sb.dir.resolve("debug").toString()));
         expected.replaceAll(a -> a.replace("F", fake.toString()).replace("B", bundle.toString()));
         assertEquals(expected, through(args, needsJava));
         if (!needsJava) assertEquals(expected, through(args, true), "and the same with Java available");
@@ -91,14 +91,14 @@ class LauncherAgreementIT {
     @ParameterizedTest
     @CsvSource({"--oi-bogus", "--oi-env=NOEQ", "--oi-help"})
     void callsJavaMustAnswerWithoutARuntime(String flag) throws IOException {
-        Cmd.Result r = Cmd.run(List.of(Home.bin("oci-interceptor"), flag, "state", "id"), sb.dir(), Map.of("JRUN_JAVA", "/bin/false"), 30);
+        Cmd.Result r = Cmd.run(List.of(Home.bin("oci-interceptor"), flag, "state", "id"), sb.dir, Map.of("JRUN_JAVA", "/bin/false"), 30);
         assertEquals(1, r.exit(), "with Java unavailable the launcher must not guess: " + r);
         assertTrue(!Files.exists(record));
     }
 
     @org.junit.jupiter.api.Test
     void worksThroughASymlinkFromAnyDirectory() throws IOException {
-        Path link = sb.dir().resolve("elsewhere/oi");
+        Path link = sb.dir.resolve("elsewhere/oi");
         Files.createDirectories(link.getParent());
         Files.createSymbolicLink(link, Path.of(Home.bin("oci-interceptor")));
         Cmd.Result v = Cmd.run(List.of(link.toString(), "--oi-version"), Path.of("/"), Map.of(), 30);

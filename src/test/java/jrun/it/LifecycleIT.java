@@ -10,26 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /** create / start / state / kill / delete / run / list on real busybox containers. */
-class LifecycleIT {
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
-
+class LifecycleIT extends WithSandbox {
     @SuppressWarnings("unchecked")
     Map<String, Object> state(String id) throws Exception {
         return (Map<String, Object>) Json.parse(sb.jrun("state", id).ok().out());

@@ -8,26 +8,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /** User namespaces with mappings, time namespaces with offsets, cgroup namespaces, joining by path. */
-class NamespacesIT {
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
-
+class NamespacesIT extends WithSandbox {
     @Test
     void userNamespaceWithMappings() throws Exception {
         Path b = sb.bundle("b", c -> {

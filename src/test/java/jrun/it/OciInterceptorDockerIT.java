@@ -29,7 +29,7 @@ class OciInterceptorDockerIT {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         sb = new Sandbox("oi-docker-it");
         String oi = Home.bin("oci-interceptor");
-        java.nio.file.Path rules = Files.writeString(sb.dir().resolve("policy.yaml"), """
+        java.nio.file.Path rules = Files.writeString(sb.dir.resolve("policy.yaml"), """
                 version: 1
                 rules:
                   - name: no-privileged
@@ -44,7 +44,7 @@ class OciInterceptorDockerIT {
                       - annotations: {set: {dev.jrun.test: "yes"}}
                       - mount: {destination: /etc/hostname, addOptions: [ro]}
                 """);
-        java.nio.file.Path broken = Files.writeString(sb.dir().resolve("broken.yaml"), "version: 1\nrules:\n  - name: x\n    when: {hostname: [}\n");
+        java.nio.file.Path broken = Files.writeString(sb.dir.resolve("broken.yaml"), "version: 1\nrules:\n  - name: x\n    when: {hostname: [}\n");
         // "oi" uses runtimeArgs as issue 2 asks; "oi-broken" carries a bad flag on purpose.
         String json = """
                 {"runtimes": {
@@ -54,7 +54,7 @@ class OciInterceptorDockerIT {
                   "oi-rules": {"path": "%1$s", "runtimeArgs": ["--oi-no-default-rules", "--oi-rules", "%2$s"]},
                   "oi-badrules": {"path": "%1$s", "runtimeArgs": ["--oi-no-default-rules", "--oi-rules", "%3$s"]}
                 }}""".formatted(oi, rules, broken);
-        dockerd = new DockerDaemon(Files.createDirectories(sb.dir().resolve("docker")), json);
+        dockerd = new DockerDaemon(Files.createDirectories(sb.dir.resolve("docker")), json);
         dockerd.importBusybox(IMAGE);
     }
 
@@ -136,6 +136,6 @@ class OciInterceptorDockerIT {
     void aBrokenRuleFileFailsClosedNamingFileLineColumn() {
         Cmd.Result r = dockerd.docker("run", "--rm", "--runtime=oi-badrules", IMAGE, "true");
         assertNotEquals(0, r.exit());
-        assertTrue(r.err().contains(sb.dir().resolve("broken.yaml") + ":4:"), r.toString());
+        assertTrue(r.err().contains(sb.dir.resolve("broken.yaml") + ":4:"), r.toString());
     }
 }

@@ -34,10 +34,10 @@ class OciInterceptorPodmanIT {
     void readOnlyNetworkingFilesAndEnvUnderPodman() throws IOException {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         try (Sandbox sb = new Sandbox("oi-podman-it")) {
-            Path rootfs = Busybox.rootfs(sb.dir());
-            Path w = wrapper(sb.dir(), "oi", "--oi-readonly-networking-mounts --oi-env OI_DEFAULT=from-oi --oi-env-force OI_FORCED=forced");
-            try (Podman podman = new Podman(Files.createDirectories(sb.dir().resolve("podman")), w.toString())) {
-                Podman.writeContainersConf(sb.dir().resolve("podman"));
+            Path rootfs = Busybox.rootfs(sb.dir);
+            Path w = wrapper(sb.dir, "oi", "--oi-readonly-networking-mounts --oi-env OI_DEFAULT=from-oi --oi-env-force OI_FORCED=forced");
+            try (Podman podman = new Podman(Files.createDirectories(sb.dir.resolve("podman")), w.toString())) {
+                Podman.writeContainersConf(sb.dir.resolve("podman"));
                 Cmd.Result r = podman.runRootfs(rootfs, List.of("--network=none", "-e", "OI_FORCED=user"), "sh", "-c",
                         "echo x >> /etc/hosts && echo WROTE; echo x >> /etc/hostname && echo WROTE; echo D=$OI_DEFAULT F=$OI_FORCED");
                 assertEquals(0, r.exit(), r.toString());
@@ -46,9 +46,9 @@ class OciInterceptorPodmanIT {
 
                 assertEquals(5, podman.runRootfs(rootfs, List.of("--network=none"), "sh", "-c", "exit 5").exit());
 
-                Path broken = wrapper(sb.dir(), "oi-broken", "--oi-env-force NOEQUALS");
-                try (Podman bad = new Podman(Files.createDirectories(sb.dir().resolve("podman2")), broken.toString())) {
-                    Podman.writeContainersConf(sb.dir().resolve("podman2"));
+                Path broken = wrapper(sb.dir, "oi-broken", "--oi-env-force NOEQUALS");
+                try (Podman bad = new Podman(Files.createDirectories(sb.dir.resolve("podman2")), broken.toString())) {
+                    Podman.writeContainersConf(sb.dir.resolve("podman2"));
                     Cmd.Result b = bad.runRootfs(rootfs, List.of("--network=none"), "true");
                     assertNotEquals(0, b.exit());
                     assertTrue(b.err().contains("--oi-env-force NOEQUALS: expected NAME=VALUE"), b.toString());

@@ -33,8 +33,8 @@ class OciInterceptorRuncIT {
     void setUp() throws IOException {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         sb = new Sandbox("oi-runc-it");
-        runcRoot = Files.createDirectories(sb.dir().resolve("runc-root"));
-        hosts = Files.writeString(sb.dir().resolve("hosts"), "127.0.0.1 localhost\n");
+        runcRoot = Files.createDirectories(sb.dir.resolve("runc-root"));
+        hosts = Files.writeString(sb.dir.resolve("hosts"), "127.0.0.1 localhost\n");
         oi = Home.bin("oci-interceptor");
     }
 
@@ -47,14 +47,14 @@ class OciInterceptorRuncIT {
     }
 
     private Path bundleWithHosts(String... args) throws IOException {
-        return bundleWithHostsIn(sb.dir(), args);
+        return bundleWithHostsIn(sb.dir, args);
     }
 
     private Cmd.Result oi(Path bundle, String... pre) {
         List<String> argv = new ArrayList<>(List.of(oi));
         argv.addAll(List.of(pre));
         argv.addAll(List.of("--root", runcRoot.toString(), "run", "--bundle", bundle.toString(), "c1"));
-        return Cmd.run(argv, sb.dir(), Map.of(), 60);
+        return Cmd.run(argv, sb.dir, Map.of(), 60);
     }
 
     @Test
@@ -67,7 +67,7 @@ class OciInterceptorRuncIT {
         assertTrue(ro.out().contains(" /etc/hosts ro,"), ro.toString());
         assertFalse(Files.readString(hosts).contains("pwned"));
 
-        Path b2 = Files.createDirectories(sb.dir().resolve("second"));
+        Path b2 = Files.createDirectories(sb.dir.resolve("second"));
         Path bundle2 = bundleWithHostsIn(b2, "sh", "-c", "echo pwned >> /etc/hosts");
         Cmd.Result rw = oi(bundle2);
         assertEquals(0, rw.exit(), rw.toString());
@@ -85,7 +85,7 @@ class OciInterceptorRuncIT {
 
     @Test
     void envDefaultAndForceReachTheContainer() throws IOException {
-        Path b = Busybox.bundle(sb.dir(), "sh", "-c", "echo A=$A B=$B TERM=$TERM");
+        Path b = Busybox.bundle(sb.dir, "sh", "-c", "echo A=$A B=$B TERM=$TERM");
         Cmd.Result r = oi(b, "--oi-env", "A=from-oi", "--oi-env", "TERM=not-used", "--oi-env-force=B=x=y");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("A=from-oi B=x=y TERM=xterm\n", r.out());
@@ -93,13 +93,13 @@ class OciInterceptorRuncIT {
 
     @Test
     void exitStatusIsTheContainers() throws IOException {
-        Path b = Busybox.bundle(sb.dir(), "sh", "-c", "exit 42");
+        Path b = Busybox.bundle(sb.dir, "sh", "-c", "exit 42");
         assertEquals(42, oi(b, "--oi-readonly-networking-mounts").exit());
     }
 
     @Test
     void aSignalToOurPidReachesTheRuntimeBecauseItIsTheRuntime() throws Exception {
-        Path b = Busybox.bundle(sb.dir(), "sh", "-c", "trap 'exit 7' TERM; echo ready; while :; do sleep 0.1; done");
+        Path b = Busybox.bundle(sb.dir, "sh", "-c", "trap 'exit 7' TERM; echo ready; while :; do sleep 0.1; done");
         Process p = new ProcessBuilder(oi, "--oi-env=A=1", "--root", runcRoot.toString(), "run", "--bundle", b.toString(), "sig1")
                 .redirectErrorStream(true).start();
         try {
@@ -117,31 +117,31 @@ class OciInterceptorRuncIT {
 
     @Test
     void preservedFdsAndListenFdsReachTheContainer() throws IOException {
-        Path b = Busybox.bundle(sb.dir(), "sh", "-c", "cat /proc/self/fd/3; echo LISTEN_FDS=$LISTEN_FDS");
-        Path secret = Files.writeString(sb.dir().resolve("fd3"), "through fd 3\n");
+        Path b = Busybox.bundle(sb.dir, "sh", "-c", "cat /proc/self/fd/3; echo LISTEN_FDS=$LISTEN_FDS");
+        Path secret = Files.writeString(sb.dir.resolve("fd3"), "through fd 3\n");
         String script = "exec 3<" + secret + "; exec " + oi + " --oi-env=A=1 --root " + runcRoot
                 + " run --preserve-fds 1 --bundle " + b + " fd1";
-        Cmd.Result r = Cmd.run(List.of("bash", "-c", script), sb.dir(), Map.of(), 60);
+        Cmd.Result r = Cmd.run(List.of("bash", "-c", script), sb.dir, Map.of(), 60);
         assertEquals(0, r.exit(), r.toString());
         assertEquals("through fd 3\nLISTEN_FDS=\n", r.out());
         // LISTEN_PID must equal the runtime's pid: true only if we exec'd in place.
         String listen = "exec 3<" + secret + "; export LISTEN_FDS=1 LISTEN_PID=$$; exec " + oi
                 + " --oi-env=A=1 --root " + runcRoot + " run --bundle " + b + " fd2";
-        r = Cmd.run(List.of("bash", "-c", listen), sb.dir(), Map.of(), 60);
+        r = Cmd.run(List.of("bash", "-c", listen), sb.dir, Map.of(), 60);
         assertEquals(0, r.exit(), r.toString());
         assertEquals("through fd 3\nLISTEN_FDS=1\n", r.out());
     }
 
     @Test
     void badConfigIsOneErrorLineInStderrAndTheJsonLogAndRuncNeverRuns() throws IOException {
-        Path b = Busybox.bundle(sb.dir(), "true");
+        Path b = Busybox.bundle(sb.dir, "true");
         Files.writeString(b.resolve("config.json"), "{\"process\": {\"env\": 5}}");
-        Path log = sb.dir().resolve("log.json");
-        Path marker = sb.dir().resolve("ran");
-        Path fake = Files.writeString(sb.dir().resolve("fake-runtime"), "#!/bin/sh\ntouch " + marker + "\n");
+        Path log = sb.dir.resolve("log.json");
+        Path marker = sb.dir.resolve("ran");
+        Path fake = Files.writeString(sb.dir.resolve("fake-runtime"), "#!/bin/sh\ntouch " + marker + "\n");
         fake.toFile().setExecutable(true);
         Cmd.Result r = Cmd.run(List.of(oi, "--oi-runtime-path", fake.toString(), "--oi-env=A=1", "--root", runcRoot.toString(),
-                "--log", log.toString(), "--log-format", "json", "create", "--bundle", b.toString(), "bad"), sb.dir(), Map.of(), 60);
+                "--log", log.toString(), "--log-format", "json", "create", "--bundle", b.toString(), "bad"), sb.dir, Map.of(), 60);
         assertEquals(1, r.exit(), r.toString());
         assertEquals("", r.out());
         assertEquals("oci-interceptor: " + b.resolve("config.json") + ": preset: rule oi-env: process.env: expected an array, found a number\n", r.err());

@@ -10,27 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.linux.DeviceNumbers;
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /** The container's view, checked from inside it: identity, mounts and flags, /dev, symlink escapes. */
-class RootfsIT {
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
-
+class RootfsIT extends WithSandbox {
     /** mount point -> its per-mount options, from the container's own /proc/self/mountinfo. */
     static Map<String, String> mounts(String mountinfo) {
         return mountinfo.lines().map(l -> l.split(" ")).collect(Collectors.toMap(f -> f[4], f -> f[5], (a, b) -> b));

@@ -9,22 +9,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import jrun.testing.Sandbox;
 
 /**
  * jrun --rules / --oi-*: the rule engine runs inside jrun's create (no second process): edits reach
  * the container, exec sees the edited config and the env presets, config.json on disk stays as it
  * was unless --rules-write-config, and a denying rule stops create with its message and leaves nothing.
  */
-class RulesInProcessIT {
-    Sandbox sb;
+class RulesInProcessIT extends WithSandbox {
     Path rules;
 
     @BeforeEach
     void setUp() throws Exception {
-        sb = new Sandbox();
         rules = Files.writeString(sb.dir.resolve("rules.yaml"), """
                 version: 1
                 rules:
@@ -38,11 +37,6 @@ class RulesInProcessIT {
                     edits:
                       - env: {force: {MARK: by-rule}}
                 """);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
     }
 
     Sandbox.Result jrun(String... args) throws Exception {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import jrun.runtime.ProcStat;
 import jrun.spec.Json;
 import jrun.spec.JsonNumber;
+import jrun.testing.Sandbox;
 
 /** The Chrome OS config extensions and the four fixes, checked from inside the container or on the host. */
 class RunOciExtensionsIT {

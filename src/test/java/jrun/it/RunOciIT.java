@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import jrun.runtime.ProcStat;
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /**
  * bin/run_oci driven as Chrome OS's login manager drives it ("--log_tag=... -c PATH start NAME",
@@ -63,22 +62,9 @@ class RunOciIT {
     }
 
     Sandbox.Result exec(List<String> cmd, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("RUN_OCI_STATE_ROOT", state.toString());
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("run_oci-it", ".out"), err = Files.createTempFile("run_oci-it", ".err");
-        try {
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Process p = pb.start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + cmd);
-            }
-            return new Sandbox.Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        Map<String, String> all = new LinkedHashMap<>(Map.of("RUN_OCI_STATE_ROOT", state.toString()));
+        all.putAll(env);
+        return Sandbox.exec(cmd, null, all);
     }
 
     Path bundle(String name, String... args) throws Exception {
@@ -131,7 +117,7 @@ class RunOciIT {
         waitDead(pid);
         runOci("destroy", "arc").ok();
         assertFalse(Files.exists(d, LinkOption.NOFOLLOW_LINKS));
-        for (String cg : cgroupDirs("arc")) assertFalse(Files.exists(Path.of(cg)), cg);
+        for (String cg : Sandbox.cgroupDirs(state, "arc")) assertFalse(Files.exists(Path.of(cg)), cg);
         runOci("destroy", "arc").ok(); // already gone: success
         Sandbox.Result kill = runOci("kill", "arc");
         assertEquals(1, kill.status());
@@ -264,12 +250,5 @@ class RunOciIT {
         runOci("destroy", "m").ok();
         assertFalse(Files.exists(state.resolve("m")));
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(mp.toString()));
-    }
-
-    /** Where jrun's engine puts a container's cgroups by default, for run_oci's private state root. */
-    private List<String> cgroupDirs(String id) throws IOException {
-        var h = jrun.linux.CgroupHierarchy.parse(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/self/cgroup")));
-        return jrun.runtime.CgroupPlacement.paths("", jrun.runtime.CgroupPlacement.defaultName(state, id), h).entrySet().stream()
-                .map(e -> e.getKey() + e.getValue()).toList();
     }
 }

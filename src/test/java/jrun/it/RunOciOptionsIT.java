@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.runtime.ProcStat;
+import jrun.testing.Sandbox;
 
 /** run_oci's options, each checked from inside the container, through the state directory or the host. */
 class RunOciOptionsIT {

@@ -9,32 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /**
  * SCMP_ACT_NOTIFY with linux.seccomp.listenerPath, under jrun and runc: a test agent
  * (src/test/c/seccomp-agent.c) receives the notify fd with runtime-spec's ContainerProcessState,
  * and answers the container's mkdir with EXDEV, which the container then sees.
  */
-class SeccompListenerIT {
-    Sandbox sb;
+class SeccompListenerIT extends WithSandbox {
     Path agent;
 
     @BeforeEach
     void setUp() throws Exception {
-        sb = new Sandbox();
         agent = sb.dir.resolve("seccomp-agent");
         Sandbox.exec(List.of("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", agent.toString(),
                 Sandbox.HOME.resolve("src/test/c/seccomp-agent.c").toString()), null).ok();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
     }
 
     @Test

@@ -27,7 +27,7 @@ import jrun.spec.TestConfigs;
 class PlannerTest {
     static final Path ROOTFS = Path.of("/b/rootfs");
     static final CreateOptions OPTS = new CreateOptions(Path.of("/b"), null, null, false, false, 0, 0, false);
-    static final List<CgroupHierarchy> V2 = List.of(new CgroupHierarchy("/sys/fs/cgroup", true, "", "/me"));
+    static final List<CgroupHierarchy> V2 = List.of(new CgroupHierarchy("/sys/fs/cgroup", true, "", "/me", "/"));
 
     static List<Step> plan(Map<String, Object> config, CreateOptions opts, FakeHostFiles host) {
         return new Planner(Spec.from(config), "c", ROOTFS, opts, Path.of("/run/jrun/c/exec.fifo"), host, "1 0 0:1 / / rw - ext4 /dev/vda rw\n",
@@ -198,8 +198,8 @@ class PlannerTest {
     void cgroupMountOnHybridHost() {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\"]}"));
-        List<CgroupHierarchy> hybrid = List.of(new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/p"),
-                new CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/"));
+        List<CgroupHierarchy> hybrid = List.of(new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/p", "/"),
+                new CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/", "/"));
         List<Step> s = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), new FakeHostFiles(), "", hybrid,
                 Map.of("/sys/fs/cgroup/memory", "/p/jrun-c", "/sys/fs/cgroup/unified", "/jrun-c")).plan();
         String t = text(s);

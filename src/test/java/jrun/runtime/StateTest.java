@@ -93,8 +93,8 @@ class StateTest {
 
     @Test
     void cgroupPaths() {
-        var h = List.of(new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/process_api/p"),
-                new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/cpu", false, "cpu", "/"));
+        var h = List.of(new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/process_api/p", "/"),
+                new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/cpu", false, "cpu", "/", "/"));
         assertEquals(Map.of("/sys/fs/cgroup/memory", "/process_api/p/jrun-c", "/sys/fs/cgroup/cpu", "/jrun-c"), CgroupPlacement.paths("", "jrun-c", h));
         String a = CgroupPlacement.defaultName(Path.of("/run/a"), "c"), b = CgroupPlacement.defaultName(Path.of("/run/b"), "c");
         assertTrue(a.matches("jrun-[0-9a-f]{8}-c") && !a.equals(b), a + " " + b);

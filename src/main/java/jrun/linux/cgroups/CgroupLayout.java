@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jrun.JrunException;
+import jrun.linux.CgroupHierarchy;
 import jrun.linux.ProcFiles;
 import jrun.spec.ConfigTree;
 
@@ -35,34 +35,24 @@ public record CgroupLayout(Mode mode, Map<String, Mount> v1, Mount unified, Map<
         }
     }
 
+    /** Built from {@link CgroupHierarchy#parse}, the one parser of mountinfo and /proc/self/cgroup. */
     public static CgroupLayout parse(String mountinfo, String procSelfCgroup) {
+        Map<String, String> own = CgroupHierarchy.ownPaths(procSelfCgroup);
         Map<String, Mount> v1 = new LinkedHashMap<>();
         Mount unified = null;
-        for (String line : mountinfo.split("\n")) {
-            String[] f = line.split(" ");
-            int dash = List.of(f).indexOf("-");
-            if (dash < 0 || f.length < dash + 4) continue;
-            String fstype = f[dash + 1];
-            Mount m = new Mount(Path.of(unescape(f[4])), unescape(f[3]));
-            if (fstype.equals("cgroup2")) {
-                if (unified == null) unified = m;
-            } else if (fstype.equals("cgroup")) {
-                for (String opt : f[dash + 3].split(",")) {
-                    if (opt.equals("rw") || opt.equals("ro") || opt.startsWith("release_agent=") || opt.equals("clone_children")
-                            || opt.equals("noprefix") || opt.equals("xattr") || opt.equals("cpuset_v2_mode")) continue;
-                    v1.putIfAbsent(opt, m);
-                }
+        boolean anyV1 = false;
+        for (CgroupHierarchy h : CgroupHierarchy.parse(mountinfo, own)) {
+            Mount m = new Mount(Path.of(h.mountpoint()), h.root());
+            if (h.v2()) {
+                unified = m; // parse keeps the first mount of a hierarchy
+                continue;
+            }
+            for (String c : h.controllers().split(",")) {
+                if (c.isEmpty()) continue;
+                v1.putIfAbsent(c, m);
+                anyV1 |= !c.startsWith("name=");
             }
         }
-        Map<String, String> own = new LinkedHashMap<>();
-        for (String line : procSelfCgroup.split("\n")) {
-            if (line.isBlank()) continue;
-            String[] f = line.split(":", 3);
-            if (f.length != 3) continue;
-            if (f[0].equals("0") && f[1].isEmpty()) own.put("", f[2]);
-            else for (String c : f[1].split(",")) own.put(c, f[2]);
-        }
-        boolean anyV1 = v1.keySet().stream().anyMatch(c -> !c.startsWith("name="));
         Mode mode = !anyV1 ? Mode.V2 : unified != null ? Mode.HYBRID : Mode.V1;
         if (mode == Mode.V2 && unified == null) throw new JrunException("no cgroup filesystem mounted (see /proc/self/mountinfo)");
         return new CgroupLayout(mode, Map.copyOf(v1), unified, Map.copyOf(own));
@@ -109,25 +99,5 @@ public record CgroupLayout(Mode mode, Map<String, Mount> v1, Mount unified, Map<
     /** Whether systemd manages this host (its runtime directory exists). */
     public static boolean systemdRunning() {
         return Files.isDirectory(Path.of("/run/systemd/system"));
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal. */
-    static String unescape(String s) {
-        if (s.indexOf('\\') < 0) return s;
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length()) {
-                try {
-                    b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                    i += 3;
-                    continue;
-                } catch (NumberFormatException e) {
-                    // not an escape: keep the backslash
-                }
-            }
-            b.append(c);
-        }
-        return b.toString();
     }
 }

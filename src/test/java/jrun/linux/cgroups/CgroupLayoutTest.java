@@ -76,6 +76,34 @@ public class CgroupLayoutTest {
     }
 
     @Test
+    void aHierarchyMountedTwiceIsFoundAtItsFirstMount() {
+        CgroupLayout l = CgroupLayout.parse(HYBRID_MOUNTS
+                + "99 31 0:32 / /mnt/again rw,relatime - cgroup cgroup rw,memory\n"
+                + "98 31 0:38 / /mnt/unified-again rw,relatime - cgroup2 cgroup2 rw\n", HYBRID_SELF);
+        assertEquals(Path.of("/sys/fs/cgroup/memory"), l.v1().get("memory").mountPoint());
+        assertEquals(Path.of("/sys/fs/cgroup/unified"), l.unified().mountPoint());
+    }
+
+    @Test
+    void v2WithOnlyANamedV1HierarchyIsV2() {
+        CgroupLayout l = CgroupLayout.parse("""
+            30 25 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate
+            31 25 0:27 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,xattr,name=systemd
+            """, "1:name=systemd:/s\n0::/u\n");
+        assertEquals(CgroupLayout.Mode.V2, l.mode());
+        assertEquals(Path.of("/sys/fs/cgroup/systemd"), l.v1().get("name=systemd").mountPoint());
+        assertEquals("/u/c", l.cgroupPath(null, "c", "", false, false));
+        assertEquals(java.util.Map.of("name=systemd", "/s", "", "/u"), l.own());
+    }
+
+    @Test
+    void noCgroupMountIsAClearError() {
+        JrunException e = assertThrows(JrunException.class,
+                () -> CgroupLayout.parse("31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n", "0::/\n"));
+        assertEquals("no cgroup filesystem mounted (see /proc/self/mountinfo)", e.getMessage());
+    }
+
+    @Test
     void systemdPathWithoutSystemdIsAClearError() {
         CgroupLayout l = CgroupLayout.parse(HYBRID_MOUNTS, HYBRID_SELF);
         JrunException e = assertThrows(JrunException.class,
