@@ -1,5 +1,6 @@
 package jrun.it;
 
+import jrun.testing.Sandbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
