@@ -101,6 +101,7 @@ public final class Lifecycle {
             CgroupPlacement.warmUp(hierarchies);
             List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
             extension.editPlan(spec, steps);
+            steps.addAll(0, hardening.limits(spec, dirs)); // first: host paths, before any setns
             Map<String, Object> laterHooks = new LinkedHashMap<>();
             if (tree.get("hooks") instanceof Map<?, ?> hm)
                 for (String stage : List.of("poststart", "poststop"))
@@ -111,8 +112,7 @@ public final class Lifecycle {
                     OffsetDateTime.now(ZoneOffset.UTC).toString(), annotations, List.of(), laterHooks);
 
             helper = HelperProcess.start(steps);
-            // While the helper sets up: the limits (the directories are saved in the state for delete).
-            hardening.limits(spec, dirs);
+            // the directories are saved in the state for delete
             st = st.withCgroups(dirs);
             Report r = expect(helper, 'P');
             long pid = r.value();

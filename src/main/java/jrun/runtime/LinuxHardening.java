@@ -37,7 +37,7 @@ import jrun.spec.Spec;
  */
 public final class LinuxHardening implements Hardening {
     private final int lastCap;
-    private final CgroupLayout layout;
+    private CgroupLayout layout; // detected once, on first use
     private final java.util.function.Consumer<String> warn;
     private SeccompCache cache;
     private final Map<Spec, SeccompProgram> programs = new java.util.IdentityHashMap<>();
@@ -65,7 +65,8 @@ public final class LinuxHardening implements Hardening {
     }
 
     private CgroupLayout layout() {
-        return layout != null ? layout : CgroupLayout.detect();
+        if (layout == null) layout = CgroupLayout.detect();
+        return layout;
     }
 
     /**
@@ -166,21 +167,28 @@ public final class LinuxHardening implements Hardening {
      * devices.deny/allow files, on v2 as an eBPF program the helper loads and attaches.
      */
     @Override
-    public void limits(Spec spec, List<String> cgroupDirs) {
+    public List<Step> limits(Spec spec, List<String> cgroupDirs) {
         Map<String, Object> res = spec.linux().resources() == null ? Map.of() : spec.linux().resources();
         CgroupLayout l = layout();
+        List<CgroupWrite> writes = new java.util.ArrayList<>();
         if (!l.usesV1()) { // the controllers a limit needs must be enabled down to the container's parent
             Path dir = dirOf(cgroupDirs).apply("");
             if (dir == null) throw new JrunException("linux.resources: the container has no cgroup v2 directory");
-            if (res.keySet().stream().anyMatch(k -> !k.equals("devices"))) CgroupWrite.apply(CgroupWriter.v2EnableControllers(l.unified().mountPoint(), dir));
+            boolean beyondDevices = false;
+            for (String k : res.keySet()) beyondDevices |= !k.equals("devices");
+            if (beyondDevices) writes.addAll(CgroupWriter.v2EnableControllers(l.unified().mountPoint(), dir));
         }
-        CgroupWrite.apply(plan(res, cgroupDirs, false));
+        writes.addAll(plan(res, cgroupDirs, false));
+        List<Step> steps = new java.util.ArrayList<>();
+        for (CgroupWrite w : writes)
+            steps.add(Step.of(Op.WRITE_FILE, "linux.resources", w.file().toString(), w.value().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         if (!l.usesV1()) {
             Path dir = dirOf(cgroupDirs).apply("");
             List<Object> devs = res.get("devices") instanceof List<?> dl ? new java.util.ArrayList<>(dl) : null;
             byte[] prog = DeviceFilter.compile(DeviceRule.effective(devs, "linux.resources.devices"));
-            HelperProcess.runToEnd(List.of(Step.of(Op.DEVICE_PROG, "linux.resources.devices", dir.toString(), prog)));
+            steps.add(Step.of(Op.DEVICE_PROG, "linux.resources.devices", dir.toString(), prog));
         }
+        return steps;
     }
 
     /** The writes for resources into the container's cgroup directories (update: devices left alone). */
