@@ -85,6 +85,8 @@ public final class Lifecycle {
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (rules.apply(tree, bundle)) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             Spec spec = Spec.fromTree(tree, bundle);
+            if (opts.foreground() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
+                throw new JrunException("--console-socket: cannot use console socket if jrun will not detach or allocate tty"); // runc's text
             if (TtyRelay.needed(spec, opts)) { // as runc: `run` with a terminal and no console socket relays the pty itself
                 relay = TtyRelay.start(store.dir(id));
                 opts = relay.options(opts);

@@ -80,7 +80,7 @@ public final class Planner {
         if (p.terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
             throw new JrunException("cannot allocate tty if jrun will detach without setting console socket"); // runc's text
         if (!p.terminal() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
-            throw new JrunException("--console-socket was given, but process.terminal is false");
+            throw new JrunException("--console-socket: cannot use console socket if jrun will not detach or allocate tty (process.terminal is false)"); // runc's text
 
         List<Step> s = new ArrayList<>(128);
         // Runtime side (the helper, before CLONE): fds first, before the helper opens anything.

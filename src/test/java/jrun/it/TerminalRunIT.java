@@ -143,4 +143,24 @@ class TerminalRunIT {
             nothingLeft("d1");
         }
     }
+
+    @Test
+    void consoleSocketInTheForegroundOrWithoutTerminalFailsAsRunc() throws Exception {
+        Path tty = terminalBundle("t", "exit 0");
+        Path plain = terminalBundle("p", "exit 0");
+        String config = java.nio.file.Files.readString(plain.resolve("config.json")).replace("\"terminal\": true", "\"terminal\": false");
+        java.nio.file.Files.writeString(plain.resolve("config.json"), config);
+        Path socket = sb.dir.resolve("unused.sock");
+        for (List<String> call : List.of(List.of("run", "--console-socket", socket.toString(), "--bundle", tty.toString(), "c1"),
+                List.of("create", "--console-socket", socket.toString(), "--bundle", plain.toString(), "c1"))) {
+            Sandbox.Result runc = sb.runc(call.toArray(String[]::new));
+            assertEquals(1, runc.status(), call.toString());
+            assertTrue(runc.err().contains("cannot use console socket if runc will not detach or allocate tty"), runc.err());
+            Sandbox.Result r = sb.jrun(call.toArray(String[]::new));
+            assertEquals(1, r.status(), call.toString());
+            assertTrue(r.err().startsWith("jrun: --console-socket: cannot use console socket if jrun will not detach or allocate tty"), r.err());
+            assertEquals("", r.out());
+            nothingLeft("c1");
+        }
+    }
 }
