@@ -59,12 +59,17 @@ public final class CgroupPlacement {
     /** Makes each directory; returns the leaves (what delete removes). One in use already is an error. */
     public static List<String> create(Map<String, String> paths) {
         List<String> dirs = new ArrayList<>();
-        for (Map.Entry<String, String> e : paths.entrySet()) {
-            Path d = Path.of(e.getKey() + e.getValue());
-            if (Files.isDirectory(d) && !pids(List.of(d.toString())).isEmpty())
-                throw new JrunException("linux.cgroupsPath: cgroup " + d + " already holds processes of something else");
-            mkdirs(Path.of(e.getKey()), d);
-            dirs.add(d.toString());
+        try {
+            for (Map.Entry<String, String> e : paths.entrySet()) {
+                Path d = Path.of(e.getKey() + e.getValue());
+                if (Files.isDirectory(d) && !pids(List.of(d.toString())).isEmpty())
+                    throw new JrunException("linux.cgroupsPath: cgroup " + d + " already holds processes of something else");
+                mkdirs(Path.of(e.getKey()), d);
+                dirs.add(d.toString());
+            }
+        } catch (JrunException e) {
+            remove(dirs); // the hierarchies done before the failing one
+            throw e;
         }
         return dirs;
     }

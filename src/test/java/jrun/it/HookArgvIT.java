@@ -10,26 +10,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
 
 /** Host-side hooks get args[0] as argv[0] (execv semantics), compared with runc on the same bundle. */
-class HookArgvIT {
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
-
+class HookArgvIT extends WithSandbox {
     static String q(String s) {
         return Json.write(s, Json.Style.COMPACT);
     }

@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
@@ -21,19 +19,8 @@ import jrun.spec.Json;
  * The state each hook stage reads on stdin, jrun against runc 1.1.5 on the same bundle: status and
  * pid per stage (the pid as "host", "1" or "none", since the two containers' pids differ).
  */
-class HookStatesIT {
+class HookStatesIT extends WithSandbox {
     static final List<String> STAGES = List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
 
     static void script(Path file, String log) throws Exception {
         Files.writeString(file, "#!/bin/sh\nstate=$(cat)\necho \"$1 $state\" | tr -d '\\n' >> " + log + "\necho >> " + log + "\n");

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.linux.MountInfo;
@@ -25,19 +23,7 @@ import jrun.linux.MountInfo;
  * Compared with runc 1.1.5, which needs some terminal (stderr, stdout, stdin or /dev/tty): it
  * runs under script(1) here, with stdin and stdout redirected to files.
  */
-class TerminalRunIT {
-    Sandbox sb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sb = new Sandbox();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sb != null) sb.close();
-    }
-
+class TerminalRunIT extends WithSandbox {
     Path terminalBundle(String name, String script) throws Exception {
         return sb.bundle(name, c -> {
             Sandbox.process(c).put("terminal", Boolean.TRUE);

@@ -1,0 +1,49 @@
+package jrun.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jrun.JrunException;
+
+/** CgroupPlacement.create on plain directories standing in for hierarchies (no root needed). */
+class CgroupPlacementTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void makesEveryLeafAndReturnsThemInOrder() throws Exception {
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put(tmp.resolve("cpu").toString(), "/a/b");
+        paths.put(tmp.resolve("pids").toString(), "/a/b");
+        Files.createDirectories(tmp.resolve("cpu"));
+        Files.createDirectories(tmp.resolve("pids"));
+        List<String> dirs = CgroupPlacement.create(paths);
+        assertEquals(List.of(tmp.resolve("cpu/a/b").toString(), tmp.resolve("pids/a/b").toString()), dirs);
+        assertTrue(Files.isDirectory(tmp.resolve("pids/a/b")));
+    }
+
+    @Test
+    void aCgroupInUseFailsAndTheLeavesMadeBeforeItAreRemoved() throws Exception {
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put(tmp.resolve("cpu").toString(), "/c");
+        paths.put(tmp.resolve("pids").toString(), "/c");
+        Files.createDirectories(tmp.resolve("cpu"));
+        Files.createDirectories(tmp.resolve("pids/c"));
+        Files.writeString(tmp.resolve("pids/c/cgroup.procs"), "4242\n"); // someone else's process
+        JrunException e = assertThrows(JrunException.class, () -> CgroupPlacement.create(paths));
+        assertTrue(e.getMessage().contains("already holds processes of something else"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("cpu/c")), "the leaf made before the failure is gone");
+        assertTrue(Files.exists(tmp.resolve("pids/c/cgroup.procs")), "the other's cgroup is untouched");
+    }
+}
