@@ -7,7 +7,7 @@ package jrun.helper;
  */
 public enum Op {
     GETFD(1, "uu"), CONSOLE_SOCKET(2, "s"), MKFIFO(3, "su"), OPEN_FIFO(4, "s"), SETNS(5, "su"),
-    UNSHARE(6, "u"), WRITE_FILE(7, "sb"), CLONE(8, "uu"), WAIT_GO(9, ""), SET_ROOT(10, "s"),
+    UNSHARE(6, "u"), WRITE_FILE(7, "sb"), CLONE(8, "uus"), WAIT_GO(9, ""), SET_ROOT(10, "s"),
     MKDIRS(11, "su"), MKFILE(12, "su"), MOUNT(13, "sssus"), MOUNT_HOST(14, "sssus"), SETATTR(15, "suuu"),
     MKNOD(16, "suuuu"), SYMLINK(17, "ss"), BARRIER(18, ""), HOOK(19, "svvuu"), PIVOT(20, "s"),
     CHROOT(21, "s"), SETHOSTNAME(22, "s"), SETDOMAINNAME(23, "s"), CONSOLE(24, "uuu"), RLIMIT(25, "uuu"),

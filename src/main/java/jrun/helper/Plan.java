@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class Plan {
     public static final String MAGIC = "JRUNHLP1";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private Plan() {}
 

@@ -58,7 +58,7 @@ public final class ExecPlanner {
         if (spec.hasNamespace(Namespace.Type.MOUNT)) order.add(Namespace.Type.MOUNT);
         for (Namespace.Type t : order)
             s.add(Step.of(Op.SETNS, "linux.namespaces (" + t.specName + ")", "/proc/" + initPid + "/ns/" + nsFile(t), t.flag));
-        s.add(Step.of(Op.CLONE, "exec", 0L, opts.detach() ? 0L : 1L));
+        s.add(Step.of(Op.CLONE, "exec", 0L, opts.detach() ? 0L : 1L, ""));
         s.add(Step.of(Op.WAIT_GO, "exec"));
         s.add(Step.of(Op.SET_ROOT, "exec", "/"));
         if (p.terminal()) {

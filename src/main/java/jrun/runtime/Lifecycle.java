@@ -98,9 +98,13 @@ public final class Lifecycle {
             List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(),
                     CgroupPlacement.defaultName(store.root(), id), hierarchies);
-            // The directories first, then the warm-up: mkdir waits for the lock the warm-up holds.
             dirs = CgroupPlacement.create(cgroups);
-            CgroupPlacement.warmUp(hierarchies);
+            // What the init does not join by itself (Planner.selfPlaced) Java places after 'P'. That
+            // write waits for the migration lock: started now, after mkdir, which would wait for it too.
+            List<String> javaPlaces = new ArrayList<>();
+            for (CgroupHierarchy h : hierarchies)
+                if (!h.v2() && !Planner.selfPlaced(spec) && cgroups.containsKey(h.mountpoint())) javaPlaces.add(h.mountpoint() + cgroups.get(h.mountpoint()));
+            if (!javaPlaces.isEmpty()) CgroupPlacement.warmUp(hierarchies);
             List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
             extension.editPlan(spec, steps);
             steps.addAll(0, hardening.limits(spec, dirs)); // first: host paths, before any setns
@@ -120,7 +124,7 @@ public final class Lifecycle {
             long pid = r.value();
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
             store.save(st);
-            CgroupPlacement.place(dirs, pid);
+            CgroupPlacement.place(javaPlaces, pid);
             if (spec.process().oomScoreAdj() != null) writeOomScoreAdj(pid, spec.process().oomScoreAdj());
             if (spec.hasNamespace(Namespace.Type.USER) && spec.namespace(Namespace.Type.USER).isNew()) {
                 writeMap(pid, "uid_map", spec.linux().uidMappings());

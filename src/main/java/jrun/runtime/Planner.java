@@ -63,6 +63,15 @@ public final class Planner {
         this.containerCgroups = containerCgroups;
     }
 
+    /**
+     * Whether the init joins its cgroups by itself (v2: born in it; v1: `tasks` writes), so Java
+     * places it in none: not in a new user namespace, where the init may not write host cgroup files.
+     */
+    public static boolean selfPlaced(Spec spec) {
+        Namespace user = spec.namespace(Namespace.Type.USER);
+        return user == null || !user.isNew();
+    }
+
     /** Whether Java must stop at a barrier to run host-side hooks before the pivot. */
     public static boolean hasHostHooks(Spec spec) {
         return !spec.hooks().prestart().isEmpty() || !spec.hooks().createRuntime().isEmpty() || !spec.hooks().prechroot().isEmpty();
@@ -97,9 +106,19 @@ public final class Planner {
             s.add(Step.of(Op.UNSHARE, "linux.namespaces (time)", Namespace.Type.TIME.flag));
             s.add(Step.of(Op.WRITE_FILE, "linux.timeOffsets", "/proc/self/timens_offsets", timeOffsets()));
         }
-        s.add(Step.of(Op.CLONE, "linux.namespaces", flags, opts.foreground() ? 1L : 0L));
+        String bornIn = "";
+        for (CgroupHierarchy h : hierarchies)
+            if (h.v2() && containerCgroups.containsKey(h.mountpoint())) bornIn = h.mountpoint() + containerCgroups.get(h.mountpoint());
+        s.add(Step.of(Op.CLONE, "linux.namespaces", flags, opts.foreground() ? 1L : 0L, bornIn));
 
-        // The container's init: Java has written the id maps and placed it in its cgroup.
+        // The container's init. Without a user namespace it joins its v1 cgroups itself, each by
+        // writing "0" to `tasks`: moving only the calling thread skips the migration lock (and its
+        // 6-12 ms RCU wait) that a cgroup.procs write takes. In a user namespace it may not; Java
+        // places it (see selfPlaced). Then Java has written the id maps, and says go.
+        if (selfPlaced(spec))
+            for (CgroupHierarchy h : hierarchies)
+                if (!h.v2() && containerCgroups.containsKey(h.mountpoint()))
+                    s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", h.mountpoint() + containerCgroups.get(h.mountpoint()) + "/tasks", new byte[] {'0'}));
         s.add(Step.of(Op.WAIT_GO, "create"));
         if (isNew(Namespace.Type.USER)) { // still the host's root until it becomes the mapped root
             s.add(Step.of(Op.SETGID, "linux.gidMappings", 0L));

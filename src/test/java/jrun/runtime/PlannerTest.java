@@ -209,6 +209,29 @@ class PlannerTest {
     }
 
     @Test
+    void theInitJoinsItsCgroupsItselfUnlessInAUserNamespace() {
+        List<CgroupHierarchy> hybrid = List.of(new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/p", "/"),
+                new CgroupHierarchy("/sys/fs/cgroup/pids", false, "pids", "/", "/"), new CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/", "/"));
+        Map<String, String> cg = Map.of("/sys/fs/cgroup/memory", "/p/jrun-c", "/sys/fs/cgroup/pids", "/jrun-c", "/sys/fs/cgroup/unified", "/jrun-c");
+        Map<String, Object> c = TestConfigs.minimal();
+        List<Step> s = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), new FakeHostFiles(), "", hybrid, cg).plan();
+        List<Op> ops = ops(s);
+        int clone = ops.indexOf(Op.CLONE);
+        assertEquals("/sys/fs/cgroup/unified/jrun-c", s.get(clone).text(2), "born in its v2 cgroup");
+        assertEquals(List.of("WRITE_FILE /sys/fs/cgroup/memory/p/jrun-c/tasks 0", "WRITE_FILE /sys/fs/cgroup/pids/jrun-c/tasks 0"),
+                s.subList(clone + 1, clone + 3).stream().map(Step::toString).toList(), "then joins each v1 cgroup, before waiting for go");
+        assertEquals(Op.WAIT_GO, ops.get(clone + 3));
+        assertTrue(Planner.selfPlaced(Spec.from(c)));
+
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"user\"}]"));
+        List<Step> u = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), new FakeHostFiles(), "", hybrid, cg).plan();
+        int uclone = ops(u).indexOf(Op.CLONE);
+        assertEquals("/sys/fs/cgroup/unified/jrun-c", u.get(uclone).text(2), "clone3 runs in the helper, as host root");
+        assertEquals(Op.WAIT_GO, u.get(uclone + 1).op(), "in a user namespace Java places it in v1");
+        assertFalse(Planner.selfPlaced(Spec.from(c)));
+    }
+
+    @Test
     void homeComesFromTheContainersPasswdAsRuncDoes() {
         String passwd = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/nonexistent:/bin/false\n";
         assertEquals(List.of("PATH=/bin", "HOME=/root"), Planner.withHome(List.of("PATH=/bin"), 0, passwd));

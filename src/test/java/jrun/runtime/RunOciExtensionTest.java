@@ -130,7 +130,7 @@ class RunOciExtensionTest {
         RunOciExtension e = ext(List.of(), List.of(), "", false);
         e.editConfig("c1", c);
         assertEquals(1, ((List<?>) c.get("mounts")).size()); // the engine never mounts it again in the container
-        List<Step> steps = new ArrayList<>(List.of(Step.of(Op.GETFD, "stdio", 1L, 1L), Step.of(Op.CLONE, "linux.namespaces", 0L, 0L),
+        List<Step> steps = new ArrayList<>(List.of(Step.of(Op.GETFD, "stdio", 1L, 1L), Step.of(Op.CLONE, "linux.namespaces", 0L, 0L, ""),
                 Step.of(Op.SET_ROOT, "root.path", rootfs.getParent().toString())));
         e.editPlan(null, steps);
         assertEquals(List.of(Op.GETFD, Op.UNSHARE, Op.MOUNT_HOST, Op.MOUNT_HOST, Op.CLONE, Op.SET_ROOT), steps.stream().map(Step::op).toList());
