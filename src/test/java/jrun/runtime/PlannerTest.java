@@ -224,7 +224,12 @@ class PlannerTest {
         assertTrue(Planner.selfPlaced(Spec.from(c)));
 
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"user\"}]"));
-        List<Step> u = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), new FakeHostFiles(), "", hybrid, cg).plan();
+        TestConfigs.linux(c).put("uidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
+        TestConfigs.linux(c).put("gidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
+        c.remove("hostname");
+        FakeHostFiles host = new FakeHostFiles();
+        for (String d : List.of("null", "zero", "full", "random", "urandom", "tty")) host.device("/dev/" + d, 0);
+        List<Step> u = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), host, "", hybrid, cg).plan();
         int uclone = ops(u).indexOf(Op.CLONE);
         assertEquals("/sys/fs/cgroup/unified/jrun-c", u.get(uclone).text(2), "clone3 runs in the helper, as host root");
         assertEquals(Op.WAIT_GO, u.get(uclone + 1).op(), "in a user namespace Java places it in v1");
