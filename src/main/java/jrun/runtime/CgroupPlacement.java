@@ -62,9 +62,8 @@ public final class CgroupPlacement {
         try {
             for (Map.Entry<String, String> e : paths.entrySet()) {
                 Path d = Path.of(e.getKey() + e.getValue());
-                if (Files.isDirectory(d) && !pids(List.of(d.toString())).isEmpty())
+                if (!make(Path.of(e.getKey()), d) && !pids(List.of(d.toString())).isEmpty())
                     throw new JrunException("linux.cgroupsPath: cgroup " + d + " already holds processes of something else");
-                mkdirs(Path.of(e.getKey()), d);
                 dirs.add(d.toString());
             }
         } catch (JrunException e) {
@@ -74,25 +73,42 @@ public final class CgroupPlacement {
         return dirs;
     }
 
-    private static void mkdirs(Path top, Path d) {
-        if (d.equals(top) || Files.isDirectory(d)) return;
-        mkdirs(top, d.getParent());
+    /**
+     * Makes d, and its missing parents below top; false if d was there already. The mkdir comes
+     * first and the checks only when it fails: one syscall per new cgroup in the common case.
+     */
+    private static boolean make(Path top, Path d) {
+        if (d.equals(top)) return false;
         try {
-            Files.createDirectory(d);
-            // A new v1 cpuset starts empty and refuses tasks: it inherits its parent's cpus and mems.
-            for (String f : new String[] {"cpuset.cpus", "cpuset.mems"}) {
-                Path file = d.resolve(f);
-                if (!Files.exists(file)) continue; // not a cpuset hierarchy (and no exception: ~0.2 ms each, interpreted)
-                String mine = ProcStat.read(file.toString());
-                if (mine != null && mine.isBlank()) {
-                    String parent = ProcStat.read(d.getParent().resolve(f).toString());
-                    if (parent != null) Files.writeString(file, parent.strip(), StandardOpenOption.WRITE);
-                }
+            try {
+                Files.createDirectory(d);
+            } catch (NoSuchFileException ex) {
+                make(top, d.getParent());
+                Files.createDirectory(d);
             }
         } catch (java.nio.file.FileAlreadyExistsException ex) {
-            // made meanwhile: fine
+            return false;
         } catch (IOException ex) {
             throw new JrunException("cgroup " + d + ": cannot create: " + ex.getMessage(), ex);
+        }
+        inheritCpuset(d);
+        return true;
+    }
+
+    /** A new v1 cpuset starts empty and refuses tasks: it inherits its parent's cpus and mems. */
+    private static void inheritCpuset(Path d) {
+        for (String f : new String[] {"cpuset.cpus", "cpuset.mems"}) {
+            Path file = d.resolve(f);
+            if (!Files.exists(file)) return; // not a cpuset hierarchy (and no exception: ~0.2 ms each, interpreted)
+            String mine = ProcStat.read(file.toString());
+            if (mine != null && mine.isBlank()) {
+                String parent = ProcStat.read(d.getParent().resolve(f).toString());
+                try {
+                    if (parent != null) Files.writeString(file, parent.strip(), StandardOpenOption.WRITE);
+                } catch (IOException ex) {
+                    throw new JrunException("cgroup " + d + ": cannot set " + f + ": " + ex.getMessage(), ex);
+                }
+            }
         }
     }
 

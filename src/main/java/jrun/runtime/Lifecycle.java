@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +113,7 @@ public final class Lifecycle {
             Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
             annotations.putAll(extension.stateAnnotations(id));
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
-                    OffsetDateTime.now(ZoneOffset.UTC).toString(), annotations, List.of(), laterHooks);
+                    UtcTime.now(), annotations, List.of(), laterHooks);
 
             helper = HelperProcess.start(steps);
             // the directories are saved in the state for delete
