@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: create / start / delete of a /bin/true busybox bundle under jrun, runc and crun, in
-# one hyperfine run each, then the median ratios; plus jrun against a bare JVM start with the same
+# interleaved rounds (bench/interleave.py), then the median ratios; plus jrun against a bare JVM start with the same
 # flags (bin/jrun --version: the launcher, the JVM and the AOT cache, and no work), and the RSS
 # of a created container waiting for start. Needs root. Usage: bench/jrun-lifecycle.sh [RUNS]
 #
@@ -35,10 +35,12 @@ cd "$work/bundle"
 J="$jrun --root $work/jrun"
 R="runc --root $work/runc"
 C="${crun[*]@Q}"
-common=(--runs "$runs" --warmup 3 --style basic --export-json)
-bench() { # bench NAME hyperfine-args...
+# Interleaved rounds (bench/interleave.py), not hyperfine's blocks: each ratio compares runs taken
+# under the same load, where hyperfine's blocks let this shared machine's load drift between them.
+bench() { # bench NAME [--prepare CMD] -n NAME CMD ...
   local name=$1; shift
-  hyperfine "${common[@]}" "$work/$name.json" "$@" >/dev/null 2>"$work/$name.err" || { cat "$work/$name.err" >&2; exit 1; }
+  python3 "$here/bench/interleave.py" --runs "$runs" --warmup 3 --export-json "$work/$name.json" "$@" 2>"$work/$name.err" \
+    || { cat "$work/$name.err" >&2; exit 1; }
 }
 clean="$J delete -f b >/dev/null 2>&1; $R delete -f b >/dev/null 2>&1; $C delete -f b >/dev/null 2>&1; true"
 # each prepare ends with a pause, so the work it starts (exits, cgroup removal) does not land in the timing
