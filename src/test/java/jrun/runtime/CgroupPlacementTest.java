@@ -46,4 +46,19 @@ class CgroupPlacementTest {
         assertFalse(Files.exists(tmp.resolve("cpu/c")), "the leaf made before the failure is gone");
         assertTrue(Files.exists(tmp.resolve("pids/c/cgroup.procs")), "the other's cgroup is untouched");
     }
+
+    @Test
+    void normalizeAsTheRegexesDid() {
+        for (String p : new String[] {"/", "//", "/a", "/a/", "//a//b///", "a//b/", "/a/b", "///"})
+            assertEquals(p.replaceAll("/+", "/").replaceAll("(.)/$", "$1"), CgroupPlacement.normalize(p), p);
+    }
+
+    @Test
+    void defaultNameIsJrunCrcOfTheRootThenTheId() {
+        for (String root : new String[] {"/run/jrun", "/tmp/x", "/", "/a/b/c"}) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(Path.of(root).toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(String.format("jrun-%08x-%s", crc.getValue(), "c1"), CgroupPlacement.defaultName(Path.of(root), "c1"), root);
+        }
+    }
 }

@@ -68,11 +68,23 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
                 }
             }
             if (at >= 0) {
-                String left = exceptions.get(at).access.replaceAll("[" + r.access + "]", "");
+                String left = without(exceptions.get(at).access, r.access);
                 if (left.isEmpty()) exceptions.remove(at);
                 else exceptions.set(at, exceptions.get(at).withAccess(left));
             }
         }
+    }
+
+    /** a's letters that are not in b (a plain loop: a regex compiles per call, ~0.1 ms interpreted, at every create). */
+    private static String without(String a, String b) {
+        StringBuilder sb = new StringBuilder(a.length());
+        for (int k = 0; k < a.length(); k++) if (b.indexOf(a.charAt(k)) < 0) sb.append(a.charAt(k));
+        return sb.toString();
+    }
+
+    private static boolean onlyRwm(String s) {
+        for (int k = 0; k < s.length(); k++) if ("rwm".indexOf(s.charAt(k)) < 0) return false;
+        return true;
     }
 
     private static boolean overlaps(String a, String b) {
@@ -99,7 +111,7 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
             throw new JrunException(at + ".type: expected \"a\", \"c\" or \"b\", not \"" + type + "\"");
         }
         String access = m.get("access") == null ? "rwm" : ConfigTree.string(m.get("access"), at + ".access");
-        if (access.isEmpty() || !access.matches("[rwm]+")) throw new JrunException(at + ".access: expected letters of \"rwm\", not \"" + access + "\"");
+        if (access.isEmpty() || !onlyRwm(access)) throw new JrunException(at + ".access: expected letters of \"rwm\", not \"" + access + "\"");
         return new DeviceRule(a, type.charAt(0), id(m.get("major"), at + ".major"), id(m.get("minor"), at + ".minor"), access);
     }
 
