@@ -14,7 +14,7 @@ R="$work/runc-root"
 cleanup() {
   runc --root "$R" delete -f bench-state >/dev/null 2>&1 || true
   runc --root "$R" delete -f bench-create >/dev/null 2>&1 || true
-  mount | awk '{print $3}' | grep "^$work" | sort -r | xargs -r -n1 umount -l
+  mount | awk '{print $3}' | grep "^$work" | sort -r | xargs -r -n1 umount -l  || true  # grep finds nothing: not a failure (set -e, pipefail)
   rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
