@@ -75,8 +75,7 @@ public final class HelperProcess implements AutoCloseable {
 
     private static HelperProcess sendPlan(HelperProcess h, Path helper) {
         try {
-            byte[] plan = Plan.encode(h.steps, ProcessHandle.current().pid());
-            h.control.write(plan);
+            h.control.write(Plan.encode(h.steps, ProcessHandle.current().pid()));
             h.control.flush();
         } catch (IOException e) {
             h.close();
@@ -168,7 +167,9 @@ public final class HelperProcess implements AutoCloseable {
         // A helper about to exit (create's, after 'R') is seen within a millisecond by polling;
         // only a long wait (a foreground run) takes the JDK's reaper thread.
         for (int i = 0; i < 40; i++) {
-            if (exited(pid)) return status(pid);
+            String stat = stat(pid);
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            if (state == 'Z' || state == 'X') return status(stat);
             Thread.sleep(0, 250_000);
         }
         java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
@@ -179,28 +180,21 @@ public final class HelperProcess implements AutoCloseable {
                 throw new JrunException("lost jrun-helper " + pid + ": " + e.getMessage());
             }
         }
-        return status(pid);
+        return status(stat(pid));
     }
 
     private static String stat(long pid) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/stat")), java.nio.charset.StandardCharsets.US_ASCII);
+            return jrun.linux.ProcFiles.read(Path.of("/proc/" + pid + "/stat"));
         } catch (IOException e) {
             throw new JrunException("lost jrun-helper " + pid + ": its exit status is gone");
         }
     }
 
-    /** A zombie (our child, unreaped): state Z in /proc/PID/stat. */
-    private static boolean exited(long pid) {
-        String s = stat(pid);
-        int at = s.lastIndexOf(')') + 2;
-        return at + 1 <= s.length() && (s.charAt(at) == 'Z' || s.charAt(at) == 'X');
-    }
-
-    private static int status(long pid) {
-        String stat = stat(pid);
+    /** The wait status in /proc/PID/stat's last field (exit_code, field 52), as a shell reports it. */
+    private static int status(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        int code = Integer.parseInt(f[f.length - 1]); // exit_code, field 52: the wait status
+        int code = Integer.parseInt(f[f.length - 1]);
         return (code & 0x7f) != 0 ? 128 + (code & 0x7f) : (code >> 8) & 0xff;
     }
 

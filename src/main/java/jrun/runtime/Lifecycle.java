@@ -99,9 +99,7 @@ public final class Lifecycle {
             dirs = CgroupPlacement.create(cgroups);
             // What the init does not join by itself (Planner.selfPlaced) Java places after 'P'. That
             // write waits for the migration lock: started now, after mkdir, which would wait for it too.
-            List<String> javaPlaces = new ArrayList<>();
-            for (CgroupHierarchy h : hierarchies)
-                if (!h.v2() && !Planner.selfPlaced(spec) && cgroups.containsKey(h.mountpoint())) javaPlaces.add(h.mountpoint() + cgroups.get(h.mountpoint()));
+            List<String> javaPlaces = Planner.javaPlaced(spec, hierarchies, cgroups);
             if (!javaPlaces.isEmpty()) CgroupPlacement.warmUp(hierarchies);
             List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
             extension.editPlan(spec, steps);

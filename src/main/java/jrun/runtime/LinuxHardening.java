@@ -171,8 +171,8 @@ public final class LinuxHardening implements Hardening {
         Map<String, Object> res = spec.linux().resources() == null ? Map.of() : spec.linux().resources();
         CgroupLayout l = layout();
         List<CgroupWrite> writes = new java.util.ArrayList<>();
+        Path dir = l.usesV1() ? null : dirOf(cgroupDirs).apply("");
         if (!l.usesV1()) { // the controllers a limit needs must be enabled down to the container's parent
-            Path dir = dirOf(cgroupDirs).apply("");
             if (dir == null) throw new JrunException("linux.resources: the container has no cgroup v2 directory");
             boolean beyondDevices = false;
             for (String k : res.keySet()) beyondDevices |= !k.equals("devices");
@@ -183,7 +183,6 @@ public final class LinuxHardening implements Hardening {
         for (CgroupWrite w : writes)
             steps.add(Step.of(Op.WRITE_FILE, "linux.resources", w.file().toString(), w.value().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         if (!l.usesV1()) {
-            Path dir = dirOf(cgroupDirs).apply("");
             List<Object> devs = res.get("devices") instanceof List<?> dl ? new java.util.ArrayList<>(dl) : null;
             byte[] prog = DeviceFilter.compile(DeviceRule.effective(devs, "linux.resources.devices"));
             steps.add(Step.of(Op.DEVICE_PROG, "linux.resources.devices", dir.toString(), prog));

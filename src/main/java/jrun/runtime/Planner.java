@@ -72,6 +72,19 @@ public final class Planner {
         return user == null || !user.isNew();
     }
 
+    /** The container's cgroup directories in the v1 hierarchies. */
+    static List<String> v1Dirs(List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups) {
+        List<String> out = new ArrayList<>();
+        for (CgroupHierarchy h : hierarchies)
+            if (!h.v2() && containerCgroups.containsKey(h.mountpoint())) out.add(h.mountpoint() + containerCgroups.get(h.mountpoint()));
+        return out;
+    }
+
+    /** The directories Java places the init in after 'P': the v1 ones of an init that does not join them itself. */
+    public static List<String> javaPlaced(Spec spec, List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups) {
+        return selfPlaced(spec) ? List.of() : v1Dirs(hierarchies, containerCgroups);
+    }
+
     /** Whether Java must stop at a barrier to run host-side hooks before the pivot. */
     public static boolean hasHostHooks(Spec spec) {
         return !spec.hooks().prestart().isEmpty() || !spec.hooks().createRuntime().isEmpty() || !spec.hooks().prechroot().isEmpty();
@@ -116,9 +129,8 @@ public final class Planner {
         // 6-12 ms RCU wait) that a cgroup.procs write takes. In a user namespace it may not; Java
         // places it (see selfPlaced). Then Java has written the id maps, and says go.
         if (selfPlaced(spec))
-            for (CgroupHierarchy h : hierarchies)
-                if (!h.v2() && containerCgroups.containsKey(h.mountpoint()))
-                    s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", h.mountpoint() + containerCgroups.get(h.mountpoint()) + "/tasks", new byte[] {'0'}));
+            for (String dir : v1Dirs(hierarchies, containerCgroups))
+                s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", dir + "/tasks", new byte[] {'0'}));
         s.add(Step.of(Op.WAIT_GO, "create"));
         if (isNew(Namespace.Type.USER)) { // still the host's root until it becomes the mapped root
             s.add(Step.of(Op.SETGID, "linux.gidMappings", 0L));
