@@ -114,15 +114,26 @@ class PlannerTest {
         assertEquals("linux.devices[0].dynamicMajor: host /dev/x is not a character device", e.getMessage());
     }
 
-    @Test
-    void userNamespaceBindsDevicesInsteadOfMknod() {
-        Map<String, Object> c = TestConfigs.minimal();
+    /** A new user namespace with root mapped to 100000 (and no hostname: it needs a uts namespace). */
+    static void inUserNamespace(Map<String, Object> c) {
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"user\"}]"));
         TestConfigs.linux(c).put("uidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
         TestConfigs.linux(c).put("gidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
         c.remove("hostname");
+    }
+
+    /** The host's default device nodes, which a user namespace binds instead of making. */
+    static FakeHostFiles hostDevices() {
         FakeHostFiles host = new FakeHostFiles();
         for (String d : List.of("null", "zero", "full", "random", "urandom", "tty")) host.device("/dev/" + d, 0);
+        return host;
+    }
+
+    @Test
+    void userNamespaceBindsDevicesInsteadOfMknod() {
+        Map<String, Object> c = TestConfigs.minimal();
+        inUserNamespace(c);
+        FakeHostFiles host = hostDevices();
         String t = text(plan(c, OPTS, host));
         assertFalse(t.contains("MKNOD"), t);
         assertTrue(t.contains("MKFILE /dev/null 420\nMOUNT /dev/null /dev/null  4096 \n"), t);
@@ -223,12 +234,8 @@ class PlannerTest {
         assertEquals(Op.WAIT_GO, ops.get(clone + 3));
         assertTrue(Planner.selfPlaced(Spec.from(c)));
 
-        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"user\"}]"));
-        TestConfigs.linux(c).put("uidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
-        TestConfigs.linux(c).put("gidMappings", TestConfigs.json("[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"));
-        c.remove("hostname");
-        FakeHostFiles host = new FakeHostFiles();
-        for (String d : List.of("null", "zero", "full", "random", "urandom", "tty")) host.device("/dev/" + d, 0);
+        inUserNamespace(c);
+        FakeHostFiles host = hostDevices();
         List<Step> u = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), host, "", hybrid, cg).plan();
         int uclone = ops(u).indexOf(Op.CLONE);
         assertEquals("/sys/fs/cgroup/unified/jrun-c", u.get(uclone).text(2), "clone3 runs in the helper, as host root");
