@@ -93,14 +93,12 @@ public final class Sandbox implements AutoCloseable {
         return b;
     }
 
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> process(Map<String, Object> c) {
-        return (Map<String, Object>) c.get("process");
+        return jrun.spec.TestConfigs.process(c);
     }
 
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> linux(Map<String, Object> c) {
-        return (Map<String, Object>) c.get("linux");
+        return jrun.spec.TestConfigs.linux(c);
     }
 
     @SuppressWarnings("unchecked")
