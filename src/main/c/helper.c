@@ -176,16 +176,30 @@ static int keep(int fd) /* moves one of our own fds out of the container's way *
     return high;
 }
 
-static int read_full(int fd, void *buf, size_t n)
+/* The plan pipe, buffered: a plan is a few hundred small fields, and one read(2) per field cost
+ * about 1 ms per create. After CLONE only the init reads it (the helper's copy of the buffer then
+ * holds nothing Java sent later: go messages come after 'P'). */
+static char plan_buf[65536];
+static size_t plan_at, plan_end;
+
+static int read_plan_bytes(void *buf, size_t n)
 {
-    size_t at = 0;
-    while (at < n) {
-        ssize_t r = read(fd, (char *)buf + at, n - at);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        at += (size_t)r;
+    char *out = buf;
+    while (n) {
+        if (plan_at == plan_end) {
+            ssize_t r = read(plan_fd, plan_buf, sizeof plan_buf);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return -1;
+            plan_at = 0;
+            plan_end = (size_t)r;
+        }
+        size_t k = plan_end - plan_at < n ? plan_end - plan_at : n;
+        memcpy(out, plan_buf + plan_at, k);
+        plan_at += k;
+        out += k;
+        n -= k;
     }
     return 0;
 }
@@ -222,14 +236,14 @@ static const struct opinfo *find_op(int code)
 
 static void read_field(struct field *f, char type)
 {
-    if (read_full(plan_fd, &f->len, 4) < 0)
+    if (read_plan_bytes(&f->len, 4) < 0)
         bad_plan("truncated field length");
     if (f->len > MAX_FIELD)
         bad_plan("field too long");
     f->data = malloc(f->len + 1);
     if (!f->data)
         bad_plan("out of memory");
-    if (f->len && read_full(plan_fd, f->data, f->len) < 0)
+    if (f->len && read_plan_bytes(f->data, f->len) < 0)
         bad_plan("truncated field");
     f->data[f->len] = 0;
     switch (type) {
@@ -270,13 +284,15 @@ static void read_plan(void)
     char magic[8];
     uint32_t hdr[3];
     ssize_t first;
-    while ((first = read(plan_fd, magic, 1)) < 0 && errno == EINTR)
+    while ((first = read(plan_fd, plan_buf, sizeof plan_buf)) < 0 && errno == EINTR)
         ;
     if (first == 0)
         _exit(0); /* no plan at all: bin/jrun forked us for a command that needed no helper */
-    if (first < 0 || read_full(plan_fd, magic + 1, 7) < 0 || memcmp(magic, PLAN_MAGIC, 8) != 0)
+    if (first > 0)
+        plan_end = (size_t)first;
+    if (first < 0 || read_plan_bytes(magic, 8) < 0 || memcmp(magic, PLAN_MAGIC, 8) != 0)
         bad_plan("bad magic");
-    if (read_full(plan_fd, hdr, sizeof hdr) < 0)
+    if (read_plan_bytes(hdr, sizeof hdr) < 0)
         bad_plan("truncated header");
     if (hdr[0] != PLAN_VERSION)
         bad_plan("unsupported version");
@@ -289,7 +305,7 @@ static void read_plan(void)
         bad_plan("out of memory");
     for (uint32_t i = 0; i < nsteps; i++) {
         uint16_t sh[2];
-        if (read_full(plan_fd, sh, sizeof sh) < 0)
+        if (read_plan_bytes(sh, sizeof sh) < 0)
             bad_plan("truncated step");
         steps[i].op = find_op(sh[0]);
         if (!steps[i].op)
@@ -305,13 +321,13 @@ static void read_plan(void)
 static void read_state(unsigned slot)
 {
     uint32_t len;
-    if (read_full(plan_fd, &len, 4) < 0 || len > MAX_FIELD)
+    if (read_plan_bytes(&len, 4) < 0 || len > MAX_FIELD)
         bad_plan("bad control message");
     if (!len)
         return;
     free(state_buf[slot]);
     state_buf[slot] = malloc(len);
-    if (!state_buf[slot] || read_full(plan_fd, state_buf[slot], len) < 0)
+    if (!state_buf[slot] || read_plan_bytes(state_buf[slot], len) < 0)
         bad_plan("truncated state");
     state_len[slot] = len;
 }
@@ -322,11 +338,11 @@ static void wait_go(void)
 {
     unsigned char kind, slot;
     for (;;) {
-        if (read_full(plan_fd, &kind, 1) < 0)
+        if (read_plan_bytes(&kind, 1) < 0)
             _exit(1); /* Java gave up: it cleans up and reports */
         if (kind == 'G')
             break;
-        if (kind != 'S' || read_full(plan_fd, &slot, 1) < 0 || slot == 0 || slot >= STATE_SLOTS)
+        if (kind != 'S' || read_plan_bytes(&slot, 1) < 0 || slot == 0 || slot >= STATE_SLOTS)
             bad_plan("bad control message");
         read_state(slot);
     }

@@ -55,11 +55,30 @@ public final class HelperProcess implements AutoCloseable {
 
     /** The helper bin/jrun forked beside this JVM ("W,R,PID"), taken by the first start(); see launcher.c. */
     private static String prefork = System.getProperty("jrun.helper.prefork");
+    /** The launcher's helper once adopted (adoptPrefork), until a start() takes it. */
+    private static volatile HelperProcess adopted;
 
     /** Starts the helper (or takes the launcher's) and sends it the plan. */
     public static HelperProcess start(List<Step> steps) {
-        HelperProcess pre = takePrefork(steps);
-        if (pre != null) return sendPlan(pre, Path.of("jrun-helper"));
+        return start(steps, encode(steps));
+    }
+
+    /** The plan in the helper's wire format, for start(steps, plan). */
+    public static byte[] encode(List<Step> steps) {
+        return Plan.encode(steps, jrun.linux.ProcFiles.selfPid());
+    }
+
+    /** The plan of first's steps then rest's, from their bodies (Plan.body), for start(first + rest, plan). */
+    public static byte[] encode(List<Step> first, byte[] firstBody, List<Step> rest, byte[] restBody) {
+        return Plan.assemble(jrun.linux.ProcFiles.selfPid(), first.size() + rest.size(), firstBody, restBody);
+    }
+
+    /** start(steps) with the plan already encoded from the same steps. */
+    public static HelperProcess start(List<Step> steps, byte[] plan) {
+        adoptPrefork();
+        HelperProcess pre = adopted;
+        adopted = null;
+        if (pre != null) return sendPlan(new HelperProcess(pre.pid, pre.reports, pre.control, steps), plan, Path.of("jrun-helper"));
         Path helper = locate();
         ProcessBuilder pb = new ProcessBuilder(helper.toString());
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -70,12 +89,12 @@ public final class HelperProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new JrunException("cannot start " + helper + ": " + e.getMessage(), e);
         }
-        return sendPlan(h, helper);
+        return sendPlan(h, plan, helper);
     }
 
-    private static HelperProcess sendPlan(HelperProcess h, Path helper) {
+    private static HelperProcess sendPlan(HelperProcess h, byte[] plan, Path helper) {
         try {
-            h.control.write(Plan.encode(h.steps, ProcessHandle.current().pid()));
+            h.control.write(plan);
             h.control.flush();
         } catch (IOException e) {
             h.close();
@@ -85,24 +104,25 @@ public final class HelperProcess implements AutoCloseable {
     }
 
     /**
-     * The launcher's helper, if there is one and no other helper was asked for: its pipes are
+     * Opens the launcher's helper's pipes, if there is one and no other helper was asked for, so
+     * that the next start() takes it; a create does this early, on a second thread. The pipes are
      * opened again through /proc/self/fd (a JVM cannot adopt an fd number). The report pipe's
      * open cannot block: the helper (or the launcher's stand-in when the exec failed) keeps its
      * write end until this JVM closes the plan pipe.
      */
-    private static HelperProcess takePrefork(List<Step> steps) {
+    public static synchronized void adoptPrefork() {
         String p = prefork;
         prefork = null;
-        if (p == null || System.getProperty("jrun.helper") != null || System.getProperty("jrun.home") != null) return null;
+        if (p == null || System.getProperty("jrun.helper") != null || System.getProperty("jrun.home") != null) return;
         String[] f = p.split(",");
-        if (f.length != 3) return null;
+        if (f.length != 3) return;
         try {
             long pid = Long.parseLong(f[2]);
             OutputStream control = new java.io.FileOutputStream("/proc/self/fd/" + Integer.parseInt(f[0]));
             InputStream reports = new java.io.FileInputStream("/proc/self/fd/" + Integer.parseInt(f[1]));
-            return new HelperProcess(pid, reports, control, steps);
+            adopted = new HelperProcess(pid, reports, control, List.of());
         } catch (IOException | NumberFormatException e) {
-            return null;
+            // no launcher's helper: start() spawns one
         }
     }
 

@@ -15,16 +15,28 @@ public final class Plan {
     private Plan() {}
 
     public static byte[] encode(List<Step> steps, long javaPid) {
+        return assemble(javaPid, steps.size(), body(steps));
+    }
+
+    /** The encoded steps alone; assemble joins bodies (encoded on different threads) under one header. */
+    public static byte[] body(List<Step> steps) {
         Out out = new Out();
-        out.bytes(MAGIC.getBytes(StandardCharsets.US_ASCII));
-        out.u32(VERSION);
-        out.u32((int) javaPid);
-        out.u32(steps.size());
         for (Step s : steps) {
             out.u16(s.op().code);
             out.u16(s.args().size());
             for (int i = 0; i < s.args().size(); i++) field(out, s.op().signature.charAt(i), s.args().get(i));
         }
+        return java.util.Arrays.copyOf(out.buf, out.n);
+    }
+
+    /** The plan: header, then the bodies in order; count is the number of steps in all of them. */
+    public static byte[] assemble(long javaPid, int count, byte[]... bodies) {
+        Out out = new Out();
+        out.bytes(MAGIC.getBytes(StandardCharsets.US_ASCII));
+        out.u32(VERSION);
+        out.u32((int) javaPid);
+        out.u32(count);
+        for (byte[] b : bodies) out.bytes(b);
         return java.util.Arrays.copyOf(out.buf, out.n);
     }
 

@@ -29,6 +29,9 @@ public interface Hardening {
      */
     List<Step> limits(Spec spec, List<String> cgroupDirs);
 
+    /** The host's cgroup layout, when the caller has read it already (limits would read it again). */
+    default void knowLayout(jrun.linux.cgroups.CgroupLayout layout) {}
+
     Hardening NONE = new Hardening() {
         @Override
         public void beforeStart(Spec spec, List<Step> steps) {}

@@ -60,29 +60,48 @@ public final class Lifecycle {
         return this;
     }
 
-    /** A container being made: the helper, and what to undo if anything fails; relay: `run`'s own terminal, or null. */
-    private record Creation(ContainerState state, HelperProcess helper, TtyRelay relay) {}
+    /** A container being made: its lock, the helper, and what to undo if anything fails; relay: `run`'s own terminal, or null. */
+    private record Creation(StateStore.Lock lock, ContainerState state, HelperProcess helper, TtyRelay relay) {}
+
+    /** What a create learns from the host beside reading the config: the new container's lock and the cgroup hierarchies. */
+    private record HostView(StateStore.Lock lock, String mountinfo, List<CgroupHierarchy> hierarchies) {}
 
     public void create(String id, CreateOptions opts) {
-        try (StateStore.Lock lock = store.createAndLock(id)) {
-            Creation c = doCreate(id, opts, lock);
+        Creation c = doCreate(id, opts);
+        try {
             c.helper().close();
+        } finally {
+            c.lock().close();
         }
     }
 
-    private Creation doCreate(String id, CreateOptions opts, StateStore.Lock lock) {
+    /**
+     * Sets the container up and returns with its lock held. The lock, the host's cgroup
+     * hierarchies and the launcher's helper are taken on a second thread while this one reads
+     * the config, and the cgroups are made there while this one plans: on two cores these
+     * overlap (a create is a few milliseconds of interpreted Java and syscalls).
+     */
+    private Creation doCreate(String id, CreateOptions opts) {
+        Beside<HostView> early = Beside.start(() -> hostView(id));
+        HostView hv = null;
         ContainerState st = null;
         HelperProcess helper = null;
+        Beside<Made> made = null;
         List<String> dirs = List.of();
         TtyRelay relay = null;
         try {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
-            extension.editConfig(id, tree);
-            // Rules edit the config in memory; exec later reads this copy, not the bundle's.
-            if (rules.apply(tree, bundle)) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
+            if (extension != LifecycleExtension.NONE) { // a dialect's edits may write into the container's directory
+                hv = early.get();
+                extension.editConfig(id, tree);
+            }
+            boolean edited = rules.apply(tree, bundle);
             Spec spec = Spec.fromTree(tree, bundle);
+            hv = early.get();
+            // Rules edit the config in memory; exec later reads this copy, not the bundle's.
+            if (edited) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             if (opts.foreground() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
                 throw new JrunException("--console-socket: cannot use console socket if jrun will not detach or allocate tty"); // runc's text
             if (TtyRelay.needed(spec, opts)) { // as runc: `run` with a terminal and no console socket relays the pty itself
@@ -92,18 +111,15 @@ public final class Lifecycle {
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             if (host.kind(rootfs) != HostFiles.Kind.DIRECTORY) throw new JrunException("root.path: " + rootfs + " is not a directory");
             rootfs = rootfs.toRealPath();
-            String mountinfo = ProcStat.read("/proc/self/mountinfo");
-            List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, ProcStat.read("/proc/self/cgroup"));
+            List<CgroupHierarchy> hierarchies = hv.hierarchies();
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(),
                     CgroupPlacement.defaultName(store.root(), id), hierarchies);
-            dirs = CgroupPlacement.create(cgroups);
             // What the init does not join by itself (Planner.selfPlaced) Java places after 'P'. That
-            // write waits for the migration lock: started now, after mkdir, which would wait for it too.
+            // write waits for the migration lock: started after mkdir, which would wait for it too.
             List<String> javaPlaces = Planner.javaPlaced(spec, hierarchies, cgroups);
-            if (!javaPlaces.isEmpty()) CgroupPlacement.warmUp(hierarchies);
-            List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, mountinfo, hierarchies, cgroups, hardening).plan();
+            made = Beside.start(() -> cgroups(spec, cgroups, hierarchies, !javaPlaces.isEmpty()));
+            List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, hv.mountinfo(), hierarchies, cgroups, hardening).plan();
             extension.editPlan(spec, steps);
-            steps.addAll(0, hardening.limits(spec, dirs)); // first: host paths, before any setns
             Map<String, Object> laterHooks = new LinkedHashMap<>();
             if (tree.get("hooks") instanceof Map<?, ?> hm)
                 for (String stage : List.of("poststart", "poststop"))
@@ -112,14 +128,17 @@ public final class Lifecycle {
             annotations.putAll(extension.stateAnnotations(id));
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
                     UtcTime.now(), annotations, List.of(), laterHooks);
-
-            helper = HelperProcess.start(steps);
-            // the directories are saved in the state for delete
+            byte[] body = jrun.helper.Plan.body(steps);
+            Made m = made.get();
+            made = null;
+            dirs = m.dirs(); // saved in the state for delete
+            byte[] plan = HelperProcess.encode(m.limits(), m.body(), steps, body);
+            steps.addAll(0, m.limits()); // first: host paths, before any setns
             st = st.withCgroups(dirs);
+            helper = HelperProcess.start(steps, plan);
             Report r = expect(helper, 'P');
             long pid = r.value();
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
-            store.save(st);
             CgroupPlacement.place(javaPlaces, pid);
             if (spec.process().oomScoreAdj() != null) writeOomScoreAdj(pid, spec.process().oomScoreAdj());
             if (spec.hasNamespace(Namespace.Type.USER) && spec.namespace(Namespace.Type.USER).isNew()) {
@@ -127,6 +146,10 @@ public final class Lifecycle {
                 writeMap(pid, "gid_map", spec.linux().gidMappings());
             }
             helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
+            // Saved as created while the init mounts (its hooks get "creating" all the same): no
+            // other command reads it before this one unlocks, and if this JVM dies now the state
+            // has the pid for delete to kill.
+            store.save(st.with(Status.CREATED));
             for (;;) {
                 r = helper.next();
                 if (r == null) throw new JrunException("the container's init exited during setup");
@@ -140,22 +163,63 @@ public final class Lifecycle {
                 helper.go(new byte[0]);
             }
             st = st.with(Status.CREATED);
-            store.save(st);
             extension.created(spec, st);
             if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
             if (!opts.foreground()) helper.waitFor();
-            return new Creation(st, helper, relay);
+            return new Creation(hv.lock(), st, helper, relay);
         } catch (RuntimeException | IOException e) {
             if (helper != null) helper.close();
             if (relay != null) relay.close();
-            if (st != null) destroy(st.withCgroups(dirs));
-            else {
-                CgroupPlacement.remove(dirs);
-                store.remove(id);
+            if (made != null) { // it removes its own on failure
+                Made m = made.getQuietly();
+                if (m != null) dirs = m.dirs();
+            }
+            if (hv == null) hv = early.getQuietly(); // null: it failed (another container's id), and holds nothing
+            try {
+                if (st != null) destroy(st.withCgroups(dirs));
+                else {
+                    CgroupPlacement.remove(dirs);
+                    if (hv != null) store.remove(id);
+                }
+            } finally {
+                if (hv != null) hv.lock().close();
             }
             if (e instanceof JrunException je) throw je;
             if (e instanceof IOException io) throw new JrunException(opts.bundle() + ": " + io.getMessage(), io);
             throw (RuntimeException) e;
+        }
+    }
+
+    /** The container's cgroups, made, and the steps (with their encoding) that write its limits into them. */
+    private record Made(List<String> dirs, List<Step> limits, byte[] body) {}
+
+    /** Second-thread work of a create, while the first plans: the cgroups and their limits. */
+    private Made cgroups(Spec spec, Map<String, String> cgroups, List<CgroupHierarchy> hierarchies, boolean warm) {
+        List<String> dirs = CgroupPlacement.create(cgroups);
+        try {
+            if (warm) CgroupPlacement.warmUp(hierarchies);
+            List<Step> limits = hardening.limits(spec, dirs);
+            return new Made(dirs, limits, jrun.helper.Plan.body(limits));
+        } catch (RuntimeException e) {
+            CgroupPlacement.remove(dirs);
+            throw e;
+        }
+    }
+
+    /** Second-thread work of a create: lock the new container, read the cgroup hierarchies, take the launcher's helper. */
+    private HostView hostView(String id) {
+        StateStore.Lock lock = store.createAndLock(id);
+        try {
+            String mountinfo = ProcStat.read("/proc/self/mountinfo");
+            Map<String, String> own = CgroupHierarchy.ownPaths(ProcStat.read("/proc/self/cgroup"));
+            List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, own);
+            hardening.knowLayout(jrun.linux.cgroups.CgroupLayout.of(hierarchies, own));
+            HelperProcess.adoptPrefork();
+            return new HostView(lock, mountinfo, hierarchies);
+        } catch (RuntimeException e) {
+            store.remove(id);
+            lock.close();
+            throw e;
         }
     }
 
@@ -322,9 +386,8 @@ public final class Lifecycle {
 
     /** run: create and start; in the foreground, wait and return the container's exit status. */
     public int run(String id, CreateOptions opts) {
-        Creation c;
-        try (StateStore.Lock lock = store.createAndLock(id)) {
-            c = doCreate(id, opts, lock);
+        Creation c = doCreate(id, opts);
+        try {
             // Before the program can run (and tell anyone it is up): from here on, signals to jrun go to it.
             if (opts.foreground()) SignalForwarder.forwardTo(c.helper().pid());
             try {
@@ -335,6 +398,8 @@ public final class Lifecycle {
                 if (c.relay() != null) c.relay().close();
                 throw e;
             }
+        } finally {
+            c.lock().close();
         }
         if (!opts.foreground()) {
             c.helper().close();

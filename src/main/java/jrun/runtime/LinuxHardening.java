@@ -64,6 +64,11 @@ public final class LinuxHardening implements Hardening {
         return this;
     }
 
+    @Override
+    public void knowLayout(CgroupLayout l) {
+        if (layout == null) layout = l;
+    }
+
     private CgroupLayout layout() {
         if (layout == null) layout = CgroupLayout.detect();
         return layout;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jrun.JrunException;
@@ -38,10 +39,15 @@ public record CgroupLayout(Mode mode, Map<String, Mount> v1, Mount unified, Map<
     /** Built from {@link CgroupHierarchy#parse}, the one parser of mountinfo and /proc/self/cgroup. */
     public static CgroupLayout parse(String mountinfo, String procSelfCgroup) {
         Map<String, String> own = CgroupHierarchy.ownPaths(procSelfCgroup);
+        return of(CgroupHierarchy.parse(mountinfo, own), own);
+    }
+
+    /** From hierarchies already parsed, with own = {@link CgroupHierarchy#ownPaths} of the same /proc/self/cgroup. */
+    public static CgroupLayout of(List<CgroupHierarchy> hierarchies, Map<String, String> own) {
         Map<String, Mount> v1 = new LinkedHashMap<>();
         Mount unified = null;
         boolean anyV1 = false;
-        for (CgroupHierarchy h : CgroupHierarchy.parse(mountinfo, own)) {
+        for (CgroupHierarchy h : hierarchies) {
             Mount m = new Mount(Path.of(h.mountpoint()), h.root());
             if (h.v2()) {
                 unified = m; // parse keeps the first mount of a hierarchy
