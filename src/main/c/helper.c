@@ -63,7 +63,7 @@
 #include "helper_ops.h"
 
 #define PLAN_MAGIC "JRUNHLP1"
-#define PLAN_VERSION 3
+#define PLAN_VERSION 4
 #define MAX_STEPS 8192
 #define MAX_FIELDS 6
 #define MAX_FIELD (1u << 20)
@@ -277,6 +277,32 @@ static void read_field(struct field *f, char type)
     }
 }
 
+/* Appends count steps, read from the plan pipe, to the plan. */
+static void read_steps(uint32_t count)
+{
+    if (count > MAX_STEPS - nsteps)
+        bad_plan("too many steps");
+    struct step *grown = realloc(steps, (nsteps + count + 1) * sizeof *steps);
+    if (!grown)
+        bad_plan("out of memory");
+    steps = grown;
+    memset(steps + nsteps, 0, (count + 1) * sizeof *steps);
+    for (uint32_t i = nsteps; i < nsteps + count; i++) {
+        uint16_t sh[2];
+        if (read_plan_bytes(sh, sizeof sh) < 0)
+            bad_plan("truncated step");
+        steps[i].op = find_op(sh[0]);
+        if (!steps[i].op)
+            bad_plan("unknown opcode");
+        const char *sig = steps[i].op->sig;
+        if (sh[1] != strlen(sig))
+            bad_plan("wrong field count for opcode");
+        for (size_t k = 0; sig[k]; k++)
+            read_field(&steps[i].f[k], sig[k]);
+    }
+    nsteps += count;
+}
+
 /* Header: "JRUNHLP1", u32 version, u32 Java's pid, u32 step count. Step: u16 op, u16 field count,
  * then fields, each u32 length + bytes, exactly as the op's signature says. */
 static void read_plan(void)
@@ -297,25 +323,18 @@ static void read_plan(void)
     if (hdr[0] != PLAN_VERSION)
         bad_plan("unsupported version");
     java_pid = hdr[1];
-    nsteps = hdr[2];
-    if (nsteps > MAX_STEPS)
-        bad_plan("too many steps");
-    steps = calloc(nsteps ? nsteps : 1, sizeof *steps);
-    if (!steps)
-        bad_plan("out of memory");
-    for (uint32_t i = 0; i < nsteps; i++) {
-        uint16_t sh[2];
-        if (read_plan_bytes(sh, sizeof sh) < 0)
-            bad_plan("truncated step");
-        steps[i].op = find_op(sh[0]);
-        if (!steps[i].op)
-            bad_plan("unknown opcode");
-        const char *sig = steps[i].op->sig;
-        if (sh[1] != strlen(sig))
-            bad_plan("wrong field count for opcode");
-        for (size_t k = 0; sig[k]; k++)
-            read_field(&steps[i].f[k], sig[k]);
-    }
+    read_steps(hdr[2]);
+}
+
+/* MORE, in the init: the rest of the plan, u32 step count then the steps, which Java sends
+ * while the helper already runs the first part (cgroup limits, CLONE). Read whole before any
+ * of them runs. */
+static void read_more(void)
+{
+    uint32_t count;
+    if (read_plan_bytes(&count, 4) < 0)
+        bad_plan("truncated plan continuation");
+    read_steps(count);
 }
 
 static void read_state(unsigned slot)
@@ -927,6 +946,9 @@ static void run_step(struct step *s)
         break;
     case OP_WAIT_GO:
         wait_go();
+        break;
+    case OP_MORE: /* grows the plan: f points into the old array from here on */
+        read_more();
         break;
     case OP_SET_ROOT:
         root_fd = keep(open(f[0].data, O_PATH | O_DIRECTORY | O_CLOEXEC));

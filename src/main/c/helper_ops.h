@@ -61,6 +61,7 @@
     OP(CAPS, 42, "uuuu")        /* capset effective, permitted, inheritable; ambient */ \
     OP(SECCOMP, 43, "ub")       /* seccomp(SET_MODE_FILTER) flags, sock_filter[] */ \
     OP(DEVICE_PROG, 44, "sb")   /* cgroup2 dir, bpf_insn[]: load and attach (devices) */ \
-    OP(SECCOMP_LISTENER, 45, "ss") /* socket path, payload head: SECCOMP sends the notify fd there */
+    OP(SECCOMP_LISTENER, 45, "ss") /* socket path, payload head: SECCOMP sends the notify fd there */ \
+    OP(MORE, 46, "")            /* init: read the rest of the plan (u32 count, steps) and go on */
 
 #endif

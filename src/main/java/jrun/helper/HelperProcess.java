@@ -17,6 +17,7 @@ import jrun.JrunException;
  *   Java (this)                         helper H / container init C
  *   start(): plan on H's stdin  ------>  validate all; GETFD (pidfd_getfd from this JVM) ...
  *   next() = 'P' pid   <--------------   CLONE: C is born; H stays until C is ready
+ *   (more(): the plan's rest  ------>   C at MORE: reads and validates it whole, goes on)
  *   maps, cgroup; go(state) -------->   C: mounts, devices
  *   next() = 'B'       <--------------   BARRIER (only with prestart/createRuntime/prechroot)
  *   host hooks; go(empty) --------->   createContainer hooks, pivot, identity
@@ -42,7 +43,7 @@ public final class HelperProcess implements AutoCloseable {
         this.pid = process.pid();
         this.reports = process.getInputStream();
         this.control = process.getOutputStream();
-        this.steps = steps;
+        this.steps = new java.util.ArrayList<>(steps);
     }
 
     private HelperProcess(long pid, InputStream reports, OutputStream control, List<Step> steps) {
@@ -50,7 +51,7 @@ public final class HelperProcess implements AutoCloseable {
         this.pid = pid;
         this.reports = reports;
         this.control = control;
-        this.steps = steps;
+        this.steps = new java.util.ArrayList<>(steps);
     }
 
     /** The helper bin/jrun forked beside this JVM ("W,R,PID"), taken by the first start(); see launcher.c. */
@@ -123,6 +124,20 @@ public final class HelperProcess implements AutoCloseable {
             adopted = new HelperProcess(pid, reports, control, List.of());
         } catch (IOException | NumberFormatException e) {
             // no launcher's helper: start() spawns one
+        }
+    }
+
+    /**
+     * Sends the rest of the plan, whose part so far ends in MORE (Plan.continuation of rest). A
+     * helper that failed meanwhile is not an error here: its 'E' report is the next one read.
+     */
+    public void more(List<Step> rest, byte[] continuation) {
+        steps.addAll(rest);
+        try {
+            control.write(continuation);
+            control.flush();
+        } catch (IOException e) {
+            // the helper is gone: next() gives its report, or EOF
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class Plan {
     public static final String MAGIC = "JRUNHLP1";
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     private Plan() {}
 
@@ -26,6 +26,18 @@ public final class Plan {
             out.u16(s.args().size());
             for (int i = 0; i < s.args().size(); i++) field(out, s.op().signature.charAt(i), s.args().get(i));
         }
+        return java.util.Arrays.copyOf(out.buf, out.n);
+    }
+
+    /**
+     * The rest of a plan whose last step so far is MORE: u32 step count, then the steps. The init
+     * reads it when it reaches MORE, so Java may send it while the helper runs the first part.
+     */
+    public static byte[] continuation(List<Step> steps) {
+        byte[] body = body(steps);
+        Out out = new Out();
+        out.u32(steps.size());
+        out.bytes(body);
         return java.util.Arrays.copyOf(out.buf, out.n);
     }
 

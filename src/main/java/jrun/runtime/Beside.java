@@ -27,6 +27,11 @@ final class Beside<T> {
 
     /** The result, or the work's exception. */
     T get() {
+        return unwrap(task);
+    }
+
+    /** A task's result once it is done (waiting for it), or its own exception, unwrapped. */
+    static <T> T unwrap(FutureTask<T> task) {
         boolean interrupted = false;
         try {
             for (;;) {

@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import jrun.JrunException;
 import jrun.helper.HelperProcess;
 import jrun.helper.Op;
+import jrun.helper.Plan;
 import jrun.helper.Report;
 import jrun.helper.Step;
 import jrun.linux.CgroupHierarchy;
@@ -67,7 +70,7 @@ public final class Lifecycle {
     private record HostView(StateStore.Lock lock, String mountinfo, List<CgroupHierarchy> hierarchies) {}
 
     public void create(String id, CreateOptions opts) {
-        Creation c = doCreate(id, opts);
+       Creation c = doCreate(id, opts);
         try {
             c.helper().close();
         } finally {
@@ -117,9 +120,21 @@ public final class Lifecycle {
             // What the init does not join by itself (Planner.selfPlaced) Java places after 'P'. That
             // write waits for the migration lock: started after mkdir, which would wait for it too.
             List<String> javaPlaces = Planner.javaPlaced(spec, hierarchies, cgroups);
-            made = Beside.start(() -> cgroups(spec, cgroups, hierarchies, !javaPlaces.isEmpty()));
-            List<Step> steps = new Planner(spec, id, rootfs, opts, store.fifo(id), host, hv.mountinfo(), hierarchies, cgroups, hardening).plan();
-            extension.editPlan(spec, steps);
+            Planner planner = new Planner(spec, id, rootfs, opts, store.fifo(id), host, hv.mountinfo(), hierarchies, cgroups, hardening);
+            // The plan in two parts, unless a dialect edits it whole: the second thread sends the
+            // first (limits, the runtime side, CLONE, MORE) as soon as the cgroups exist, and the
+            // helper clones while this thread plans the init's part.
+            FutureTask<List<Step>> hostPart = extension == LifecycleExtension.NONE ? new FutureTask<>(planner::host) : null;
+            made = Beside.start(() -> cgroups(spec, cgroups, hierarchies, !javaPlaces.isEmpty(), hostPart));
+            List<Step> steps;
+            if (hostPart != null) {
+                hostPart.run();
+                Beside.unwrap(hostPart); // its error, if any, is this thread's to report
+                steps = planner.init();
+            } else {
+                steps = planner.plan();
+                extension.editPlan(spec, steps);
+            }
             Map<String, Object> laterHooks = new LinkedHashMap<>();
             if (tree.get("hooks") instanceof Map<?, ?> hm)
                 for (String stage : List.of("poststart", "poststop"))
@@ -128,14 +143,19 @@ public final class Lifecycle {
             annotations.putAll(extension.stateAnnotations(id));
             st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
                     UtcTime.now(), annotations, List.of(), laterHooks);
-            byte[] body = jrun.helper.Plan.body(steps);
+            byte[] body = hostPart != null ? Plan.continuation(steps) : Plan.body(steps);
             Made m = made.get();
             made = null;
             dirs = m.dirs(); // saved in the state for delete
-            byte[] plan = HelperProcess.encode(m.limits(), m.body(), steps, body);
-            steps.addAll(0, m.limits()); // first: host paths, before any setns
             st = st.withCgroups(dirs);
-            helper = HelperProcess.start(steps, plan);
+            if (m.helper() != null) {
+                helper = m.helper();
+                helper.more(steps, body);
+            } else {
+                byte[] plan = HelperProcess.encode(m.limits(), m.body(), steps, body);
+                steps.addAll(0, m.limits()); // first: host paths, before any setns
+                helper = HelperProcess.start(steps, plan);
+            }
             Report r = expect(helper, 'P');
             long pid = r.value();
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
@@ -168,12 +188,20 @@ public final class Lifecycle {
             if (!opts.foreground()) helper.waitFor();
             return new Creation(hv.lock(), st, helper, relay);
         } catch (RuntimeException | IOException e) {
-            if (helper != null) helper.close();
-            if (relay != null) relay.close();
             if (made != null) { // it removes its own on failure
                 Made m = made.getQuietly();
-                if (m != null) dirs = m.dirs();
+                if (m != null) {
+                    dirs = m.dirs();
+                    helper = m.helper();
+                }
             }
+            if (helper != null) {
+                // An init this thread has not heard of yet (the second thread started the helper):
+                // its 'P' comes, or the helper's error. It must be gone before its cgroups go.
+                if (st == null || st.pid() == 0) killUnannounced(helper);
+                helper.close();
+            }
+            if (relay != null) relay.close();
             if (hv == null) hv = early.getQuietly(); // null: it failed (another container's id), and holds nothing
             try {
                 if (st != null) destroy(st.withCgroups(dirs));
@@ -190,17 +218,33 @@ public final class Lifecycle {
         }
     }
 
-    /** The container's cgroups, made, and the steps (with their encoding) that write its limits into them. */
-    private record Made(List<String> dirs, List<Step> limits, byte[] body) {}
+    /**
+     * The container's cgroups, made, and the steps that write its limits into them: encoded in
+     * body, or sent as the first part of the plan to helper when there is a host part.
+     */
+    private record Made(List<String> dirs, List<Step> limits, byte[] body, HelperProcess helper) {}
 
-    /** Second-thread work of a create, while the first plans: the cgroups and their limits. */
-    private Made cgroups(Spec spec, Map<String, String> cgroups, List<CgroupHierarchy> hierarchies, boolean warm) {
+    /**
+     * Second-thread work of a create, while the first plans: the cgroups and their limits; then,
+     * with hostPart (which the first thread runs), the plan's first part to the helper.
+     */
+    private Made cgroups(Spec spec, Map<String, String> cgroups, List<CgroupHierarchy> hierarchies, boolean warm,
+            FutureTask<List<Step>> hostPart) throws InterruptedException {
         List<String> dirs = CgroupPlacement.create(cgroups);
         try {
             if (warm) CgroupPlacement.warmUp(hierarchies);
             List<Step> limits = hardening.limits(spec, dirs);
-            return new Made(dirs, limits, jrun.helper.Plan.body(limits));
-        } catch (RuntimeException e) {
+            if (hostPart == null) return new Made(dirs, limits, Plan.body(limits), null);
+            List<Step> first = new ArrayList<>(limits); // first: host paths, before any setns
+            try {
+                first.addAll(hostPart.get());
+            } catch (ExecutionException e) {
+                throw new JrunException("the first thread's planning failed", e.getCause()); // that thread reports it
+            }
+            first.add(Step.of(Op.MORE, "plan"));
+            HelperProcess h = HelperProcess.start(first);
+            return new Made(dirs, limits, null, h);
+        } catch (RuntimeException | InterruptedException e) {
             CgroupPlacement.remove(dirs);
             throw e;
         }
@@ -221,6 +265,21 @@ public final class Lifecycle {
             lock.close();
             throw e;
         }
+    }
+
+    /** Kills the init of a helper whose 'P' was not read yet, if it was born, and waits until it is dead. */
+    private static void killUnannounced(HelperProcess helper) {
+        Report r;
+        try {
+            r = helper.next();
+        } catch (JrunException e) {
+            return; // the helper is gone, and no init with it
+        }
+        if (r == null || r.kind() != 'P') return;
+        long start = ProcStat.liveStartTime(r.value());
+        if (start < 0) return;
+        ProcessHandle.of(r.value()).ifPresent(ProcessHandle::destroyForcibly);
+        for (int i = 0; i < 500 && ProcStat.isAlive(r.value(), start); i++) CgroupPlacement.sleep(10);
     }
 
     private static Report expect(HelperProcess helper, char kind) {

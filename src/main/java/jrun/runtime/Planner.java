@@ -91,6 +91,13 @@ public final class Planner {
     }
 
     public List<Step> plan() {
+        List<Step> s = host();
+        s.addAll(init());
+        return s;
+    }
+
+    /** The runtime side of the plan, which the helper runs: checks, fds, the fifo, joined namespaces, up to CLONE. */
+    public List<Step> host() {
         ProcessSpec p = spec.process();
         if (p == null) throw new JrunException("process: required to create a container");
         Namespace mnt = spec.namespace(Namespace.Type.MOUNT);
@@ -123,6 +130,13 @@ public final class Planner {
         for (CgroupHierarchy h : hierarchies)
             if (h.v2() && containerCgroups.containsKey(h.mountpoint())) bornIn = h.mountpoint() + containerCgroups.get(h.mountpoint());
         s.add(Step.of(Op.CLONE, "linux.namespaces", flags, opts.foreground() ? 1L : 0L, bornIn));
+        return s;
+    }
+
+    /** The init's side of the plan, after CLONE: cgroups, the go, the rootfs, hooks, identity, exec. */
+    public List<Step> init() {
+        ProcessSpec p = spec.process();
+        List<Step> s = new ArrayList<>(128);
 
         // The container's init. Without a user namespace it joins its v1 cgroups itself, each by
         // writing "0" to `tasks`: moving only the calling thread skips the migration lock (and its

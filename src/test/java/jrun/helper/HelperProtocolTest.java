@@ -101,6 +101,37 @@ class HelperProtocolTest {
     }
 
     @Test
+    void moreReadsTheRestOfThePlanAndNumbersItsSteps() throws Exception {
+        long me = ProcessHandle.current().pid();
+        byte[] first = valid(List.of(Step.of(Op.UMASK, "u", 18L), Step.of(Op.MORE, "plan")));
+        // the continuation's second step fails: its index counts on from the first part's
+        byte[] rest = Plan.continuation(List.of(Step.of(Op.UMASK, "u", 18L), Step.of(Op.SIGNAL, "kill", me, 1L, 0L)));
+        Outcome o = feed(concat(first, rest));
+        assertEquals(1, o.status(), o.stderr());
+        assertEquals(new Report('E', 3, 3 /* ESRCH */, 0, "process " + me + ": No such process"), o.report());
+        Outcome ok = feed(concat(first, Plan.continuation(List.of(Step.of(Op.SIGNAL, "kill", me, 0L, 0L)))));
+        assertEquals(0, ok.status(), ok.stderr());
+        assertNull(ok.report());
+    }
+
+    @Test
+    void aBrokenContinuationRunsNoneOfIt() throws Exception {
+        long me = ProcessHandle.current().pid();
+        byte[] first = valid(List.of(Step.of(Op.MORE, "plan")));
+        // a valid first step, then garbage: the failing SIGNAL must not run before the check
+        byte[] rest = Plan.continuation(List.of(Step.of(Op.SIGNAL, "kill", me, 1L, 0L), Step.of(Op.UMASK, "u", 18L)));
+        ByteBuffer.wrap(rest).order(ByteOrder.LITTLE_ENDIAN).putShort(rest.length - 16, (short) 999);
+        rejected(concat(first, rest), "unknown opcode");
+        rejected(first, "truncated plan continuation"); // EOF where the rest should be
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void refusesToRunByHand() throws Exception {
         Process p = new ProcessBuilder(HELPER.toString(), "--help").start();
         assertEquals(2, p.waitFor());
