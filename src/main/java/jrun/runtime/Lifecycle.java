@@ -165,7 +165,7 @@ public final class Lifecycle {
                 writeMap(pid, "uid_map", spec.linux().uidMappings());
                 writeMap(pid, "gid_map", spec.linux().gidMappings());
             }
-            helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
+            if (waitsForGo(steps)) helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
             // Saved as created while the init mounts (its hooks get "creating" all the same): no
             // other command reads it before this one unlocks, and if this JVM dies now the state
             // has the pid for delete to kill.
@@ -265,6 +265,13 @@ public final class Lifecycle {
             lock.close();
             throw e;
         }
+    }
+
+    /** Whether the init's part of the plan waits for a go (Planner decides). */
+    private static boolean waitsForGo(List<Step> init) {
+        for (Step s : init)
+            if (s.op() == Op.WAIT_GO) return true;
+        return false;
     }
 
     /** Kills the init of a helper whose 'P' was not read yet, if it was born, and waits until it is dead. */

@@ -46,9 +46,12 @@ class PlannerTest {
     void lifecycleOrder() {
         List<Step> s = plan(TestConfigs.minimal(), OPTS, new FakeHostFiles());
         List<Op> ops = ops(s);
-        assertEquals(List.of(Op.GETFD, Op.GETFD, Op.GETFD, Op.MKFIFO, Op.OPEN_FIFO, Op.CLONE, Op.WAIT_GO, Op.SETSID,
-                Op.JOIN_KEYRING, Op.MOUNT_HOST, Op.MOUNT_HOST, Op.SET_ROOT), ops.subList(0, 12));
-        assertEquals("JOIN_KEYRING _ses.c", s.get(8).toString(), "the container's own session keyring");
+        // nothing for Java to do between CLONE and the mounts (no user namespace, hooks, oom score
+        // or seccomp listener): the init goes straight on, without waiting for a go
+        assertEquals(List.of(Op.GETFD, Op.GETFD, Op.GETFD, Op.MKFIFO, Op.OPEN_FIFO, Op.CLONE, Op.SETSID,
+                Op.JOIN_KEYRING, Op.MOUNT_HOST, Op.MOUNT_HOST, Op.SET_ROOT), ops.subList(0, 11));
+        assertFalse(ops.contains(Op.WAIT_GO));
+        assertEquals("JOIN_KEYRING _ses.c", s.get(7).toString(), "the container's own session keyring");
         Step clone = s.get(5);
         assertEquals(0x20000000L | 0x00020000L | 0x04000000L | 0x08000000L, clone.number(0));
         assertEquals(0L, clone.number(1));
@@ -220,6 +223,25 @@ class PlannerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theInitWaitsForGoOnlyWhenJavaHasWorkBeforeIt() {
+        Map<String, Object> oom = TestConfigs.minimal();
+        ((Map<String, Object>) oom.get("process")).put("oomScoreAdj", jrun.spec.JsonNumber.of(100));
+        Map<String, Object> hook = TestConfigs.minimal();
+        hook.put("hooks", Map.of("createContainer", List.of(Map.of("path", "/bin/true"))));
+        Map<String, Object> hostHook = TestConfigs.minimal();
+        hostHook.put("hooks", Map.of("prestart", List.of(Map.of("path", "/bin/true"))));
+        for (Map<String, Object> c : List.of(oom, hook, hostHook)) {
+            List<Op> ops = ops(plan(c, OPTS, new FakeHostFiles()));
+            assertEquals(Op.WAIT_GO, ops.get(ops.indexOf(Op.CLONE) + 1), c.toString());
+        }
+        Map<String, Object> user = TestConfigs.minimal();
+        inUserNamespace(user);
+        assertTrue(ops(plan(user, OPTS, hostDevices())).contains(Op.WAIT_GO), "the id maps come first");
+        assertFalse(ops(plan(TestConfigs.minimal(), OPTS, new FakeHostFiles())).contains(Op.WAIT_GO));
+    }
+
+    @Test
     void theInitJoinsItsCgroupsItselfUnlessInAUserNamespace() {
         List<CgroupHierarchy> hybrid = List.of(new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/p", "/"),
                 new CgroupHierarchy("/sys/fs/cgroup/pids", false, "pids", "/", "/"), new CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/", "/"));
@@ -231,7 +253,7 @@ class PlannerTest {
         assertEquals("/sys/fs/cgroup/unified/jrun-c", s.get(clone).text(2), "born in its v2 cgroup");
         assertEquals(List.of("WRITE_FILE /sys/fs/cgroup/memory/p/jrun-c/tasks 0", "WRITE_FILE /sys/fs/cgroup/pids/jrun-c/tasks 0"),
                 s.subList(clone + 1, clone + 3).stream().map(Step::toString).toList(), "then joins each v1 cgroup, before waiting for go");
-        assertEquals(Op.WAIT_GO, ops.get(clone + 3));
+        assertEquals(Op.SETSID, ops.get(clone + 3), "no go to wait for");
         assertTrue(Planner.selfPlaced(Spec.from(c)));
 
         inUserNamespace(c);
