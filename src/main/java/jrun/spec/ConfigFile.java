@@ -21,6 +21,26 @@ public final class ConfigFile {
     private ConfigFile() {}
 
     public static Json.Document read(Path file) {
+        byte[] bytes = bytes(file);
+        try {
+            return Json.parseDocument(bytes);
+        } catch (JsonSyntaxException e) {
+            throw new JrunException(e.describe(file.toString()) + " (invalid JSON)");
+        }
+    }
+
+    /** The root object of a JSON file, read without its layout (see Json.parseRoot), or an error naming the file. */
+    public static Map<String, Object> readObject(Path file) {
+        Object root;
+        try {
+            root = Json.parseRoot(bytes(file));
+        } catch (JsonSyntaxException e) {
+            throw new JrunException(e.describe(file.toString()) + " (invalid JSON)");
+        }
+        return object(root, file);
+    }
+
+    private static byte[] bytes(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -31,17 +51,17 @@ public final class ConfigFile {
         } catch (IOException e) {
             throw new JrunException(file + ": cannot read: " + e.getMessage(), e);
         }
-        try {
-            return Json.parseDocument(bytes);
-        } catch (JsonSyntaxException e) {
-            throw new JrunException(e.describe(file.toString()) + " (invalid JSON)");
-        }
+        return bytes;
     }
 
     /** The root object of a JSON file, or an error naming the file. */
     public static Map<String, Object> rootObject(Json.Document doc, Path file) {
-        if (doc.root() instanceof Map<?, ?>) return ConfigTree.object(doc.root(), "");
-        throw new JrunException(file + ": expected a JSON object at the top level, found " + ConfigTree.describe(doc.root()));
+        return object(doc.root(), file);
+    }
+
+    private static Map<String, Object> object(Object root, Path file) {
+        if (root instanceof Map<?, ?>) return ConfigTree.object(root, "");
+        throw new JrunException(file + ": expected a JSON object at the top level, found " + ConfigTree.describe(root));
     }
 
     /**

@@ -19,7 +19,7 @@ public record Spec(String ociVersion, ProcessSpec process, Root root, String hos
     /** The bundle's config.json as a lossless tree (parsed once; hooks are kept raw in the state). */
     public static Map<String, Object> readTree(Path bundle) {
         Path file = bundle.resolve("config.json");
-        return ConfigFile.rootObject(ConfigFile.read(file), file);
+        return ConfigFile.readObject(file);
     }
 
     /** The model of a tree read from bundle/config.json; errors name the file and the JSON path. */

@@ -117,4 +117,21 @@ class JsonTest {
         assertTrue(e.getMessage().contains("nesting"));
         assertInstanceOf(List.class, Json.parse("[".repeat(1000) + "]".repeat(1000)));
     }
+
+    @Test
+    void parseRootReadsWhatParseDocumentReads() throws Exception {
+        for (String name : List.of("docker-20.10.json", "podman-4.3.json", "runc-1.1-spec.json")) {
+            byte[] b;
+            try (var in = JsonTest.class.getResourceAsStream("/configs/" + name)) {
+                b = in.readAllBytes();
+            }
+            assertEquals(Json.parseDocument(b).root(), Json.parseRoot(b), name);
+            assertEquals(Json.write(Json.parseDocument(b).root()), Json.write(Json.parseRoot(b)), name);
+        }
+        byte[] text = "{\"a\": \"\u00e9\\u00e9\\n\", \"b\": [true, false, null, -1.5e3]}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(Map.of("a", "\u00e9\u00e9\n", "b", java.util.Arrays.asList(true, false, null, new JsonNumber("-1.5e3"))), Json.parseRoot(text));
+        assertThrows(JsonSyntaxException.class, () -> Json.parseRoot(new byte[] {'"', (byte) 0xC3, '"'}));
+        JsonSyntaxException e = assertThrows(JsonSyntaxException.class, () -> Json.parseRoot("{\n  \"a\": tru\n}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("f.json:2:8: invalid literal, expected true", e.describe("f.json"));
+    }
 }
