@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 import jrun.JrunException;
@@ -70,7 +69,7 @@ public final class Lifecycle {
     private record HostView(StateStore.Lock lock, String mountinfo, List<CgroupHierarchy> hierarchies) {}
 
     public void create(String id, CreateOptions opts) {
-       Creation c = doCreate(id, opts);
+        Creation c = doCreate(id, opts);
         try {
             c.helper().close();
         } finally {
@@ -229,22 +228,18 @@ public final class Lifecycle {
      * with hostPart (which the first thread runs), the plan's first part to the helper.
      */
     private Made cgroups(Spec spec, Map<String, String> cgroups, List<CgroupHierarchy> hierarchies, boolean warm,
-            FutureTask<List<Step>> hostPart) throws InterruptedException {
+            FutureTask<List<Step>> hostPart) {
         List<String> dirs = CgroupPlacement.create(cgroups);
         try {
             if (warm) CgroupPlacement.warmUp(hierarchies);
             List<Step> limits = hardening.limits(spec, dirs);
             if (hostPart == null) return new Made(dirs, limits, Plan.body(limits), null);
             List<Step> first = new ArrayList<>(limits); // first: host paths, before any setns
-            try {
-                first.addAll(hostPart.get());
-            } catch (ExecutionException e) {
-                throw new JrunException("the first thread's planning failed", e.getCause()); // that thread reports it
-            }
+            first.addAll(Beside.unwrap(hostPart)); // its error is the first thread's to report; this one cleans up
             first.add(Step.of(Op.MORE, "plan"));
             HelperProcess h = HelperProcess.start(first);
             return new Made(dirs, limits, null, h);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException e) {
             CgroupPlacement.remove(dirs);
             throw e;
         }
