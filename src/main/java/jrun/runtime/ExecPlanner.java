@@ -6,6 +6,7 @@ import java.util.List;
 import jrun.JrunException;
 import jrun.helper.Op;
 import jrun.helper.Step;
+import jrun.linux.CgroupHierarchy;
 import jrun.spec.Namespace;
 import jrun.spec.ProcessSpec;
 import jrun.spec.Spec;
@@ -33,6 +34,10 @@ public final class ExecPlanner {
 
     private ExecPlanner() {}
 
+    private static Step join(long initPid, Namespace.Type t) {
+        return Step.of(Op.SETNS, "linux.namespaces (" + t.specName + ")", "/proc/" + initPid + "/ns/" + nsFile(t), t.flag);
+    }
+
     /** spec: the container's config with process replaced by the one to exec. */
     public static List<Step> plan(Spec spec, long initPid, ExecOptions opts, Hardening hardening) {
         return plan(spec, initPid, opts, hardening, null);
@@ -40,6 +45,39 @@ public final class ExecPlanner {
 
     /** passwd: the container's /etc/passwd (or null), for HOME when the process has none, as runc does. */
     public static List<Step> plan(Spec spec, long initPid, ExecOptions opts, Hardening hardening, String passwd) {
+        return plan(spec, initPid, opts, hardening, passwd, null);
+    }
+
+    /**
+     * Where the process joins the container's cgroups by itself, as a create's init does (see
+     * Planner.selfPlaced): born in the v2 directory (bornIn, "" for none) and writing "0" to
+     * each v1 `tasks` file, so no write waits for the kernel's migration lock (an RCU grace
+     * period, 6-12 ms, of every exec when Java wrote cgroup.procs).
+     */
+    public record SelfPlacement(String bornIn, List<String> v1Tasks) {
+        /** For the container's cgroup directories: each in the hierarchy with the longest mount point above it. */
+        public static SelfPlacement of(List<String> cgroupDirs, List<CgroupHierarchy> hierarchies) {
+            String bornIn = "";
+            List<String> tasks = new ArrayList<>();
+            for (String d : cgroupDirs) {
+                CgroupHierarchy in = null;
+                for (CgroupHierarchy h : hierarchies)
+                    if (d.startsWith(h.mountpoint() + "/") && (in == null || h.mountpoint().length() > in.mountpoint().length())) in = h;
+                if (in == null) continue;
+                if (in.v2()) bornIn = d;
+                else tasks.add(d + "/tasks");
+            }
+            return new SelfPlacement(bornIn, tasks);
+        }
+    }
+
+    /**
+     * self: how the process joins its cgroups by itself, or null when Java places it after 'P'
+     * (a container with a user namespace: the process may not write host cgroup files there).
+     * Self-placed, it clones before joining the container's cgroup and mount namespaces, so that
+     * the host's cgroup files are still the ones it sees, and joins those two after.
+     */
+    public static List<Step> plan(Spec spec, long initPid, ExecOptions opts, Hardening hardening, String passwd, SelfPlacement self) {
         ProcessSpec p = spec.process();
         if (p.terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
             throw new JrunException("exec: process.terminal is true (--tty), but no --console-socket was given to receive the pty");
@@ -56,9 +94,16 @@ public final class ExecPlanner {
         for (Namespace n : spec.linux().namespaces())
             if (n.type() != Namespace.Type.USER && n.type() != Namespace.Type.MOUNT) order.add(n.type());
         if (spec.hasNamespace(Namespace.Type.MOUNT)) order.add(Namespace.Type.MOUNT);
-        for (Namespace.Type t : order)
-            s.add(Step.of(Op.SETNS, "linux.namespaces (" + t.specName + ")", "/proc/" + initPid + "/ns/" + nsFile(t), t.flag));
-        s.add(Step.of(Op.CLONE, "exec", 0L, opts.detach() ? 0L : 1L, ""));
+        List<Namespace.Type> after = new ArrayList<>();
+        if (self != null)
+            for (Namespace.Type t : List.of(Namespace.Type.CGROUP, Namespace.Type.MOUNT))
+                if (order.remove(t)) after.add(t);
+        for (Namespace.Type t : order) s.add(join(initPid, t));
+        s.add(Step.of(Op.CLONE, "exec", 0L, opts.detach() ? 0L : 1L, self == null ? "" : self.bornIn()));
+        if (self != null) {
+            for (String tasks : self.v1Tasks()) s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", tasks, new byte[] {'0'}));
+            for (Namespace.Type t : after) s.add(join(initPid, t));
+        }
         s.add(Step.of(Op.WAIT_GO, "exec"));
         s.add(Step.of(Op.SET_ROOT, "exec", "/"));
         if (p.terminal()) {

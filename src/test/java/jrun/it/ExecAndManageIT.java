@@ -71,7 +71,10 @@ class ExecAndManageIT extends WithSandbox {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             assertEquals(cgroupFile(initPid(r, "x-" + r), "memory", "memory.limit_in_bytes"), cgroupFile(pid, "memory", "memory.limit_in_bytes"),
                     r + ": the detached exec is in the container's cgroup");
-            assertEquals(Files.readSymbolicLink(Path.of("/proc/" + initPid(r, "x-" + r) + "/ns/pid")), Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")), r);
+            // every hierarchy, v2 too (the process is born there), seen from the host: the init's cgroups
+            assertEquals(Files.readString(Path.of("/proc/" + initPid(r, "x-" + r) + "/cgroup")), Files.readString(Path.of("/proc/" + pid + "/cgroup")), r);
+            for (String ns : List.of("pid", "mnt", "cgroup", "net", "ipc", "uts"))
+                assertEquals(Files.readSymbolicLink(Path.of("/proc/" + initPid(r, "x-" + r) + "/ns/" + ns)), Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + ns)), r + " " + ns);
             Sandbox.Result ps = rt(r, "ps", "--format", "json", "x-" + r);
             assertTrue(ps.ok().out().strip().matches("\\[\\d+(,\\d+)*\\]"), r + ": " + ps);
             assertTrue(ps.out().contains(Long.toString(pid)), r + ": " + ps);

@@ -95,6 +95,30 @@ class HardeningPlanTest {
     }
 
     @Test
+    void aSelfPlacedExecClonesIntoItsCgroupsBeforeJoiningCgroupAndMountNamespaces() {
+        Map<String, Object> c = config(false);
+        TestConfigs.linux(c).put("namespaces", Json.parse("[{\"type\":\"mount\"},{\"type\":\"cgroup\"},{\"type\":\"pid\"},{\"type\":\"network\"}]"));
+        List<jrun.linux.CgroupHierarchy> hybrid = List.of(new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/", "/"),
+                new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/", "/"),
+                new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/pids", false, "pids", "/", "/"));
+        ExecPlanner.SelfPlacement self = ExecPlanner.SelfPlacement.of(
+                List.of("/sys/fs/cgroup/memory/jrun-c", "/sys/fs/cgroup/unified/jrun-c", "/sys/fs/cgroup/pids/jrun-c"), hybrid);
+        assertEquals(new ExecPlanner.SelfPlacement("/sys/fs/cgroup/unified/jrun-c",
+                List.of("/sys/fs/cgroup/memory/jrun-c/tasks", "/sys/fs/cgroup/pids/jrun-c/tasks")), self);
+        List<Step> s = ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, false, null, 0, false), H, null, self);
+        List<String> head = s.subList(3, 11).stream().map(Step::toString).toList();
+        assertEquals(List.of("SETNS /proc/42/ns/pid 536870912", "SETNS /proc/42/ns/net 1073741824",
+                "CLONE 0 1 /sys/fs/cgroup/unified/jrun-c",
+                "WRITE_FILE /sys/fs/cgroup/memory/jrun-c/tasks 0", "WRITE_FILE /sys/fs/cgroup/pids/jrun-c/tasks 0",
+                "SETNS /proc/42/ns/cgroup 33554432", "SETNS /proc/42/ns/mnt 131072", "WAIT_GO"), head);
+        // Java places it (null) in a user namespace: every namespace first, then an ordinary clone
+        List<Step> j = ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, false, null, 0, false), H, null, null);
+        List<Op> ops = PlannerTest.ops(j);
+        assertEquals(List.of(Op.SETNS, Op.SETNS, Op.SETNS, Op.SETNS, Op.CLONE, Op.WAIT_GO), ops.subList(3, 9));
+        assertEquals("", j.get(7).text(2));
+    }
+
+    @Test
     void execJoinsUserFirstAndMountLastThenClones() {
         Map<String, Object> c = config(true);
         TestConfigs.linux(c).put("namespaces", Json.parse("[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"user\"},{\"type\":\"network\"}]"));
