@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: create / start / delete of a /bin/true busybox bundle under jrun, runc and crun, in
+# Benchmark: create / start / delete of a /bin/true busybox bundle, and exec of /bin/true into a running one, under jrun, runc and crun, in
 # interleaved rounds (bench/interleave.py), then the median ratios; plus jrun against a bare JVM start with the same
 # flags (bin/jrun --version: the launcher, the JVM and the AOT cache, and no work), and the RSS
 # of a created container waiting for start. Needs root. Usage: bench/jrun-lifecycle.sh [RUNS]
@@ -16,9 +16,11 @@ jrun="$here/bin/jrun"
 [ "$(id -u)" = 0 ] || { echo "the benchmark needs root" >&2; exit 1; }
 work=$(mktemp -d /tmp/jrun-bench.XXXXXX)
 cleanup() {
-  for r in jrun runc; do "$r" --root "$work/$r" delete -f b >/dev/null 2>&1 || true; done
-  "${crun[@]}" delete -f b >/dev/null 2>&1 || true
-  $J delete -f b >/dev/null 2>&1 || true
+  for c in b s; do
+    for r in jrun runc; do "$r" --root "$work/$r" delete -f $c >/dev/null 2>&1 || true; done
+    "${crun[@]}" delete -f $c >/dev/null 2>&1 || true
+    $J delete -f $c >/dev/null 2>&1 || true
+  done
   grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$work"
 }
@@ -58,6 +60,12 @@ bench lifecycle --prepare "$clean; $settle" \
   -n runc "$R create b && $R start b && $R delete -f b" \
   -n crun "$C create b && $C start b && $C delete -f b" \
   -n jvm "$V && $V && $V"
+# exec of /bin/true into a running container (the same rootfs, running sleep)
+mkdir -p "$work/sleeper"
+sed -e 's|"/bin/true"|"/bin/sleep", "1000"|' -e "s|\"path\": \"rootfs\"|\"path\": \"$work/bundle/rootfs\"|" "$work/bundle/config.json" > "$work/sleeper/config.json"
+ln -sf busybox "$work/bundle/rootfs/bin/sleep"
+(cd "$work/sleeper" && $J run -d s && $R run -d s && eval "$C run -d s") </dev/null >/dev/null
+bench exec -n jrun "$J exec s /bin/true" -n runc "$R exec s /bin/true" -n crun "$C exec s /bin/true" -n jvm "$V"
 bench wrapper -n "crun wrapper" "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec true'"
 
 $J create b
@@ -72,7 +80,7 @@ def med(name):
     return {r["command"]: statistics.median(r["times"]) * 1000 for r in json.load(open(f"{work}/{name}.json"))["results"]}
 wrapper = med("wrapper")["crun wrapper"]
 print(f"{'median ms':<12}{'jrun':>8}{'runc':>8}{'crun*':>8}{'JVM':>8}{'jrun/runc':>11}{'jrun/crun*':>12}{'jrun/JVM':>10}")
-for step in ("create", "start", "delete", "lifecycle"):
+for step in ("create", "start", "delete", "lifecycle", "exec"):
     m = med(step)
     print(f"{step:<12}{m['jrun']:>8.1f}{m['runc']:>8.1f}{m['crun']:>8.1f}{m['jvm']:>8.1f}{m['jrun']/m['runc']:>11.2f}{m['jrun']/m['crun']:>12.2f}{m['jrun']/m['jvm']:>10.2f}")
 print("JVM: a bare JVM start with jrun's flags (bin/jrun --version; three of them for lifecycle), timed in the same group")
