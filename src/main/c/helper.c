@@ -1091,7 +1091,9 @@ static void run_step(struct step *s)
             fail(errno, "chdir %s", f[0].data);
         break;
     case OP_WAIT_START: {
-        report('R', cur, 0, 0, NULL);
+        /* Java gone (EPIPE): nothing recorded this container, and nothing would start or delete it */
+        if (report('R', cur, 0, 0, NULL) < 0)
+            _exit(1);
         if (ready_fd >= 0 && (write(ready_fd, "R", 1) < 0 || close(ready_fd) < 0))
             fail(errno, "tell the helper we are ready");
         ready_fd = -1;
