@@ -73,12 +73,18 @@ public final class Exec {
         }
     }
 
-    /** The config the container was created from: the copy rules edited at create, else the bundle's. */
+    /** The container a config was read for (id and bundle), and that config: an exec without --process reads it twice. */
+    private String configOf;
+    private Map<String, Object> config;
+
+    /** The config the container was created from: the copy rules edited at create, else the bundle's. Read-only. */
     private Map<String, Object> config(ContainerState st) {
+        String of = st.id() + "\0" + st.bundle();
+        if (of.equals(configOf)) return config;
         Path edited = store.dir(st.id()).resolve("config.json");
-        if (java.nio.file.Files.exists(edited))
-            return jrun.spec.ConfigFile.rootObject(jrun.spec.ConfigFile.read(edited), edited);
-        return Spec.readTree(Path.of(st.bundle()));
+        config = java.nio.file.Files.exists(edited) ? jrun.spec.ConfigFile.readObject(edited) : Spec.readTree(Path.of(st.bundle()));
+        configOf = of;
+        return config;
     }
 
     /** The container's config with process replaced. */
