@@ -125,6 +125,33 @@ class HelperProtocolTest {
         rejected(first, "truncated plan continuation"); // EOF where the rest should be
     }
 
+    @Test
+    void anInitWhoseReadyReportFindsJavaGoneExits(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String fifo = dir.resolve("exec.fifo").toString();
+        // no namespaces (no root needed); the go holds the init until this side has gone away
+        byte[] plan = valid(List.of(Step.of(Op.MKFIFO, "state", fifo, 0600L), Step.of(Op.OPEN_FIFO, "state", fifo),
+                Step.of(Op.CLONE, "c", 0L, 0L, ""), Step.of(Op.WAIT_GO, "create"), Step.of(Op.WAIT_START, "create")));
+        Process p = new ProcessBuilder(HELPER.toString()).start();
+        long init = -1;
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(plan);
+            in.flush();
+            Report r = Report.read(p.getInputStream());
+            assertEquals('P', r.kind(), String.valueOf(r));
+            init = r.value();
+            p.getInputStream().close(); // "Java" is gone: nobody reads the init's 'R'
+            in.write(Plan.go(new byte[0]));
+            in.flush();
+            var h = ProcessHandle.of(init);
+            for (int i = 0; i < 200 && h.isPresent() && h.get().isAlive(); i++) Thread.sleep(10);
+            assertTrue(h.isEmpty() || !h.get().isAlive(), "the init still waits for a start nothing recorded");
+        } finally {
+            ProcessHandle.of(init).ifPresent(ProcessHandle::destroyForcibly); // a failing run leaves no init behind
+            p.destroyForcibly();
+        }
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
     static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
