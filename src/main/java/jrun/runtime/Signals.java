@@ -21,7 +21,7 @@ public final class Signals {
             } catch (NumberFormatException e) {
                 n = -1;
             }
-            if (n >= 1 && n <= 64) return n;
+            if (n >= 0 && n <= 64) return n; // 0 probes, as runc accepts it
             throw JrunException.usage("invalid signal \"" + s + "\"");
         }
         String name = s.toUpperCase(Locale.ROOT);

@@ -60,12 +60,15 @@ class LifecycleIT extends WithSandbox {
         assertEquals(List.of("c1"), listed);
         assertTrue(sb.jrun("list").ok().out().lines().skip(1).findFirst().get().matches("c1 +" + pid + " +running +" + b + " .*"));
 
+        sb.jrun("kill", "c1", "0").ok(); // a probe, as with runc: the init is there, and stays
+        assertEquals("running", state("c1").get("status"));
         sb.jrun("kill", "c1", "KILL").ok();
         for (int i = 0; i < 100 && !"stopped".equals(state("c1").get("status")); i++) Thread.sleep(20);
         assertEquals("stopped", state("c1").get("status"));
         Sandbox.Result k = sb.jrun("kill", "c1", "9");
         assertEquals(1, k.status());
         assertTrue(k.err().contains("container not running"), k.err());
+        assertEquals(1, sb.jrun("kill", "c1", "0").status(), "the probe of a stopped container fails");
         assertTrue(sb.jrun("start", "c1").err().contains("cannot start a container that has stopped"));
         sb.jrun("delete", "c1").ok();
         Sandbox.Result gone = sb.jrun("state", "c1");
