@@ -43,6 +43,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <linux/bpf.h>
@@ -949,6 +950,20 @@ static void run_step(struct step *s)
         break;
     case OP_MORE: /* grows the plan: f points into the old array from here on */
         read_more();
+        break;
+    case OP_PERSONALITY:
+        if (personality((unsigned long)f[0].u) < 0)
+            fail(errno, "personality 0x%llx", (unsigned long long)f[0].u);
+        break;
+    case OP_IOPRIO:
+        if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)f[0].u) < 0)
+            fail(errno, "ioprio_set 0x%llx", (unsigned long long)f[0].u);
+        break;
+    case OP_SCHED_ATTR:
+        if (f[0].len != 48)
+            fail(EINVAL, "sched_attr of %u bytes", f[0].len);
+        if (syscall(SYS_sched_setattr, 0, f[0].data, 0) < 0)
+            fail(errno, "sched_setattr");
         break;
     case OP_SET_ROOT:
         root_fd = keep(open(f[0].data, O_PATH | O_DIRECTORY | O_CLOEXEC));

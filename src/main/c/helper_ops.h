@@ -62,6 +62,9 @@
     OP(SECCOMP, 43, "ub")       /* seccomp(SET_MODE_FILTER) flags, sock_filter[] */ \
     OP(DEVICE_PROG, 44, "sb")   /* cgroup2 dir, bpf_insn[]: load and attach (devices) */ \
     OP(SECCOMP_LISTENER, 45, "ss") /* socket path, payload head: SECCOMP sends the notify fd there */ \
-    OP(MORE, 46, "")            /* init: read the rest of the plan (u32 count, steps) and go on */
+    OP(MORE, 46, "")            /* init: read the rest of the plan (u32 count, steps) and go on */ \
+    OP(PERSONALITY, 47, "u")    /* personality(2) persona                       */ \
+    OP(IOPRIO, 48, "u")         /* ioprio_set(2) of this process: class << 13 | data */ \
+    OP(SCHED_ATTR, 49, "b")     /* sched_setattr(2) of this process: struct sched_attr (48 bytes) */
 
 #endif

@@ -273,9 +273,14 @@ public final class Planner {
 
     /**
      * The process's limits, directory and identity, in the order both the init and an exec need:
-     * rlimits, no_new_privs, cwd, then (after the hardening that must precede it) groups, gid, uid.
+     * personality, scheduler and I/O priority, rlimits, no_new_privs, cwd, then (after the hardening
+     * that must precede it) groups, gid, uid.
      */
     static void identity(List<Step> s, Spec spec, ProcessSpec p, Hardening hardening) {
+        // while still privileged: a real-time policy or I/O class needs CAP_SYS_NICE / CAP_SYS_ADMIN
+        if (spec.linux().personality() != null) s.add(Step.of(Op.PERSONALITY, "linux.personality", (long) spec.linux().personality()));
+        if (p.scheduler() != null) s.add(Step.of(Op.SCHED_ATTR, "process.scheduler", p.scheduler().attr()));
+        if (p.ioPriority() != null) s.add(Step.of(Op.IOPRIO, "process.ioPriority", (long) p.ioPriority()));
         List<Rlimit> rl = p.rlimits();
         for (int i = 0; i < rl.size(); i++)
             s.add(Step.of(Op.RLIMIT, "process.rlimits[" + i + "]", (long) rl.get(i).resource(), rl.get(i).soft(), rl.get(i).hard()));

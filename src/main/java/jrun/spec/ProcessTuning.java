@@ -1,0 +1,86 @@
+package jrun.spec;
+
+import java.util.List;
+
+import jrun.JrunException;
+
+/**
+ * process.scheduler, process.ioPriority and linux.personality (runtime-spec 1.2), checked and
+ * turned into the numbers the kernel takes: struct sched_attr's fields for sched_setattr(2), the
+ * ioprio_set(2) value, the personality(2) persona. Any of them may be absent (null).
+ */
+public final class ProcessTuning {
+    private ProcessTuning() {}
+
+    /** process.scheduler as struct sched_attr (linux/sched/types.h, version 0: 48 bytes). */
+    public record Scheduler(int policy, long flags, int nice, int priority, long runtime, long deadline, long period) {
+        /** The 48 bytes sched_setattr(2) reads, little-endian (x86-64 and arm64). */
+        public byte[] attr() {
+            byte[] b = new byte[48];
+            put(b, 0, 48, 4);
+            put(b, 4, policy, 4);
+            put(b, 8, flags, 8);
+            put(b, 16, nice, 4);
+            put(b, 20, priority, 4);
+            put(b, 24, runtime, 8);
+            put(b, 32, deadline, 8);
+            put(b, 40, period, 8);
+            return b;
+        }
+
+        private static void put(byte[] b, int at, long v, int n) {
+            for (int i = 0; i < n; i++) b[at + i] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    private static final List<String> POLICIES = List.of("SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO",
+            "SCHED_IDLE", "SCHED_DEADLINE"); // the kernel's numbers 0..6
+    private static final List<String> FLAGS = List.of("SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM", "SCHED_FLAG_DL_OVERRUN",
+            "SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN", "SCHED_FLAG_UTIL_CLAMP_MAX"); // bits 0..6
+
+    static Scheduler scheduler(Fields f) {
+        if (f == null) return null;
+        int policy = POLICIES.indexOf(f.str("policy"));
+        if (policy < 0) throw new JrunException(f.path("policy") + ": unknown policy \"" + f.str("policy") + "\" (one of " + POLICIES + ")");
+        long flags = 0;
+        for (String fl : f.strings("flags")) {
+            int bit = FLAGS.indexOf(fl);
+            if (bit < 0) throw new JrunException(f.path("flags") + ": unknown flag \"" + fl + "\"");
+            flags |= 1L << bit;
+        }
+        int nice = (int) f.integer("nice", -20, 19, 0);
+        int priority = (int) f.integer("priority", 0, 99, 0);
+        boolean realtime = policy == 1 || policy == 2;
+        if (realtime && priority == 0) throw new JrunException(f.path("priority") + ": " + POLICIES.get(policy) + " needs a priority of 1-99");
+        if (!realtime && priority != 0) throw new JrunException(f.path("priority") + ": only SCHED_FIFO and SCHED_RR take a priority");
+        long runtime = f.has("runtime") ? f.unsigned64("runtime") : 0, deadline = f.has("deadline") ? f.unsigned64("deadline") : 0,
+                period = f.has("period") ? f.unsigned64("period") : 0;
+        if (policy != 6 && (runtime != 0 || deadline != 0 || period != 0))
+            throw new JrunException(f.path("runtime") + ": runtime, deadline and period are for SCHED_DEADLINE only");
+        return new Scheduler(policy, flags, nice, priority, runtime, deadline, period);
+    }
+
+    private static final List<String> IO_CLASSES = List.of("IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE"); // 1..3
+
+    /** process.ioPriority as ioprio_set(2)'s value: class << 13 | priority; null when absent. */
+    static Integer ioPriority(Fields f) {
+        if (f == null) return null;
+        int c = IO_CLASSES.indexOf(f.str("class"));
+        if (c < 0) throw new JrunException(f.path("class") + ": unknown class \"" + f.str("class") + "\" (one of " + IO_CLASSES + ")");
+        int prio = (int) f.integer("priority", 0, 7, 0);
+        return (c + 1) << 13 | prio;
+    }
+
+    /** linux.personality as personality(2)'s persona: the domain (LINUX 0x0, LINUX32 0x8) and flags; null when absent. */
+    static Integer personality(Fields f) {
+        if (f == null) return null;
+        String d = f.str("domain");
+        int persona = switch (d) {
+            case "LINUX" -> 0x0000;
+            case "LINUX32" -> 0x0008;
+            default -> throw new JrunException(f.path("domain") + ": unknown domain \"" + d + "\" (LINUX or LINUX32)");
+        };
+        if (!f.strings("flags").isEmpty()) throw new JrunException(f.path("flags") + ": no personality flags are defined by the spec yet");
+        return persona;
+    }
+}
