@@ -959,6 +959,10 @@ static void run_step(struct step *s)
         if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)f[0].u) < 0)
             fail(errno, "ioprio_set 0x%llx", (unsigned long long)f[0].u);
         break;
+    case OP_AFFINITY:
+        if (sched_setaffinity(0, f[0].len, (cpu_set_t *)(void *)f[0].data) < 0)
+            fail(errno, "sched_setaffinity");
+        break;
     case OP_SCHED_ATTR:
         if (f[0].len != 48)
             fail(EINVAL, "sched_attr of %u bytes", f[0].len);

@@ -65,6 +65,7 @@
     OP(MORE, 46, "")            /* init: read the rest of the plan (u32 count, steps) and go on */ \
     OP(PERSONALITY, 47, "u")    /* personality(2) persona                       */ \
     OP(IOPRIO, 48, "u")         /* ioprio_set(2) of this process: class << 13 | data */ \
-    OP(SCHED_ATTR, 49, "b")     /* sched_setattr(2) of this process: struct sched_attr (48 bytes) */
+    OP(SCHED_ATTR, 49, "b")     /* sched_setattr(2) of this process: struct sched_attr (48 bytes) */ \
+    OP(AFFINITY, 50, "b")       /* sched_setaffinity(2) of this process: cpu_set_t */
 
 #endif

@@ -9,6 +9,7 @@ import jrun.helper.Step;
 import jrun.linux.CgroupHierarchy;
 import jrun.spec.Namespace;
 import jrun.spec.ProcessSpec;
+import jrun.spec.ProcessTuning;
 import jrun.spec.Spec;
 
 /**
@@ -99,12 +100,17 @@ public final class ExecPlanner {
             for (Namespace.Type t : List.of(Namespace.Type.CGROUP, Namespace.Type.MOUNT))
                 if (order.remove(t)) after.add(t);
         for (Namespace.Type t : order) s.add(join(initPid, t));
+        ProcessTuning.ExecAffinity affinity = p.execCPUAffinity();
+        // initial: the helper's, before the process moves into the container's cgroups (it inherits it)
+        if (affinity != null && affinity.initial() != null) s.add(Step.of(Op.AFFINITY, "process.execCPUAffinity.initial", affinity.initial()));
         s.add(Step.of(Op.CLONE, "exec", 0L, opts.detach() ? 0L : 1L, self == null ? "" : self.bornIn()));
         if (self != null) {
             for (String tasks : self.v1Tasks()) s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", tasks, new byte[] {'0'}));
             for (Namespace.Type t : after) s.add(join(initPid, t));
         }
         s.add(Step.of(Op.WAIT_GO, "exec"));
+        // final: once in the container's cgroups (Java places it before the go when it does)
+        if (affinity != null && affinity.fin() != null) s.add(Step.of(Op.AFFINITY, "process.execCPUAffinity.final", affinity.fin()));
         s.add(Step.of(Op.SET_ROOT, "exec", "/"));
         if (p.terminal()) {
             s.add(Step.of(Op.SETSID, "process.terminal"));

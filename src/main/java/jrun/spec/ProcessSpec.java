@@ -9,7 +9,8 @@ import jrun.JrunException;
 /** process: what the container runs and as whom. */
 public record ProcessSpec(boolean terminal, int consoleRows, int consoleCols, User user, List<String> args,
         List<String> env, String cwd, List<Rlimit> rlimits, boolean noNewPrivileges, Integer oomScoreAdj,
-        Map<String, Object> capabilities, ProcessTuning.Scheduler scheduler, Integer ioPriority) {
+        Map<String, Object> capabilities, ProcessTuning.Scheduler scheduler, Integer ioPriority,
+        ProcessTuning.ExecAffinity execCPUAffinity) {
 
     static ProcessSpec from(Fields f) {
         List<String> args = f.strings("args");
@@ -29,10 +30,10 @@ public record ProcessSpec(boolean terminal, int consoleRows, int consoleCols, Us
         Fields caps = f.object("capabilities"); // compiled by jrun.linux.Capabilities (absent: none, as runc)
         f.refuse("apparmorProfile", "there is no AppArmor on this host");
         f.refuse("selinuxLabel", "there is no SELinux on this host");
-        f.refuse("execCPUAffinity", "not applied yet");
         Long oom = f.optInteger("oomScoreAdj", -1000, 1000);
         return new ProcessSpec(f.bool("terminal", false), rows, cols, User.from(u), args, f.strings("env"), cwd,
                 List.copyOf(rl), f.bool("noNewPrivileges", false), oom == null ? null : oom.intValue(),
-                caps == null ? null : caps.map(), ProcessTuning.scheduler(f.object("scheduler")), ProcessTuning.ioPriority(f.object("ioPriority")));
+                caps == null ? null : caps.map(), ProcessTuning.scheduler(f.object("scheduler")), ProcessTuning.ioPriority(f.object("ioPriority")),
+                ProcessTuning.execAffinity(f.object("execCPUAffinity")));
     }
 }

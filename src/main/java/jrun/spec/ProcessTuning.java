@@ -60,6 +60,35 @@ public final class ProcessTuning {
         return new Scheduler(policy, flags, nice, priority, runtime, deadline, period);
     }
 
+    /** process.execCPUAffinity: sched_setaffinity(2) masks, each null when absent or empty. Not for the init (spec). */
+    public record ExecAffinity(byte[] initial, byte[] fin) {}
+
+    static ExecAffinity execAffinity(Fields f) {
+        if (f == null) return null;
+        byte[] initial = cpuMask(f.optStr("initial", ""), f.path("initial")), fin = cpuMask(f.optStr("final", ""), f.path("final"));
+        return initial == null && fin == null ? null : new ExecAffinity(initial, fin);
+    }
+
+    /** A CPU list ("0-3,7") as the cpu_set_t sched_setaffinity(2) takes: 1024 bits, little-endian; null for "". */
+    static byte[] cpuMask(String list, String path) {
+        if (list.isEmpty()) return null;
+        byte[] mask = new byte[128];
+        for (String part : list.split(",", -1)) {
+            String p = part.trim();
+            int dash = p.indexOf('-');
+            int lo, hi;
+            try {
+                lo = Integer.parseInt(dash < 0 ? p : p.substring(0, dash));
+                hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1));
+            } catch (NumberFormatException e) {
+                throw new JrunException(path + ": \"" + list + "\" is not a CPU list like 0-3,7");
+            }
+            if (lo < 0 || hi < lo || hi >= 1024) throw new JrunException(path + ": \"" + p + "\" is not a range of CPUs 0-1023");
+            for (int c = lo; c <= hi; c++) mask[c / 8] |= (byte) (1 << (c % 8));
+        }
+        return mask;
+    }
+
     private static final List<String> IO_CLASSES = List.of("IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE"); // 1..3
 
     /** process.ioPriority as ioprio_set(2)'s value: class << 13 | priority; null when absent. */

@@ -3,6 +3,7 @@ package jrun.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,23 @@ class ProcessTuningIT extends WithSandbox {
         sb.jrun("run", "--detach", "--bundle", s.toString(), "t2").ok();
         assertEquals(expected, sb.jrun("exec", "t2", "sh", "-c", PROBE).ok().out().lines().toList());
         sb.jrun("delete", "-f", "t2").ok();
+    }
+
+    @Test
+    void execCpuAffinityIsForExecOnly() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two CPUs");
+        Path s = sb.bundle("s", c -> {
+            Sandbox.process(c).put("execCPUAffinity", Json.parse("{\"initial\":\"1\",\"final\":\"0\"}"));
+            Sandbox.args(c, "sleep", "30");
+        });
+        sb.jrun("run", "--detach", "--bundle", s.toString(), "a1").ok();
+        String probe = "grep Cpus_allowed_list /proc/self/status";
+        // the container's own process carries it: exec applies final (after initial), the init none
+        assertEquals("Cpus_allowed_list:\t0", sb.jrun("exec", "a1", "sh", "-c", probe).ok().out().strip());
+        String init = sb.jrun("exec", "a1", "cat", "/proc/1/status").ok().out();
+        String all = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Cpus_allowed_list")).findFirst().get();
+        assertTrue(init.contains(all), "the init keeps the host's affinity: " + all + " in " + init);
+        sb.jrun("delete", "-f", "a1").ok();
     }
 
     @Test

@@ -56,4 +56,20 @@ class ProcessTuningTest {
         e = assertThrows(JrunException.class, () -> ProcessTuning.personality(new Fields(Json.parse("{\"domain\":\"SVR4\"}"), "linux.personality")));
         assertEquals("linux.personality.domain: unknown domain \"SVR4\" (LINUX or LINUX32)", e.getMessage());
     }
+
+    @Test
+    void cpuListsBecomeMasks() {
+        byte[] m = ProcessTuning.cpuMask("0-3, 7,9-9", "p");
+        assertEquals(128, m.length);
+        assertEquals((byte) 0x8f, m[0]);
+        assertEquals((byte) 0x02, m[1]);
+        assertNull(ProcessTuning.cpuMask("", "p"));
+        assertEquals(1, ProcessTuning.cpuMask("1023", "p")[127] >>> 7 & 1);
+        for (String bad : new String[] {"a", "3-1", "1024", "1,,2", "-1"})
+            assertThrows(JrunException.class, () -> ProcessTuning.cpuMask(bad, "process.execCPUAffinity.final"), bad);
+        ProcessTuning.ExecAffinity a = ProcessTuning.execAffinity(new Fields(Json.parse("{\"final\":\"0\"}"), "process.execCPUAffinity"));
+        assertNull(a.initial());
+        assertEquals(1, a.fin()[0]);
+        assertNull(ProcessTuning.execAffinity(new Fields(Json.parse("{}"), "process.execCPUAffinity")));
+    }
 }
