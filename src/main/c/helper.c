@@ -683,8 +683,8 @@ static void on_term(int sig) { _exit(128 + sig); }
 static void do_clone(struct field *f)
 {
     sigset_t all, old;
-    int ready[2];
-    if (pipe2(ready, O_CLOEXEC) < 0)
+    int ready[2], announced[2];
+    if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(announced, O_CLOEXEC) < 0)
         fail(errno, "pipe");
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
@@ -722,10 +722,19 @@ static void do_clone(struct field *f)
         sigprocmask(SIG_SETMASK, &old, NULL);
         close(ready[0]);
         ready_fd = keep(ready[1]);
+        /* Every report of ours comes after the helper's 'P': without a go to wait for, the
+         * init could otherwise report 'R' (or an error) before Java knows its pid. */
+        close(announced[1]);
+        char c;
+        while (read(announced[0], &c, 1) < 0 && errno == EINTR)
+            ;
+        close(announced[0]);
         return;
     }
     close(ready[1]);
+    close(announced[0]);
     report('P', cur, 0, (uint32_t)pid, NULL);
+    close(announced[1]); /* EOF: the init goes on */
     if (!f[1].u) {
         /* Java's ends of our stdin/stdout are closed by the JDK when we exit, and the init
          * still talks through them: stay until it is ready (a byte) or gone (EOF). */
@@ -958,6 +967,11 @@ static void run_step(struct step *s)
     case OP_IOPRIO:
         if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)f[0].u) < 0)
             fail(errno, "ioprio_set 0x%llx", (unsigned long long)f[0].u);
+        break;
+    case OP_MEMPOLICY: /* maxnode counts one past the mask's last bit, as numactl passes it */
+        if (syscall(SYS_set_mempolicy, (int)f[0].u, f[1].len ? (void *)f[1].data : NULL,
+                    f[1].len ? (unsigned long)f[1].len * 8 + 1 : 0UL) < 0)
+            fail(errno, "set_mempolicy 0x%llx", (unsigned long long)f[0].u);
         break;
     case OP_AFFINITY:
         if (sched_setaffinity(0, f[0].len, (cpu_set_t *)(void *)f[0].data) < 0)

@@ -152,6 +152,26 @@ class HelperProtocolTest {
         assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
     }
 
+    @Test
+    void theInitReportsNothingBeforeTheHelpersP() throws Exception {
+        // The init fails at once, with no go to wait for: its 'E' must still come after 'P'.
+        // Without the helper's ordering this fails only when the scheduler runs the init first
+        // (CompareIT met it once under load); 50 rounds make that likelier, not certain.
+        byte[] plan = valid(List.of(Step.of(Op.CLONE, "c", 0L, 0L, ""), Step.of(Op.CHDIR, "process.cwd", "/no/such/dir")));
+        for (int i = 0; i < 50; i++) {
+            Process p = new ProcessBuilder(HELPER.toString()).start();
+            try (OutputStream in = p.getOutputStream(); InputStream out = p.getInputStream()) {
+                in.write(plan);
+                in.flush();
+                assertEquals('P', Report.read(out).kind(), "round " + i);
+                assertEquals('E', Report.read(out).kind(), "round " + i);
+            } finally {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+    }
+
     static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
