@@ -21,6 +21,7 @@ import jrun.spec.Hook;
 import jrun.spec.Mount;
 import jrun.spec.Namespace;
 import jrun.spec.ProcessSpec;
+import jrun.spec.ProcessTuning;
 import jrun.spec.Rlimit;
 import jrun.spec.Spec;
 
@@ -273,12 +274,14 @@ public final class Planner {
 
     /**
      * The process's limits, directory and identity, in the order both the init and an exec need:
-     * personality, scheduler and I/O priority, rlimits, no_new_privs, cwd, then (after the hardening
+     * personality, memory policy, scheduler and I/O priority, rlimits, no_new_privs, cwd, then (after the hardening
      * that must precede it) groups, gid, uid.
      */
     static void identity(List<Step> s, Spec spec, ProcessSpec p, Hardening hardening) {
         // while still privileged: a real-time policy or I/O class needs CAP_SYS_NICE / CAP_SYS_ADMIN
         if (spec.linux().personality() != null) s.add(Step.of(Op.PERSONALITY, "linux.personality", (long) spec.linux().personality()));
+        ProcessTuning.MemoryPolicy mp = spec.linux().memoryPolicy();
+        if (mp != null) s.add(Step.of(Op.MEMPOLICY, "linux.memoryPolicy", mp.modeAndFlags(), mp.nodes() == null ? new byte[0] : mp.nodes()));
         if (p.scheduler() != null) s.add(Step.of(Op.SCHED_ATTR, "process.scheduler", p.scheduler().attr()));
         if (p.ioPriority() != null) s.add(Step.of(Op.IOPRIO, "process.ioPriority", (long) p.ioPriority()));
         List<Rlimit> rl = p.rlimits();

@@ -16,7 +16,7 @@ import jrun.JrunException;
 public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings, List<IdMapping> gidMappings,
         List<Device> devices, String cgroupsPath, String rootfsPropagation, List<String> maskedPaths,
         List<String> readonlyPaths, Map<String, String> sysctl, Map<String, long[]> timeOffsets,
-        Map<String, Object> resources, Map<String, Object> seccomp, Integer personality) {
+        Map<String, Object> resources, Map<String, Object> seccomp, Integer personality, ProcessTuning.MemoryPolicy memoryPolicy) {
 
     static LinuxSpec from(Fields f) {
         List<Namespace> ns = list(f, "namespaces", Namespace::from);
@@ -42,7 +42,6 @@ public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings,
         }
         Fields res = f.object("resources"), sec = f.object("seccomp");
         f.refuse("intelRdt", "no Intel RDT support");
-        f.refuse("memoryPolicy", "not applied yet");
         f.refuse("netDevices", "not applied yet");
         f.refuse("mountLabel", "there is no SELinux on this host");
         List<IdMapping> um = list(f, "uidMappings", IdMapping::from), gm = list(f, "gidMappings", IdMapping::from);
@@ -55,7 +54,8 @@ public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings,
             throw new JrunException(f.path("timeOffsets") + ": offsets given without a new time namespace");
         return new LinuxSpec(ns, um, gm, list(f, "devices", Device::from), f.optStr("cgroupsPath", ""), prop,
                 f.strings("maskedPaths"), f.strings("readonlyPaths"), sysctl, offsets,
-                res == null ? null : res.map(), sec == null ? null : sec.map(), ProcessTuning.personality(f.object("personality")));
+                res == null ? null : res.map(), sec == null ? null : sec.map(), ProcessTuning.personality(f.object("personality")),
+                ProcessTuning.memoryPolicy(f.object("memoryPolicy")));
     }
 
     private static <T> List<T> list(Fields f, String key, Function<Fields, T> make) {

@@ -89,6 +89,30 @@ public final class ProcessTuning {
         return mask;
     }
 
+    /** linux.memoryPolicy as set_mempolicy(2) takes it: mode with its flags, and the node mask (null: none). */
+    public record MemoryPolicy(long modeAndFlags, byte[] nodes) {}
+
+    private static final List<String> MPOL_MODES = List.of("MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE",
+            "MPOL_LOCAL", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"); // the kernel's numbers 0..6
+    private static final List<String> MPOL_FLAGS = List.of("MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"); // bits 13..15
+
+    static MemoryPolicy memoryPolicy(Fields f) {
+        if (f == null) return null;
+        int mode = MPOL_MODES.indexOf(f.str("mode"));
+        if (mode < 0) throw new JrunException(f.path("mode") + ": unknown mode \"" + f.str("mode") + "\" (one of " + MPOL_MODES + ")");
+        long flags = 0;
+        for (String fl : f.strings("flags")) {
+            int i = MPOL_FLAGS.indexOf(fl);
+            if (i < 0) throw new JrunException(f.path("flags") + ": unknown flag \"" + fl + "\"");
+            flags |= 1L << (13 + i);
+        }
+        byte[] nodes = cpuMask(f.optStr("nodes", ""), f.path("nodes")); // the same list syntax, over NUMA nodes
+        boolean none = mode == 0 || mode == 4;
+        if (none && nodes != null) throw new JrunException(f.path("nodes") + ": " + MPOL_MODES.get(mode) + " takes no nodes");
+        if (!none && nodes == null) throw new JrunException(f.path("nodes") + ": " + MPOL_MODES.get(mode) + " needs nodes");
+        return new MemoryPolicy(mode | flags, nodes);
+    }
+
     private static final List<String> IO_CLASSES = List.of("IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE"); // 1..3
 
     /** process.ioPriority as ioprio_set(2)'s value: class << 13 | priority; null when absent. */

@@ -60,6 +60,21 @@ class ProcessTuningIT extends WithSandbox {
     }
 
     @Test
+    void memoryPolicyBindsTheInitAndExecs() throws Exception {
+        Path s = sb.bundle("s", c -> {
+            Sandbox.linux(c).put("memoryPolicy", Json.parse("{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":[\"MPOL_F_STATIC_NODES\"]}"));
+            Sandbox.args(c, "sleep", "30");
+        });
+        sb.jrun("run", "--detach", "--bundle", s.toString(), "m1").ok();
+        // numa_maps shows the task's policy on mappings without one of their own
+        String probe = "grep -c 'bind=static:0 ' /proc/self/numa_maps; grep -c 'bind=static:0 ' /proc/1/numa_maps";
+        List<String> counts = sb.jrun("exec", "m1", "sh", "-c", probe).ok().out().lines().toList();
+        assertEquals(2, counts.size(), counts.toString());
+        for (String n : counts) assertTrue(Integer.parseInt(n) > 0, "bound mappings: " + counts);
+        sb.jrun("delete", "-f", "m1").ok();
+    }
+
+    @Test
     void aBadPolicyIsOneErrorAndLeavesNothing() throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.process(c).put("scheduler", Json.parse("{\"policy\":\"SCHED_FIFO\"}")));
         Sandbox.Result r = sb.jrun("create", "--bundle", b.toString(), "t3");

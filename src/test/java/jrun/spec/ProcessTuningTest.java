@@ -72,4 +72,21 @@ class ProcessTuningTest {
         assertEquals(1, a.fin()[0]);
         assertNull(ProcessTuning.execAffinity(new Fields(Json.parse("{}"), "process.execCPUAffinity")));
     }
+
+    @Test
+    void memoryPolicies() {
+        ProcessTuning.MemoryPolicy m = ProcessTuning.memoryPolicy(new Fields(Json.parse(
+                "{\"mode\":\"MPOL_INTERLEAVE\",\"nodes\":\"0-1\",\"flags\":[\"MPOL_F_STATIC_NODES\",\"MPOL_F_NUMA_BALANCING\"]}"), "linux.memoryPolicy"));
+        assertEquals(3 | 1 << 15 | 1 << 13, m.modeAndFlags());
+        assertEquals(3, m.nodes()[0]);
+        assertNull(ProcessTuning.memoryPolicy(new Fields(Json.parse("{\"mode\":\"MPOL_LOCAL\"}"), "linux.memoryPolicy")).nodes());
+        for (String[] c : new String[][] {
+                {"{\"mode\":\"MPOL_BIND\"}", "linux.memoryPolicy.nodes: MPOL_BIND needs nodes"},
+                {"{\"mode\":\"MPOL_DEFAULT\",\"nodes\":\"0\"}", "linux.memoryPolicy.nodes: MPOL_DEFAULT takes no nodes"},
+                {"{\"mode\":\"MPOL_FOO\",\"nodes\":\"0\"}", "linux.memoryPolicy.mode: unknown mode \"MPOL_FOO\""},
+                {"{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":[\"MPOL_F_X\"]}", "linux.memoryPolicy.flags: unknown flag \"MPOL_F_X\""}}) {
+            JrunException e = assertThrows(JrunException.class, () -> ProcessTuning.memoryPolicy(new Fields(Json.parse(c[0]), "linux.memoryPolicy")), c[0]);
+            assertEquals(true, e.getMessage().startsWith(c[1]), e.getMessage());
+        }
+    }
 }
