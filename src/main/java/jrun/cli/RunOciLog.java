@@ -129,6 +129,15 @@ final class RunOciLog {
         log("INFO", msg);
     }
 
+    /** A warning (an ignored capability, say): into the log or syslog, else onto stderr. */
+    void warn(String msg) {
+        if (file == null && tag == null) {
+            stderr.println("run_oci: warning: " + msg);
+            stderr.flush();
+        }
+        log("WARNING", msg);
+    }
+
     void error(String msg) {
         stderr.println("run_oci: " + msg);
         stderr.flush();
@@ -138,7 +147,7 @@ final class RunOciLog {
     private void log(String level, String msg) {
         if (file != null) file.println("[" + LocalDateTime.now() + " " + level + " run_oci] " + msg);
         if (tag != null && file == null) {
-            List<String> cmd = loggerCommand(level.equals("ERROR") ? "user.err" : "user.info");
+            List<String> cmd = loggerCommand(level.equals("ERROR") ? "user.err" : level.equals("WARNING") ? "user.warning" : "user.info");
             cmd.addAll(List.of("--", msg));
             try {
                 loggers.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());

@@ -71,10 +71,9 @@ public final class RunOciMain {
         }
     }
 
-    private static Lifecycle lifecycle(Path root, RunOciExtension ext) {
+    private static Lifecycle lifecycle(Path root, RunOciExtension ext, RunOciLog log) {
         // The host's real hardening (capabilities, seccomp, cgroup limits): Hardening.NONE is for plan tests only.
-        Lifecycle l = new Lifecycle(new StateStore(root), new RealHostFiles(),
-                jrun.runtime.LinuxHardening.forHost(msg -> System.err.println("run_oci: warning: " + msg)));
+        Lifecycle l = new Lifecycle(new StateStore(root), new RealHostFiles(), jrun.runtime.LinuxHardening.forHost(log::warn));
         return ext == null ? l : l.withExtension(ext);
     }
 
@@ -96,7 +95,7 @@ public final class RunOciMain {
                 a.useCurrentUser(), ids[0], ids[1], log.fd(), a.sigstopWhenReady() && a.command().equals("run")), new RunOciPrctl());
         boolean foreground = a.command().equals("run");
         CreateOptions opts = new CreateOptions(bundle, null, null, false, false, 0, 0, foreground);
-        int status = lifecycle(root, ext).run(id, opts);
+        int status = lifecycle(root, ext, log).run(id, opts);
         log.info(foreground ? "Container " + id + " finished with status " + status : "Container " + id + " running");
         return status;
     }
@@ -125,7 +124,7 @@ public final class RunOciMain {
         log.info("Sending signal " + a.signal() + " to container " + id);
         if (!layout.exists(id)) throw StateStore.notFound(id);
         if (!layout.isRunOci(id)) throw new JrunException("container " + id + " is not run_oci-managed (no " + layout.dir(id).resolve(".run_oci") + ")");
-        lifecycle(root, null).kill(id, a.signal(), false);
+        lifecycle(root, null, log).kill(id, a.signal(), false);
         return 0;
     }
 
@@ -141,7 +140,7 @@ public final class RunOciMain {
         ContainerState st = loadOrNull(root, id);
         if (st != null && StateStore.liveStatus(st) != Status.STOPPED)
             throw new JrunException("container " + id + " is still running: kill it first");
-        lifecycle(root, null).delete(id, false);
+        lifecycle(root, null, log).delete(id, false);
         log.info("Container " + id + " destroyed");
         return 0;
     }

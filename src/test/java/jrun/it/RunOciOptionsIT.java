@@ -146,6 +146,11 @@ class RunOciOptionsIT {
             t.ids.add("tag");
             Sandbox.Result r = t.runOci(env, "--log_tag=my-tag", "-c", b.toString(), "run", "tag").ok();
             assertEquals("", r.out()); // the container's output went to syslog
+            // an ignored capability is a warning: into syslog as user.warning, not onto stderr
+            Path w = t.bundle("w", c -> Sandbox.process(c).put("capabilities", jrun.spec.Json.parse("{\"bounding\":[\"CAP_BOGUS\"]}")), "true");
+            t.ids.add("warn");
+            Sandbox.Result warned = t.runOci(env, "--log_tag=my-tag", "-c", w.toString(), "run", "warn").ok();
+            assertEquals("", warned.err());
             Sandbox.Result bad = t.runOci(env, "--log_tag=my-tag", "-c", "/no/such/bundle", "start", "tag2");
             assertEquals(1, bad.status());
             for (int i = 0; i < 200 && (!Files.exists(got) || !Files.readString(got).contains("config.json")); i++) Thread.sleep(10);
@@ -155,6 +160,7 @@ class RunOciOptionsIT {
             assertTrue(text.matches("(?s).*my-tag\\[[0-9]+\\]: container-says-hi.*"), text);
             assertTrue(text.contains("container-err"), text);
             assertTrue(text.matches("(?s).*<11>.*my-tag\\[[0-9]+\\]: .*/no/such/bundle.*"), text); // user.err
+            assertTrue(text.matches("(?s).*<12>.*my-tag\\[[0-9]+\\]: .*CAP_BOGUS.*"), text); // user.warning
         } finally {
             listener.destroyForcibly();
             listener.waitFor(5, TimeUnit.SECONDS);
