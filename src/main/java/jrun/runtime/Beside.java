@@ -16,7 +16,13 @@ final class Beside<T> {
 
     private Beside(Callable<T> work) {
         task = new FutureTask<>(work);
-        Thread t = new Thread(task, "jrun-beside");
+        // The thread never ends: a process it spawns (the helper, when the launcher forked none)
+        // has it as its parent for PR_SET_PDEATHSIG, and a foreground run's helper would die of
+        // SIGTERM with it. Parked, it costs nothing until the command's Runtime.halt.
+        Thread t = new Thread(() -> {
+            task.run();
+            for (;;) java.util.concurrent.locks.LockSupport.park();
+        }, "jrun-beside");
         t.setDaemon(true); // a command ends in Runtime.halt; nothing waits for this thread but get()
         t.start();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class LauncherPreforkIT extends WithSandbox {
         String id = "p" + prefork;
         ProcessBuilder pb = new ProcessBuilder(Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString(), "run", "--bundle", b.toString(), id)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(sb.dir.resolve("run" + prefork + ".err").toFile());
         if (!prefork) pb.environment().put("JRUN_NO_PREFORK", "1");
         Process run = pb.start();
         try {
@@ -40,7 +41,12 @@ class LauncherPreforkIT extends WithSandbox {
                     Thread.sleep(50);
                 }
             }
-            assertTrue(argv0 != null, "the helper of `jrun run` waits for the container");
+            if (argv0 == null) { // what jrun said, and what its process was doing
+                String err = Files.readString(sb.dir.resolve("run" + prefork + ".err"));
+                String stack = run.isAlive() ? Sandbox.exec(List.of("sh", "-c", "cat /proc/" + run.pid() + "/task/*/wchan; echo; ls /proc/" + run.pid() + "/task"), null).out() : "exited " + run.exitValue();
+                org.junit.jupiter.api.Assertions.fail("the helper of `jrun run` waits for the container; stderr: " + err + "; " + stack
+                        + "; state: " + Files.exists(sb.jrunRoot.resolve(id).resolve("state.json")));
+            }
             Thread.sleep(300); // until the container runs
             sb.jrun("kill", id, "KILL").ok();
             assertTrue(run.waitFor(20, TimeUnit.SECONDS));
