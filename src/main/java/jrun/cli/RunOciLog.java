@@ -2,6 +2,7 @@ package jrun.cli;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ final class RunOciLog {
     private int fileFd = -1;
     private String tag;
     private Process stdioLogger;
-    private final List<Process> loggers = new ArrayList<>();
+    private Process messages; // logger(1) for run_oci's own messages with --log_tag, started at the first
 
     /** Opens DIR/ID.<timestamp> (DIR created 0755 if missing) and sends System.err there. */
     Path toDir(Path dir, String id) {
@@ -147,24 +148,35 @@ final class RunOciLog {
     private void log(String level, String msg) {
         if (file != null) file.println("[" + LocalDateTime.now() + " " + level + " run_oci] " + msg);
         if (tag != null && file == null) {
-            List<String> cmd = loggerCommand(level.equals("ERROR") ? "user.err" : level.equals("WARNING") ? "user.warning" : "user.info");
-            cmd.addAll(List.of("--", msg));
+            // one logger(1) per command, each line with its own priority: <11> user.err, <12> user.warning, <14> user.info
+            String pri = level.equals("ERROR") ? "<11>" : level.equals("WARNING") ? "<12>" : "<14>";
             try {
-                loggers.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                if (messages == null) {
+                    List<String> cmd = loggerCommand("user.info");
+                    cmd.add("--prio-prefix");
+                    messages = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                }
+                OutputStream in = messages.getOutputStream();
+                in.write((pri + msg.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
             } catch (IOException e) {
                 // syslog is best effort; errors also went to stderr
             }
         }
     }
 
-    /** Waits for the logger processes, so nothing is lost when the JVM exits. */
+    /** Ends the messages' logger and waits for it, so nothing is lost when the JVM exits. */
     void close() {
-        for (Process p : loggers) {
+        if (messages != null) {
             try {
-                p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+                messages.getOutputStream().close();
+                messages.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // it is gone already
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            messages = null;
         }
         if (file != null) file.flush();
         if (stdioLogger != null) { // the container holds its own copies of the pipe now
