@@ -38,16 +38,28 @@ public final class ProcessTuning {
     private static final List<String> FLAGS = List.of("SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM", "SCHED_FLAG_DL_OVERRUN",
             "SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN", "SCHED_FLAG_UTIL_CLAMP_MAX"); // bits 0..6
 
-    static Scheduler scheduler(Fields f) {
-        if (f == null) return null;
-        int policy = POLICIES.indexOf(f.str("policy"));
-        if (policy < 0) throw new JrunException(f.path("policy") + ": unknown policy \"" + f.str("policy") + "\" (one of " + POLICIES + ")");
+    /** The index of field key's value among names, or an error naming the field and the choices. */
+    private static int oneOf(Fields f, String key, List<String> names) {
+        int i = names.indexOf(f.str(key));
+        if (i < 0) throw new JrunException(f.path(key) + ": unknown " + key + " \"" + f.str(key) + "\" (one of " + names + ")");
+        return i;
+    }
+
+    /** The "flags" list as a mask: names.get(i) is bit firstBit + i. */
+    private static long flags(Fields f, List<String> names, int firstBit) {
         long flags = 0;
         for (String fl : f.strings("flags")) {
-            int bit = FLAGS.indexOf(fl);
-            if (bit < 0) throw new JrunException(f.path("flags") + ": unknown flag \"" + fl + "\"");
-            flags |= 1L << bit;
+            int i = names.indexOf(fl);
+            if (i < 0) throw new JrunException(f.path("flags") + ": unknown flag \"" + fl + "\"");
+            flags |= 1L << (firstBit + i);
         }
+        return flags;
+    }
+
+    static Scheduler scheduler(Fields f) {
+        if (f == null) return null;
+        int policy = oneOf(f, "policy", POLICIES);
+        long flags = flags(f, FLAGS, 0);
         int nice = (int) f.integer("nice", -20, 19, 0);
         int priority = (int) f.integer("priority", 0, 99, 0);
         boolean realtime = policy == 1 || policy == 2;
@@ -98,14 +110,8 @@ public final class ProcessTuning {
 
     static MemoryPolicy memoryPolicy(Fields f) {
         if (f == null) return null;
-        int mode = MPOL_MODES.indexOf(f.str("mode"));
-        if (mode < 0) throw new JrunException(f.path("mode") + ": unknown mode \"" + f.str("mode") + "\" (one of " + MPOL_MODES + ")");
-        long flags = 0;
-        for (String fl : f.strings("flags")) {
-            int i = MPOL_FLAGS.indexOf(fl);
-            if (i < 0) throw new JrunException(f.path("flags") + ": unknown flag \"" + fl + "\"");
-            flags |= 1L << (13 + i);
-        }
+        int mode = oneOf(f, "mode", MPOL_MODES);
+        long flags = flags(f, MPOL_FLAGS, 13);
         byte[] nodes = cpuMask(f.optStr("nodes", ""), f.path("nodes")); // the same list syntax, over NUMA nodes
         boolean none = mode == 0 || mode == 4;
         if (none && nodes != null) throw new JrunException(f.path("nodes") + ": " + MPOL_MODES.get(mode) + " takes no nodes");
@@ -118,8 +124,7 @@ public final class ProcessTuning {
     /** process.ioPriority as ioprio_set(2)'s value: class << 13 | priority; null when absent. */
     static Integer ioPriority(Fields f) {
         if (f == null) return null;
-        int c = IO_CLASSES.indexOf(f.str("class"));
-        if (c < 0) throw new JrunException(f.path("class") + ": unknown class \"" + f.str("class") + "\" (one of " + IO_CLASSES + ")");
+        int c = oneOf(f, "class", IO_CLASSES);
         int prio = (int) f.integer("priority", 0, 7, 0);
         return (c + 1) << 13 | prio;
     }
