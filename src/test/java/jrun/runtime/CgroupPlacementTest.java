@@ -21,13 +21,19 @@ class CgroupPlacementTest {
     @TempDir
     Path tmp;
 
+    /** Two stand-in hierarchies, cpu then pids, and the container's path in each. */
+    private Map<String, String> twoHierarchies(String path) throws Exception {
+        Map<String, String> paths = new LinkedHashMap<>();
+        for (String h : List.of("cpu", "pids")) {
+            Files.createDirectories(tmp.resolve(h));
+            paths.put(tmp.resolve(h).toString(), path);
+        }
+        return paths;
+    }
+
     @Test
     void makesEveryLeafAndReturnsThemInOrder() throws Exception {
-        Map<String, String> paths = new LinkedHashMap<>();
-        paths.put(tmp.resolve("cpu").toString(), "/a/b");
-        paths.put(tmp.resolve("pids").toString(), "/a/b");
-        Files.createDirectories(tmp.resolve("cpu"));
-        Files.createDirectories(tmp.resolve("pids"));
+        Map<String, String> paths = twoHierarchies("/a/b");
         List<String> dirs = CgroupPlacement.create(paths);
         assertEquals(List.of(tmp.resolve("cpu/a/b").toString(), tmp.resolve("pids/a/b").toString()), dirs);
         assertTrue(Files.isDirectory(tmp.resolve("pids/a/b")));
@@ -35,10 +41,7 @@ class CgroupPlacementTest {
 
     @Test
     void aCgroupInUseFailsAndTheLeavesMadeBeforeItAreRemoved() throws Exception {
-        Map<String, String> paths = new LinkedHashMap<>();
-        paths.put(tmp.resolve("cpu").toString(), "/c");
-        paths.put(tmp.resolve("pids").toString(), "/c");
-        Files.createDirectories(tmp.resolve("cpu"));
+        Map<String, String> paths = twoHierarchies("/c");
         Files.createDirectories(tmp.resolve("pids/c"));
         Files.writeString(tmp.resolve("pids/c/cgroup.procs"), "4242\n"); // someone else's process
         JrunException e = assertThrows(JrunException.class, () -> CgroupPlacement.create(paths));
