@@ -1,8 +1,10 @@
 package jrun.runtime;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.locks.LockSupport;
 
 import jrun.JrunException;
 
@@ -13,22 +15,50 @@ import jrun.JrunException;
  */
 final class Beside<T> {
     private final FutureTask<T> task;
+    private final Worker worker;
 
-    private Beside(Callable<T> work) {
-        task = new FutureTask<>(work);
+    /** The thread, and the work queued for it: each piece runs after the one before. */
+    private static final class Worker extends Thread {
+        private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+
+        Worker() {
+            super("jrun-beside");
+            setDaemon(true); // a command ends in Runtime.halt; nothing waits for this thread but get()
+        }
+
         // The thread never ends: a process it spawns (the helper, when the launcher forked none)
         // has it as its parent for PR_SET_PDEATHSIG, and a foreground run's helper would die of
         // SIGTERM with it. Parked, it costs nothing until the command's Runtime.halt.
-        Thread t = new Thread(() -> {
-            task.run();
-            for (;;) java.util.concurrent.locks.LockSupport.park();
-        }, "jrun-beside");
-        t.setDaemon(true); // a command ends in Runtime.halt; nothing waits for this thread but get()
-        t.start();
+        @Override
+        public void run() {
+            for (;;) {
+                Runnable r = queue.poll();
+                if (r != null) r.run();
+                else LockSupport.park(this);
+            }
+        }
+
+        void add(Runnable r) {
+            queue.add(r);
+            LockSupport.unpark(this);
+        }
+    }
+
+    private Beside(FutureTask<T> task, Worker worker) {
+        this.task = task;
+        this.worker = worker;
+        worker.add(task);
     }
 
     static <T> Beside<T> start(Callable<T> work) {
-        return new Beside<>(work);
+        Worker w = new Worker();
+        w.start();
+        return new Beside<>(new FutureTask<>(work), w);
+    }
+
+    /** Work for the same thread, run once this work is done (whether it failed or not): no second thread to start. */
+    <U> Beside<U> then(Callable<U> work) {
+        return new Beside<>(new FutureTask<>(work), worker);
     }
 
     /** The result, or the work's exception. */

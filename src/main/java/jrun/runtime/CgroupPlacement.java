@@ -32,9 +32,9 @@ public final class CgroupPlacement {
      * `kill --all` or delete of one never reaches the other's processes).
      */
     public static String defaultName(java.nio.file.Path root, String id) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(root.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
-        String hex = Long.toHexString(crc.getValue()); // not String.format: its Formatter costs ~1 ms interpreted
+        // String.hashCode's formula is part of its contract, so the name is the same in every JVM;
+        // CRC32 loaded libzip on the create's critical path. Not String.format: its Formatter costs ~1 ms interpreted.
+        String hex = Integer.toHexString(root.toAbsolutePath().normalize().toString().hashCode());
         return "jrun-" + "00000000".substring(hex.length()) + hex + "-" + id;
     }
 

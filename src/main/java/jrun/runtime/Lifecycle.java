@@ -88,6 +88,7 @@ public final class Lifecycle {
         HostView hv = null;
         ContainerState st = null;
         HelperProcess helper = null;
+        Beside<List<String>> madeDirs = null;
         Beside<Made> made = null;
         List<String> dirs = List.of();
         TtyRelay relay = null;
@@ -100,6 +101,12 @@ public final class Lifecycle {
                 extension.editConfig(id, tree);
             }
             boolean edited = rules.apply(tree, bundle);
+            // The cgroups need only linux.cgroupsPath: the second thread makes them while this one
+            // reads the rest (a cgroupsPath of the wrong type waits for Spec's error, and makes none).
+            String earlyPath = rawCgroupsPath(tree);
+            if (earlyPath != null)
+                madeDirs = early.then(() -> CgroupPlacement.create(CgroupPlacement.paths(earlyPath,
+                        CgroupPlacement.defaultName(store.root(), id), early.get().hierarchies())));
             Spec spec = Spec.fromTree(tree, bundle);
             hv = early.get();
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
@@ -124,7 +131,9 @@ public final class Lifecycle {
             // first (limits, the runtime side, CLONE, MORE) as soon as the cgroups exist, and the
             // helper clones while this thread plans the init's part.
             FutureTask<List<Step>> hostPart = extension == LifecycleExtension.NONE ? new FutureTask<>(planner::host) : null;
-            made = Beside.start(() -> cgroups(spec, cgroups, hierarchies, !javaPlaces.isEmpty(), hostPart));
+            Beside<List<String>> dirsMade = madeDirs;
+            made = early.then(() -> cgroups(spec,
+                    dirsMade != null ? dirsMade.get() : CgroupPlacement.create(cgroups), hierarchies, !javaPlaces.isEmpty(), hostPart));
             List<Step> steps;
             if (hostPart != null) {
                 hostPart.run();
@@ -193,6 +202,9 @@ public final class Lifecycle {
                     dirs = m.dirs();
                     helper = m.helper();
                 }
+            } else if (madeDirs != null) { // made, and not handed on yet
+                List<String> d = madeDirs.getQuietly();
+                if (d != null) dirs = d;
             }
             if (helper != null) {
                 // An init this thread has not heard of yet (the second thread started the helper):
@@ -227,9 +239,8 @@ public final class Lifecycle {
      * Second-thread work of a create, while the first plans: the cgroups and their limits; then,
      * with hostPart (which the first thread runs), the plan's first part to the helper.
      */
-    private Made cgroups(Spec spec, Map<String, String> cgroups, List<CgroupHierarchy> hierarchies, boolean warm,
+    private Made cgroups(Spec spec, List<String> dirs, List<CgroupHierarchy> hierarchies, boolean warm,
             FutureTask<List<Step>> hostPart) {
-        List<String> dirs = CgroupPlacement.create(cgroups);
         try {
             if (warm) CgroupPlacement.warmUp(hierarchies);
             List<Step> limits = hardening.limits(spec, dirs);
@@ -243,6 +254,15 @@ public final class Lifecycle {
             CgroupPlacement.remove(dirs);
             throw e;
         }
+    }
+
+    /** linux.cgroupsPath as config.json has it ("" when absent), or null when it is not a string (Spec reports that). */
+    private static String rawCgroupsPath(Map<String, Object> tree) {
+        Object linux = tree.get("linux");
+        if (linux == null) return "";
+        if (!(linux instanceof Map<?, ?> m)) return null;
+        Object p = m.get("cgroupsPath");
+        return p == null ? "" : p instanceof String str ? str : null;
     }
 
     /** Second-thread work of a create: lock the new container, read the cgroup hierarchies, take the launcher's helper. */

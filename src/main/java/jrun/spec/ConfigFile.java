@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -41,17 +39,19 @@ public final class ConfigFile {
     }
 
     private static byte[] bytes(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new JrunException(file + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw new JrunException(file + ": permission denied");
+        // A FileInputStream, not Files.readAllBytes: a JVM's first FileChannel costs ~1.2 ms (libnet's load, IOUtil).
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            byte[] b = in.readAllBytes();
+            return b;
+        } catch (java.io.FileNotFoundException e) { // "PATH (REASON)"; the reason is asked again, as NIO names it
+            if (!Files.exists(file)) throw new JrunException(file + ": no such file");
+            if (!Files.isReadable(file)) throw new JrunException(file + ": permission denied");
+            String m = String.valueOf(e.getMessage());
+            int open = m.lastIndexOf(" (");
+            throw new JrunException(file + ": cannot read: " + (open >= 0 && m.endsWith(")") ? m.substring(open + 2, m.length() - 1) : m), e);
         } catch (IOException e) {
             throw new JrunException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return bytes;
     }
 
     /** The root object of a JSON file, or an error naming the file. */

@@ -57,11 +57,9 @@ class CgroupPlacementTest {
     }
 
     @Test
-    void defaultNameIsJrunCrcOfTheRootThenTheId() {
-        for (String root : new String[] {"/run/jrun", "/tmp/x", "/", "/a/b/c"}) {
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update(Path.of(root).toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            assertEquals(String.format("jrun-%08x-%s", crc.getValue(), "c1"), CgroupPlacement.defaultName(Path.of(root), "c1"), root);
-        }
+    void defaultNameIsJrunHashOfTheRootThenTheId() {
+        for (String root : new String[] {"/run/jrun", "/tmp/x", "/", "/a/b/c"})
+            assertEquals(String.format("jrun-%08x-%s", Path.of(root).toAbsolutePath().normalize().toString().hashCode(), "c1"),
+                    CgroupPlacement.defaultName(Path.of(root), "c1"), root);
     }
 }
