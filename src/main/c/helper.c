@@ -407,7 +407,36 @@ static void mkdirs_depth(const char *path, mode_t mode, int depth)
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
         fail(ENAMETOOLONG, "mkdir %s", path);
     size_t len = strlen(buf);
-    for (size_t i = 1; i <= len; i++) {
+    /* Most destinations exist already, or lack only their last component: start the walk below
+     * the deepest directory that exists (one open each, where a walk from / opened every prefix). */
+    size_t from = len;
+    for (;;) {
+        char saved = buf[from];
+        buf[from] = 0;
+        int fd = in_root(from ? buf : "/", O_PATH | O_DIRECTORY);
+        buf[from] = saved;
+        if (fd >= 0) {
+            /* Only the last component is missing (the usual case): make it here. A fresh
+             * directory needs no second look; anything else (EEXIST: a dangling link, say)
+             * takes the walk. */
+            const char *leaf = buf + from + 1;
+            if (from < len && !strchr(leaf, '/') && mkdirat(fd, leaf, mode) == 0) {
+                close(fd);
+                return;
+            }
+            close(fd);
+            break;
+        }
+        if (errno != ENOENT || from == 0) {
+            from = 0; /* the walk from / reports it */
+            break;
+        }
+        while (from > 0 && buf[--from] != '/')
+            ;
+    }
+    if (from == len)
+        return;
+    for (size_t i = from + 1; i <= len; i++) {
         if (buf[i] != '/' && buf[i] != 0)
             continue;
         char saved = buf[i];
