@@ -31,14 +31,11 @@ public final class Exec {
      * container's own process and the command line). Returns the exit status (0 with --detach).
      */
     public int exec(String id, Map<String, Object> process, ExecOptions opts) {
-        ContainerState st;
-        try (StateStore.Lock lock = store.lock(id)) {
-            st = store.load(id);
-            Status s = StateStore.liveStatus(st);
-            if (s == Status.PAUSED && !opts.ignorePaused())
-                throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
-            if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
-        }
+        ContainerState st = loaded(id);
+        Status s = loadedStatus;
+        if (s == Status.PAUSED && !opts.ignorePaused())
+            throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
+        if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
         List<jrun.linux.CgroupHierarchy> hierarchies = jrun.linux.CgroupHierarchy.parse(ProcStat.read("/proc/self/mountinfo"), ProcStat.read("/proc/self/cgroup"));
         Spec spec = specFor(config(st), process);
         // As the init: it joins its cgroups itself unless in a user namespace, where Java does,
@@ -73,6 +70,24 @@ public final class Exec {
         }
     }
 
+    private ContainerState loaded;
+    private Status loadedStatus;
+
+    /**
+     * The container's state and its live status, read once under the lock: an exec without
+     * --process reads them for the process, then to run it. The lock is not held across the two
+     * (it never was: the container can stop between this check and the helper's setns all the same).
+     */
+    private ContainerState loaded(String id) {
+        if (loaded != null && loaded.id().equals(id)) return loaded;
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState st = store.load(id);
+            loadedStatus = StateStore.liveStatus(st);
+            loaded = st;
+        }
+        return loaded;
+    }
+
     /** The container a config was read for (id and bundle), and that config: an exec without --process reads it twice. */
     private String configOf;
     private Map<String, Object> config;
@@ -92,6 +107,7 @@ public final class Exec {
         Map<String, Object> tree = new LinkedHashMap<>(config);
         tree.put("process", process);
         tree.remove("hooks"); // exec runs none
+        tree.remove("mounts"); // it joins the init's mount namespace: their parsing (checked at create) is wasted
         try {
             return Spec.from(tree);
         } catch (JrunException e) {
@@ -102,12 +118,8 @@ public final class Exec {
     /** The container's own process object, as the base runc's exec flags edit. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> containerProcess(String id) {
-        ContainerState st;
-        try (StateStore.Lock lock = store.lock(id)) {
-            st = store.load(id);
-        }
-        Object p = config(st).get("process");
-        if (!(p instanceof Map<?, ?>)) throw new JrunException(st.bundle() + "/config.json: process: required to exec with flags (or give --process)");
+        Object p = config(loaded(id)).get("process");
+        if (!(p instanceof Map<?, ?>)) throw new JrunException(loaded(id).bundle() + "/config.json: process: required to exec with flags (or give --process)");
         return new LinkedHashMap<>((Map<String, Object>) p);
     }
 }
