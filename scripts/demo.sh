@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/jrun-demo.XXXXXX)
 cleanup() {
   runc --root "$work/runc" delete -f demo >/dev/null 2>&1 || true
-  mount | awk '{print $3}' | grep "^$work" | sort -r | xargs -r -n1 umount -l
+  mount | awk '{print $3}' | grep "^$work" | sort -r | xargs -r -n1 umount -l || true # nothing mounted is the usual case
   rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
