@@ -1,0 +1,65 @@
+package jrun.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import jrun.JrunException;
+
+class BesideTest {
+    @Test
+    void thenRunsOnTheSameThreadAfterTheWorkBefore() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        Beside<Thread> first = Beside.start(() -> {
+            assertTrue(release.await(10, TimeUnit.SECONDS));
+            order.add("first");
+            return Thread.currentThread();
+        });
+        Beside<Thread> second = first.then(() -> {
+            order.add("second");
+            return Thread.currentThread();
+        });
+        release.countDown();
+        Thread t = second.get();
+        assertSame(first.get(), t, "one thread for both");
+        assertNotSame(Thread.currentThread(), t);
+        assertEquals("jrun-beside", t.getName());
+        assertEquals(List.of("first", "second"), order, "queued work waits for the work before it");
+    }
+
+    @Test
+    void aFailureIsRethrownUnwrappedAndTheNextWorkStillRuns() {
+        JrunException boom = new JrunException("boom");
+        Beside<String> first = Beside.start(() -> {
+            throw boom;
+        });
+        Beside<String> second = first.then(() -> "after " + first.getQuietly());
+        assertSame(boom, assertThrows(JrunException.class, first::get));
+        assertNull(first.getQuietly());
+        assertEquals("after null", second.get(), "the thread goes on to the next work");
+        Beside<String> dependent = second.then(() -> first.get()); // work that needs the failed result fails with its error
+        assertSame(boom, assertThrows(JrunException.class, dependent::get));
+    }
+
+    @Test
+    void aCheckedExceptionBecomesAJrunExceptionWithItsMessage() {
+        Beside<String> b = Beside.start(() -> {
+            throw new IOException("disk on fire");
+        });
+        JrunException e = assertThrows(JrunException.class, b::get);
+        assertEquals("disk on fire", e.getMessage());
+        assertTrue(e.getCause() instanceof IOException);
+    }
+}
