@@ -41,8 +41,7 @@ public final class ConfigFile {
     private static byte[] bytes(Path file) {
         // A FileInputStream, not Files.readAllBytes: a JVM's first FileChannel costs ~0.6 ms (IOUtil's init loads libnet), a stream ~0.2.
         try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
-            byte[] b = in.readAllBytes();
-            return b;
+            return in.readAllBytes();
         } catch (java.io.FileNotFoundException e) { // "PATH (REASON)"; the reason is asked again, as NIO names it
             if (!Files.exists(file)) throw new JrunException(file + ": no such file");
             if (!Files.isReadable(file)) throw new JrunException(file + ": permission denied");
