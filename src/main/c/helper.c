@@ -750,7 +750,10 @@ static void do_clone(struct field *f)
         signal(SIGTERM, on_term);
         sigprocmask(SIG_SETMASK, &old, NULL);
         close(ready[0]);
-        ready_fd = keep(ready[1]);
+        if (f[1].u == 2)
+            close(ready[1]); /* nobody to tell: the helper is gone */
+        else
+            ready_fd = keep(ready[1]);
         /* Every report of ours comes after the helper's 'P': without a go to wait for, the
          * init could otherwise report 'R' (or an error) before Java knows its pid. */
         close(announced[1]);
@@ -764,6 +767,8 @@ static void do_clone(struct field *f)
     close(announced[0]);
     report('P', cur, 0, (uint32_t)pid, NULL);
     close(announced[1]); /* EOF: the init goes on */
+    if (f[1].u == 2)
+        _exit(0); /* Java's pipes outlive us (bin/jrun forked us): the init talks through them alone */
     if (!f[1].u) {
         /* Java's ends of our stdin/stdout are closed by the JDK when we exit, and the init
          * still talks through them: stay until it is ready (a byte) or gone (EOF). */

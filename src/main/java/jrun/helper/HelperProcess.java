@@ -58,6 +58,8 @@ public final class HelperProcess implements AutoCloseable {
     private static String prefork = System.getProperty("jrun.helper.prefork");
     /** The launcher's helper once adopted (adoptPrefork), until a start() takes it. */
     private static volatile HelperProcess adopted;
+    /** Whether adoptPrefork took the launcher's helper: the first start() of this JVM runs it. */
+    private static volatile boolean launcherHelper;
 
     /** Starts the helper (or takes the launcher's) and sends it the plan. */
     public static HelperProcess start(List<Step> steps) {
@@ -122,9 +124,19 @@ public final class HelperProcess implements AutoCloseable {
             OutputStream control = new java.io.FileOutputStream("/proc/self/fd/" + Integer.parseInt(f[0]));
             InputStream reports = new java.io.FileInputStream("/proc/self/fd/" + Integer.parseInt(f[1]));
             adopted = new HelperProcess(pid, reports, control, List.of());
+            launcherHelper = true;
         } catch (IOException | NumberFormatException e) {
             // no launcher's helper: start() spawns one
         }
+    }
+
+    /**
+     * Whether this JVM's first helper is the launcher's (adopted already): its pipes are this
+     * JVM's own, so they stay open when it exits, where the JDK closes a spawned helper's. A
+     * detached CLONE may then let the helper exit at once, and the init report alone.
+     */
+    public static boolean launcherHelper() {
+        return launcherHelper;
     }
 
     /**

@@ -52,18 +52,30 @@ public record ContainerState(String id, Status status, long pid, long startTime,
     }
 
     public String toJson() {
+        return toJsonHead() + toJsonTail(pid, startTime);
+    }
+
+    /**
+     * state.json up to its last two fields, pid and startTime (toJsonTail): a create writes this
+     * while the helper clones the init, and the rest once it has the init's pid.
+     */
+    public String toJsonHead() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         m.put("status", status.specName());
-        m.put("pid", JsonNumber.of(pid));
-        m.put("startTime", JsonNumber.of(startTime));
         m.put("bundle", bundle);
         m.put("rootfs", rootfs);
         m.put("created", created);
         m.put("annotations", new LinkedHashMap<String, Object>(annotations));
         m.put("cgroupDirs", new ArrayList<Object>(cgroupDirs));
         m.put("hooks", hooks);
-        return Json.write(m, Json.Style.TWO_SPACES);
+        String s = Json.write(m, Json.Style.TWO_SPACES);
+        return s.substring(0, s.length() - "\n}\n".length());
+    }
+
+    /** The end of state.json after toJsonHead. */
+    public static String toJsonTail(long pid, long startTime) {
+        return ",\n  \"pid\": " + pid + ",\n  \"startTime\": " + startTime + "\n}\n";
     }
 
     public static ContainerState fromJson(String text) {

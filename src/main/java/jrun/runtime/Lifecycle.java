@@ -92,6 +92,7 @@ public final class Lifecycle {
         Beside<Made> made = null;
         List<String> dirs = List.of();
         TtyRelay relay = null;
+        StateStore.Draft draft = null;
         try {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
@@ -164,6 +165,8 @@ public final class Lifecycle {
                 steps.addAll(0, m.limits()); // first: host paths, before any setns
                 helper = HelperProcess.start(steps, plan);
             }
+            // While the helper clones: state.json but for the init's pid and start time.
+            draft = store.draft(st.with(Status.CREATED));
             Report r = expect(helper, 'P');
             long pid = r.value();
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
@@ -177,7 +180,8 @@ public final class Lifecycle {
             // Saved as created while the init mounts (its hooks get "creating" all the same): no
             // other command reads it before this one unlocks, and if this JVM dies now the state
             // has the pid for delete to kill.
-            store.save(st.with(Status.CREATED));
+            draft.commit(st.pid(), st.startTime());
+            draft = null;
             for (;;) {
                 r = helper.next();
                 if (r == null) throw new JrunException("the container's init exited during setup");
@@ -196,6 +200,7 @@ public final class Lifecycle {
             if (!opts.foreground()) helper.waitFor();
             return new Creation(hv.lock(), st, helper, relay);
         } catch (RuntimeException | IOException e) {
+            if (draft != null) draft.close();
             if (made != null) { // it removes its own on failure
                 Made m = made.getQuietly();
                 if (m != null) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import jrun.JrunException;
+import jrun.helper.HelperProcess;
 import jrun.helper.Op;
 import jrun.helper.Step;
 import jrun.linux.CgroupHierarchy;
@@ -130,7 +131,10 @@ public final class Planner {
         String bornIn = "";
         for (CgroupHierarchy h : hierarchies)
             if (h.v2() && containerCgroups.containsKey(h.mountpoint())) bornIn = h.mountpoint() + containerCgroups.get(h.mountpoint());
-        s.add(Step.of(Op.CLONE, "linux.namespaces", flags, opts.foreground() ? 1L : 0L, bornIn));
+        // The helper stays for a foreground run; detached, it leaves once the init is ready, or at
+        // once when its pipes are this JVM's own (then create need not wait for it to exit).
+        long stay = opts.foreground() ? 1L : HelperProcess.launcherHelper() ? 2L : 0L;
+        s.add(Step.of(Op.CLONE, "linux.namespaces", flags, stay, bornIn));
         return s;
     }
 

@@ -62,6 +62,26 @@ class StateTest {
     }
 
     @Test
+    void aDraftIsTheSavedStateOnceCommittedAndNothingOtherwise() throws Exception {
+        StateStore store = new StateStore(root);
+        try (StateStore.Lock l = store.createAndLock("c2")) {
+            ContainerState st = state("c2", Status.CREATED, 0, 0);
+            StateStore.Draft d = store.draft(st);
+            assertFalse(Files.exists(root.resolve("c2/state.json")), "nothing in place before the commit");
+            d.commit(42, 7);
+            d.close(); // after a commit: a no-op
+            assertEquals(st.withPid(42, 7), store.load("c2"));
+            assertEquals(st.withPid(42, 7).toJson(), Files.readString(root.resolve("c2/state.json")));
+
+            store.draft(st.with(Status.RUNNING)).close(); // abandoned: the committed state stays
+            assertEquals(st.withPid(42, 7), store.load("c2"));
+            try (var files = Files.list(root.resolve("c2"))) {
+                assertEquals(List.of("lock", "state.json"), files.map(p -> p.getFileName().toString()).sorted().toList(), "no temp files left");
+            }
+        }
+    }
+
+    @Test
     void deadOrReusedPidIsStopped() {
         long me = ProcessHandle.current().pid();
         long start = ProcStat.liveStartTime(me);
