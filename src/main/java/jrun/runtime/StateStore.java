@@ -66,8 +66,10 @@ public final class StateStore {
     public Lock createAndLock(String id) {
         Path d = dir(id);
         try {
-            Files.createDirectories(root);
-            Files.createDirectory(d);
+            // java.io.File first: NIO's createDirectories throws and catches two exceptions for a
+            // root that exists, ~0.1 ms interpreted on the create's critical path; NIO names a failure.
+            if (!root.toFile().isDirectory()) Files.createDirectories(root);
+            if (!d.toFile().mkdir()) Files.createDirectory(d);
         } catch (FileAlreadyExistsException e) {
             throw new JrunException("container with id " + id + " already exists");
         } catch (IOException e) {
