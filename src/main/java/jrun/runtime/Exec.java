@@ -7,6 +7,7 @@ import java.util.Map;
 
 import jrun.JrunException;
 import jrun.helper.HelperProcess;
+import jrun.helper.Op;
 import jrun.helper.Report;
 import jrun.helper.Step;
 import jrun.spec.Spec;
@@ -45,7 +46,13 @@ public final class Exec {
         // the container's own view of /etc/passwd, through its init's root (symlinks kept inside it)
         String passwd = new jrun.linux.RealHostFiles().readInRoot(java.nio.file.Path.of("/proc/" + st.pid() + "/root"), "/etc/passwd");
         List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening, passwd, self);
+        boolean waitsForGo = false;
+        for (Step x : steps) waitsForGo |= x.op() == Op.WAIT_GO;
         try (HelperProcess helper = HelperProcess.start(steps)) {
+            // While the helper joins and clones: from here on, signals to jrun go to the process. (A
+            // signal that ends this JVM sooner reaches it too: the waiting helper's PDEATHSIG is
+            // forwarded to it.)
+            if (!opts.detach()) SignalForwarder.forwardTo(helper.pid());
             Report r = helper.next();
             if (r == null) throw new JrunException("jrun-helper exited without a report (status " + helper.waitFor() + ")");
             if (r.kind() == 'E') throw helper.failure(r);
@@ -57,8 +64,7 @@ public final class Exec {
                 helper.close();
                 throw e;
             }
-            if (!opts.detach()) SignalForwarder.forwardTo(helper.pid());
-            helper.go(new byte[0]);
+            if (waitsForGo) helper.go(new byte[0]);
             r = helper.next(); // EOF: exec'd; 'E': it could not be
             if (r != null && r.kind() == 'E') {
                 helper.waitFor();

@@ -95,6 +95,7 @@ class HardeningPlanTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aSelfPlacedExecClonesIntoItsCgroupsBeforeJoiningCgroupAndMountNamespaces() {
         Map<String, Object> c = config(false);
         TestConfigs.linux(c).put("namespaces", Json.parse("[{\"type\":\"mount\"},{\"type\":\"cgroup\"},{\"type\":\"pid\"},{\"type\":\"network\"}]"));
@@ -110,7 +111,13 @@ class HardeningPlanTest {
         assertEquals(List.of("SETNS /proc/42/ns/pid 536870912", "SETNS /proc/42/ns/net 1073741824",
                 "CLONE 0 1 /sys/fs/cgroup/unified/jrun-c",
                 "WRITE_FILE /sys/fs/cgroup/memory/jrun-c/tasks 0", "WRITE_FILE /sys/fs/cgroup/pids/jrun-c/tasks 0",
-                "SETNS /proc/42/ns/cgroup 33554432", "SETNS /proc/42/ns/mnt 131072", "WAIT_GO"), head);
+                "SETNS /proc/42/ns/cgroup 33554432", "SETNS /proc/42/ns/mnt 131072", "SET_ROOT /"), head);
+        assertFalse(PlannerTest.ops(s).contains(Op.WAIT_GO), "it places itself: no go to wait for");
+        Map<String, Object> oom = config(false);
+        TestConfigs.linux(oom).put("namespaces", TestConfigs.linux(c).get("namespaces"));
+        ((Map<String, Object>) oom.get("process")).put("oomScoreAdj", Json.parse("100"));
+        assertTrue(PlannerTest.ops(ExecPlanner.plan(Spec.from(oom), 42, new ExecOptions(null, false, null, 0, false), H, null, self)).contains(Op.WAIT_GO),
+                "Java writes oom_score_adj first");
         // Java places it (null) in a user namespace: every namespace first, then an ordinary clone
         List<Step> j = ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, false, null, 0, false), H, null, null);
         List<Op> ops = PlannerTest.ops(j);
