@@ -50,6 +50,7 @@ case "$cmd" in
     install -d "$prefix/bin" "$prefix/lib/jrun"
     for b in bin/*; do [ -x "$b" ] && [ -f "$b" ] && install -m 0755 "$b" "$prefix/bin/"; done
     install -m 0644 lib/jrun/jrun.jar "$prefix/lib/jrun/jrun.jar"
+    install -m 0644 lib/jrun/libjrun.so "$prefix/lib/jrun/libjrun.so"
     # the AOT cache records the jar's path, so it is trained again where the jar now lives
     bash scripts/assemble.sh "$prefix/lib/jrun/jrun.jar" "$prefix" "$JAVA_HOME/bin/java"
     echo "installed to $prefix" ;;

@@ -18,7 +18,7 @@ train_cache() { # train_cache NAME MODE
   # No method profiles in the cache: jrun runs -Xint, and replaying them at start cost ~1.3 ms of a create.
   "$lib/java" -XX:AOTCacheOutput="$lib/$1.aot" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
     -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m \
-    -Xlog:disable -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED \
+    -Xlog:disable -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED -Djrun.lib="$lib" \
     -cp "$lib/jrun.jar" jrun.cli.AotTraining "$train/$1" "$2" >/dev/null 2>"$train/$1.err" \
     || { cat "$train/$1.err" >&2; echo "assemble.sh: AOT training for $1 failed" >&2; exit 1; }
   test -s "$lib/$1.aot"

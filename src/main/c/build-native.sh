@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the C side into the given bin/ directory: the launchers (and, as they appear, the helper).
+# Builds the C side into the given bin/ directory: the launchers, the helper and its tools; and
+# libjrun.so (the JVM's lock, src/main/c/jrun_jni.c) into BIN_DIR/../lib/jrun, with JDK's JNI headers.
 set -euo pipefail
-out=${1:?usage: build-native.sh BIN_DIR}
+out=${1:?usage: build-native.sh BIN_DIR [JDK_HOME]}
+jdk=${2:-${JAVA_HOME:-}}
 src=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 CFLAGS=(-O2 -Wall -Wextra -Werror -std=gnu11 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -pie -fPIE -Wl,-z,relro,-z,now)
@@ -18,5 +20,11 @@ build jrun-helper helper.c -static-pie
 build jrun-recvtty recvtty.c
 # jrun run's terminal without --console-socket: receives the pty master and relays it to jrun's stdio.
 build jrun-ttyrelay ttyrelay.c
+# The JVM's one JNI library: a shared object, loaded by System.load from lib/jrun.
+[ -f "$jdk/include/jni.h" ] || { echo "build-native.sh: no JNI headers under '$jdk' (pass a JDK 25 home)" >&2; exit 1; }
+mkdir -p "$out/../lib/jrun"
+gcc -O2 -Wall -Wextra -Werror -std=gnu11 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -shared -fPIC -Wl,-z,relro,-z,now \
+  -I"$jdk/include" -I"$jdk/include/linux" -o "$out/../lib/jrun/.libjrun.so.tmp" "$src/jrun_jni.c"
+mv -f "$out/../lib/jrun/.libjrun.so.tmp" "$out/../lib/jrun/libjrun.so"
 for extra in "$src"/build-*.d/*.sh; do [ -e "$extra" ] && bash "$extra" "$out"; done
 exit 0

@@ -82,13 +82,14 @@ static void lib_dir(char *out, size_t n)
 /* Builds the java command line: java [flags] -cp jar MAIN args... */
 static char **java_argv(const char *lib, int argc, char **argv, int first_arg)
 {
-    static char java[PATH_MAX], jar[PATH_MAX], aot[PATH_MAX + 16], plan[64];
+    static char java[PATH_MAX], jar[PATH_MAX], aot[PATH_MAX + 16], plan[64], libprop[PATH_MAX + 16];
     const char *env_java = getenv("JRUN_JAVA");
     snprintf(java, sizeof java, "%s/java", lib);
     if (env_java && *env_java)
         snprintf(java, sizeof java, "%s", env_java);
     snprintf(jar, sizeof jar, "%s/jrun.jar", lib);
     snprintf(plan, sizeof plan, "-Djrun.plan.fd=%d", PLAN_MODE ? PLAN_FD : -1);
+    snprintf(libprop, sizeof libprop, "-Djrun.lib=%s", lib); /* where libjrun.so is (jrun.linux.PosixLock) */
 
     char **v = calloc((size_t)argc + 24, sizeof *v);
     if (!v)
@@ -121,6 +122,7 @@ static char **java_argv(const char *lib, int argc, char **argv, int first_arg)
     v[k++] = "-Xlog:all=warning:stderr";
     v[k++] = "--enable-native-access=ALL-UNNAMED";
     v[k++] = plan;
+    v[k++] = libprop;
     v[k++] = "-Djrun.launcher=" LAUNCHER_NAME;
     v[k++] = "-cp";
     v[k++] = jar;

@@ -8,7 +8,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -120,7 +119,7 @@ public final class CgroupPlacement {
             if (mine != null && mine.isBlank()) {
                 String parent = ProcStat.read(d.getParent() + "/" + f);
                 try {
-                    if (parent != null) Files.writeString(file.toPath(), parent.strip(), StandardOpenOption.WRITE);
+                    if (parent != null) write(file.getPath(), parent.strip().getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException ex) {
                     throw new JrunException("cgroup " + d + ": cannot set " + f + ": " + ex.getMessage(), ex);
                 }
@@ -146,7 +145,7 @@ public final class CgroupPlacement {
         @Override
         public void run() {
             try {
-                Files.write(procs, ZERO, StandardOpenOption.WRITE); // "0": the writer's own process
+                write(procs.toString(), ZERO); // "0": the writer's own process
             } catch (IOException | RuntimeException ignored) {
                 // only a warm-up: place() reports real failures
             }
@@ -161,10 +160,20 @@ public final class CgroupPlacement {
         for (String d : dirs) {
             Path procs = Path.of(d, "cgroup.procs");
             try {
-                Files.write(procs, text, StandardOpenOption.WRITE);
+                write(procs.toString(), text);
             } catch (IOException e) {
                 throw new JrunException(procs + ": cannot add pid " + pid + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Writes a cgroup or procfs file as a shell's `>` does: a FileOutputStream, where Files.write
+     * opens a FileChannel, whose first use costs ~0.6 ms (see jrun.linux.PosixLock).
+     */
+    static void write(String file, byte[] text) throws IOException {
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file)) {
+            out.write(text);
         }
     }
 

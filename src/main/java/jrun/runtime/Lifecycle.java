@@ -1,13 +1,9 @@
 package jrun.runtime;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -322,7 +318,7 @@ public final class Lifecycle {
         for (IdMapping m : maps) sb.append(m.line());
         Path p = Path.of("/proc/" + pid + "/" + file);
         try {
-            Files.writeString(p, sb, StandardOpenOption.WRITE);
+            CgroupPlacement.write(p.toString(), sb.toString().getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new JrunException("linux." + (file.startsWith("uid") ? "uidMappings" : "gidMappings") + ": cannot write " + p + ": " + e.getMessage(), e);
         }
@@ -332,7 +328,7 @@ public final class Lifecycle {
     static void writeOomScoreAdj(long pid, int value) {
         Path p = Path.of("/proc/" + pid + "/oom_score_adj");
         try {
-            Files.writeString(p, Integer.toString(value), StandardOpenOption.WRITE);
+            CgroupPlacement.write(p.toString(), Integer.toString(value).getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new JrunException("process.oomScoreAdj: cannot write " + p + ": " + e.getMessage(), e);
         }
@@ -359,12 +355,12 @@ public final class Lifecycle {
                 default -> "cannot start a container in the " + s.specName() + " state";
             });
         }
-        // O_RDWR never blocks on a fifo, even if the init died a moment ago.
+        // O_RDWR never blocks on a fifo, even if the init died a moment ago. RandomAccessFile, not a
+        // FileChannel (~0.6 ms on its first use); its O_CREAT would make a missing fifo a file, so it is checked first.
         Path fifo = store.fifo(st.id());
-        try (FileChannel ch = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[] {'0'}));
-        } catch (NoSuchFileException e) {
-            throw new JrunException("cannot start container " + st.id() + ": its exec fifo is gone");
+        if (!fifo.toFile().exists()) throw new JrunException("cannot start container " + st.id() + ": its exec fifo is gone");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
+            f.write('0');
         } catch (IOException e) {
             throw new JrunException(fifo + ": " + e.getMessage(), e);
         }

@@ -16,7 +16,8 @@ final class SignalForwarder {
 
     @SuppressWarnings("removal")
     static void forwardTo(long helperPid) {
-        for (String name : List.of("TERM", "INT", "HUP", "QUIT", "USR1", "USR2", "WINCH")) {
+        // Not QUIT: the JVM keeps it for thread dumps (jrun never runs with -Xrs), and handle() threw for it.
+        for (String name : List.of("TERM", "INT", "HUP", "USR1", "USR2", "WINCH")) {
             int number = Signals.parse(name);
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
@@ -27,7 +28,7 @@ final class SignalForwarder {
                     }
                 });
             } catch (IllegalArgumentException e) {
-                // the JVM reserves this one (QUIT with -Xrs off): leave it alone
+                // the JVM reserves this one: leave it alone
             }
         }
     }

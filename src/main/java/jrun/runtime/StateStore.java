@@ -1,5 +1,6 @@
 package jrun.runtime;
 
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,16 +44,29 @@ public final class StateStore {
 
     /** Held while a command works on one container; closing releases it. */
     public static final class Lock implements AutoCloseable {
-        private final FileChannel channel;
+        private final FileChannel channel; // null: fd holds it (PosixLock)
         private final FileLock lock;
+        private int fd;
 
         Lock(FileChannel channel, FileLock lock) {
             this.channel = channel;
             this.lock = lock;
+            this.fd = -1;
+        }
+
+        Lock(int fd) {
+            this.channel = null;
+            this.lock = null;
+            this.fd = fd;
         }
 
         @Override
         public void close() {
+            if (channel == null) {
+                if (fd >= 0) jrun.linux.PosixLock.unlock(fd);
+                fd = -1;
+                return;
+            }
             try {
                 if (lock.isValid()) lock.release();
                 channel.close();
@@ -87,6 +101,7 @@ public final class StateStore {
 
     private Lock lockDir(String id, Path d) {
         try {
+            if (jrun.linux.PosixLock.available()) return new Lock(jrun.linux.PosixLock.lock(d.resolve("lock")));
             FileChannel ch = FileChannel.open(d.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             return new Lock(ch, ch.lock());
         } catch (NoSuchFileException e) {
@@ -103,10 +118,12 @@ public final class StateStore {
     public ContainerState load(String id) {
         Path f = dir(id).resolve("state.json");
         String text;
-        try {
-            text = Files.readString(f);
-        } catch (NoSuchFileException e) {
-            throw notFound(id);
+        // A FileInputStream, not Files.readString: that opens a FileChannel, whose first use costs ~0.6 ms (see PosixLock).
+        try (FileInputStream in = new FileInputStream(f.toFile())) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.FileNotFoundException e) { // missing, or not readable: NIO told them apart
+            if (!f.toFile().exists()) throw notFound(id);
+            throw new JrunException(f + ": cannot read: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new JrunException(f + ": cannot read: " + e.getMessage(), e);
         }

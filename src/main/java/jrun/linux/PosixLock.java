@@ -1,0 +1,54 @@
+package jrun.linux;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * A whole-file fcntl write lock through lib/jrun/libjrun.so (src/main/c/jrun_jni.c), where the
+ * launcher says it is (-Djrun.lib). FileChannel.lock() takes the same kind of lock, and the two
+ * exclude each other; it stays the fallback where the library is absent (tests from classes).
+ * Measured in a fresh JVM with an AOT cache: FileChannel open + lock ~0.7 ms, this ~0.17 ms;
+ * a java.lang.foreign downcall ~25 ms.
+ */
+public final class PosixLock {
+    private PosixLock() {}
+
+    private static Boolean loaded;
+
+    /** Whether the library is there and loaded (tried once). */
+    public static synchronized boolean available() {
+        if (loaded == null) {
+            String dir = System.getProperty("jrun.lib");
+            File lib = dir == null ? null : new File(dir, "libjrun.so");
+            boolean ok = false;
+            if (lib != null && lib.isFile()) {
+                try {
+                    System.load(lib.getAbsolutePath());
+                    ok = true;
+                } catch (UnsatisfiedLinkError | SecurityException e) {
+                    // FileChannel then
+                }
+            }
+            loaded = ok;
+        }
+        return loaded;
+    }
+
+    /** Waits for the lock on file (made if missing); the fd that holds it, for unlock. */
+    public static int lock(Path file) throws IOException {
+        byte[] s = file.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] z = new byte[s.length + 1]; // NUL-terminated for C
+        System.arraycopy(s, 0, z, 0, s.length);
+        return lock0(z);
+    }
+
+    public static void unlock(int fd) {
+        unlock0(fd);
+    }
+
+    private static native int lock0(byte[] path) throws IOException;
+
+    private static native void unlock0(int fd);
+}
