@@ -132,18 +132,22 @@ public final class Capabilities {
         if (caps != null) {
             for (int s = 0; s < SETS.size(); s++) {
                 String set = SETS.get(s);
-                List<Object> list = ConfigTree.optArray(caps, set, path + "." + set);
-                if (list == null) continue;
+                Object v = caps.get(set);
+                if (v == null) continue;
+                List<Object> list = ConfigTree.array(v, v instanceof List<?> ? "" : path + "." + set);
                 for (int i = 0; i < list.size(); i++) {
-                    String at = path + "." + set + "[" + i + "]";
-                    String name = ConfigTree.string(list.get(i), at);
+                    // the path is built only for an error or a warning: ~70 of these in a default config
+                    Object x = list.get(i);
+                    String name = x instanceof String str ? str : ConfigTree.string(x, path + "." + set + "[" + i + "]");
                     int n = number(name);
-                    String problem = n < 0 ? "unknown capability \"" + name + "\""
-                            : n > lastCap ? "capability \"" + name + "\" (" + n + ") is not known to this kernel (cap_last_cap is " + lastCap + ")"
-                            : null;
-                    if (problem == null) {
+                    if (n >= 0 && n <= lastCap) {
                         m[s] |= 1L << n;
-                    } else if (unknown == Unknown.REJECT) {
+                        continue;
+                    }
+                    String at = path + "." + set + "[" + i + "]";
+                    String problem = n < 0 ? "unknown capability \"" + name + "\""
+                            : "capability \"" + name + "\" (" + n + ") is not known to this kernel (cap_last_cap is " + lastCap + ")";
+                    if (unknown == Unknown.REJECT) {
                         throw new JrunException(at + ": " + problem);
                     } else {
                         warnings.add(at + ": " + problem + "; ignored, as runc does");

@@ -26,15 +26,19 @@ public final class ProtectedPaths {
     }
 
     private static List<String> list(Map<String, Object> linux, String key, String path) {
-        List<Object> l = ConfigTree.optArray(linux, key, path + "." + key);
-        if (l == null) return List.of();
+        Object v = linux.get(key);
+        if (v == null) return List.of();
+        List<Object> l = ConfigTree.array(v, v instanceof List<?> ? "" : path + "." + key);
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (int i = 0; i < l.size(); i++) {
-            String at = path + "." + key + "[" + i + "]";
-            String p = ConfigTree.string(l.get(i), at);
-            if (!p.startsWith("/")) throw new JrunException(at + ": must be an absolute path, not \"" + p + "\"");
-            String n = ConfigTree.normalizeDestination(p);
-            if (n.equals("/")) throw new JrunException(at + ": cannot be the container's root");
+            Object x = l.get(i);
+            String p = x instanceof String str ? str : ConfigTree.string(x, path + "." + key + "[" + i + "]");
+            String n = p.startsWith("/") ? ConfigTree.normalizeDestination(p) : null;
+            if (n == null || n.equals("/")) { // the path, built only for an error
+                String at = path + "." + key + "[" + i + "]";
+                if (n == null) throw new JrunException(at + ": must be an absolute path, not \"" + p + "\"");
+                throw new JrunException(at + ": cannot be the container's root");
+            }
             out.add(n);
         }
         return new ArrayList<>(out);

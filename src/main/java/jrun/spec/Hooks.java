@@ -16,7 +16,7 @@ public record Hooks(List<Hook> prestart, List<Hook> createRuntime, List<Hook> cr
     private static List<Hook> list(Fields f, String key) {
         List<Object> l = f.list(key);
         List<Hook> out = new ArrayList<>(l.size());
-        for (int i = 0; i < l.size(); i++) out.add(Hook.from(new Fields(l.get(i), f.path(key) + "[" + i + "]")));
+        for (int i = 0; i < l.size(); i++) out.add(Hook.from(f.element(key, l.get(i), i)));
         return List.copyOf(out);
     }
 }

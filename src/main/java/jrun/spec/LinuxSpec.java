@@ -61,7 +61,7 @@ public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings,
     private static <T> List<T> list(Fields f, String key, Function<Fields, T> make) {
         List<Object> l = f.list(key);
         List<T> out = new ArrayList<>(l.size());
-        for (int i = 0; i < l.size(); i++) out.add(make.apply(new Fields(l.get(i), f.path(key) + "[" + i + "]")));
+        for (int i = 0; i < l.size(); i++) out.add(make.apply(f.element(key, l.get(i), i)));
         return List.copyOf(out);
     }
 }

@@ -18,14 +18,14 @@ public record Namespace(Type type, String path) {
             this.flag = flag;
         }
 
-        static Type of(String name, String path) {
+        static Type of(String name, Fields f) {
             for (Type t : values()) if (t.specName.equals(name)) return t;
-            throw new JrunException(path + ": unknown namespace type \"" + name + "\"");
+            throw new JrunException(f.path("type") + ": unknown namespace type \"" + name + "\"");
         }
     }
 
     static Namespace from(Fields f) {
-        Type t = Type.of(f.str("type"), f.path("type"));
+        Type t = Type.of(f.str("type"), f);
         String p = f.optStr("path", "");
         if (!p.isEmpty() && !p.startsWith("/")) throw new JrunException(f.path("path") + ": must be absolute, got \"" + p + "\"");
         return new Namespace(t, p.isEmpty() ? null : p);

@@ -22,7 +22,7 @@ public record ProcessSpec(boolean terminal, int consoleRows, int consoleCols, Us
         int cols = cs == null ? 0 : (int) cs.integer("width", 0, 65535, 0);
         List<Rlimit> rl = new ArrayList<>();
         List<Object> l = f.list("rlimits");
-        for (int i = 0; i < l.size(); i++) rl.add(Rlimit.from(new Fields(l.get(i), f.path("rlimits") + "[" + i + "]")));
+        for (int i = 0; i < l.size(); i++) rl.add(Rlimit.from(f.element("rlimits", l.get(i), i)));
         for (String e : f.strings("env"))
             if (!e.contains("=")) throw new JrunException(f.path("env") + ": \"" + e + "\" is not NAME=VALUE");
         Fields u = f.object("user");

@@ -41,7 +41,7 @@ public record Spec(String ociVersion, ProcessSpec process, Root root, String hos
         if (r == null) throw new JrunException("root: required");
         List<Mount> mounts = new ArrayList<>();
         List<Object> ml = f.list("mounts");
-        for (int i = 0; i < ml.size(); i++) mounts.add(Mount.from(new Fields(ml.get(i), "mounts[" + i + "]")));
+        for (int i = 0; i < ml.size(); i++) mounts.add(Mount.from(f.element("mounts", ml.get(i), i)));
         Fields h = f.object("hooks");
         Fields l = f.object("linux");
         if (l == null) throw new JrunException("linux: required on Linux");

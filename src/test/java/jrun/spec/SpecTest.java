@@ -43,6 +43,19 @@ class SpecTest {
         c = TestConfigs.minimal();
         TestConfigs.mounts(c).add(TestConfigs.json("{\"type\":\"tmpfs\"}"));
         assertEquals("mounts[2].destination: required", error(c));
+        // paths are built only on error: each level of nesting still names itself
+        c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/x\",\"options\":[\"ro\",7]}"));
+        assertEquals("mounts[2].options[1]: expected a string, found a number", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("[]"));
+        assertEquals("mounts[2]: expected an object, found an array", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.process(c).put("rlimits", TestConfigs.json("[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":\"x\"}]"));
+        assertEquals("process.rlimits[0].soft: expected an integer, found a string", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.process(c).put("user", TestConfigs.json("{\"uid\":0,\"gid\":-1}"));
+        assertTrue(error(c).startsWith("process.user.gid: -1 is out of range"), error(c));
     }
 
     @Test
