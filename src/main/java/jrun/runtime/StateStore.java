@@ -117,10 +117,10 @@ public final class StateStore {
 
     public ContainerState load(String id) {
         Path f = dir(id).resolve("state.json");
-        String text;
+        byte[] text;
         // A FileInputStream, not Files.readString: that opens a FileChannel, whose first use costs ~0.6 ms (see PosixLock).
         try (FileInputStream in = new FileInputStream(f.toFile())) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            text = in.readAllBytes();
         } catch (java.io.FileNotFoundException e) { // missing, or not readable: NIO told them apart
             if (!f.toFile().exists()) throw notFound(id);
             throw new JrunException(f + ": cannot read: " + e.getMessage(), e);

@@ -1,7 +1,6 @@
 package jrun.spec;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -40,54 +39,78 @@ public final class Json {
     public record Document(Object root, Style style, String source) {}
 
     public static Object parse(String text) {
-        return new Parser(text).parseDocument();
+        return new Parser(text.getBytes(StandardCharsets.UTF_8)).parseDocument();
     }
 
     /**
      * Receives where each value starts while parsing, for tools that report line:column of
      * errors found after parsing (the rules loader). {@code key} is the member name (String) or
      * element index (Integer) of {@code value} inside {@code container}; the root has container null.
+     * Offsets are char indexes into the text given to {@link #parse(String, Positions)}.
      */
     public interface Positions {
         void at(Object container, Object key, Object value, int offset);
     }
 
     public static Object parse(String text, Positions positions) {
-        Parser p = new Parser(text);
-        p.positions = positions;
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        Parser p = new Parser(utf8);
+        if (utf8.length == text.length()) p.positions = positions; // ASCII: byte and char offsets agree
+        else {
+            int[] chars = charOffsets(utf8);
+            p.positions = (container, key, value, offset) -> positions.at(container, key, value, chars[offset]);
+        }
         return p.parseDocument();
     }
 
+    /** For each byte offset of UTF-8 text, the char (UTF-16 unit) offset of the character it belongs to. */
+    private static int[] charOffsets(byte[] utf8) {
+        int[] out = new int[utf8.length + 1];
+        // A character's units are counted at its lead byte.
+        int ch = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            int b = utf8[i] & 0xff;
+            out[i] = ch;
+            if (b < 0x80) ch++;
+            else if (b >= 0xF0) ch += 2; // a supplementary character: a surrogate pair
+            else if (b >= 0xC0) ch++;
+        }
+        out[utf8.length] = ch;
+        return out;
+    }
+
     public static Document parseDocument(String text) {
-        Object root = new Parser(text).parseDocument();
+        Object root = new Parser(text.getBytes(StandardCharsets.UTF_8)).parseDocument();
         return new Document(root, detectStyle(text), text);
     }
 
     /** Decodes strict UTF-8 (invalid bytes are an error, never replaced) and parses. */
     public static Document parseDocument(byte[] utf8) {
-        CharBuffer text = decode(utf8);
-        Object root = new Parser(text.array(), text.limit()).parseDocument();
-        String source = new String(text.array(), 0, text.limit());
+        String source = decodeUtf8(utf8);
+        Object root = new Parser(utf8).parseDocument();
         return new Document(root, detectStyle(source), source);
     }
 
-    /** parseDocument's root alone: no copy of the text, no layout (what a runtime's create needs). */
+    /**
+     * parseDocument's root alone: no text, no layout (what a runtime's create needs). Parsed from
+     * the bytes: decoding to chars first, and compressing each string back, were three loops
+     * over every character, interpreted. Invalid UTF-8 is still an error.
+     */
     public static Object parseRoot(byte[] utf8) {
-        CharBuffer text = decode(utf8);
-        return new Parser(text.array(), text.limit()).parseDocument();
+        return new Parser(utf8).parseDocument();
     }
 
     public static String decodeUtf8(byte[] utf8) {
-        return decode(utf8).toString();
+        return decode(utf8, 0, utf8.length);
     }
 
-    /** Strict UTF-8 into a heap buffer, whose array the parser reads from 0 to limit. */
-    private static CharBuffer decode(byte[] utf8) {
+    /** Strict UTF-8: malformed input is an error, never replaced. */
+    private static String decode(byte[] utf8, int from, int len) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8));
+                    .decode(ByteBuffer.wrap(utf8, from, len)).toString();
         } catch (CharacterCodingException e) {
             throw new JsonSyntaxException("invalid UTF-8", 0, 0);
         }
@@ -230,40 +253,38 @@ public final class Json {
         sb.append('"');
     }
 
-    /** Recursive descent over a String; errors carry line and column (1-based). */
+    /** Recursive descent over UTF-8 bytes; errors carry line and column (1-based). */
     private static final class Parser {
-        // A char[], not the String: in the interpreter jrun runs in, charAt is several calls per
-        // character, and parsing a Docker config.json took ~2 ms that way.
-        private final char[] a;
+        // A byte[], the file's own bytes: in the interpreter jrun runs in, every per-character
+        // loop counts (charAt was several calls per character; decoding to a char[] and
+        // compressing strings back were loops of their own). Fields are read into locals in the
+        // loops that scan, for the same reason.
+        private final byte[] b;
         private final int n;
         private int pos;
         private int depth;
         private Positions positions;
 
-        Parser(char[] a, int n) {
-            this.a = a;
-            this.n = n;
-        }
-
-        Parser(String s) {
-            this(s.toCharArray(), s.length());
+        Parser(byte[] b) {
+            this.b = b;
+            this.n = b.length;
         }
 
         Object parseDocument() {
-            if (n > 0 && a[0] == '\uFEFF') pos = 1;
+            if (n >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF) pos = 3; // a BOM
             skipWs();
             if (pos >= n) throw error("empty document");
             int start = pos;
             Object v = value();
             if (positions != null) positions.at(null, null, v, start);
             skipWs();
-            if (pos < n) throw error("unexpected '" + a[pos] + "' after the document");
+            if (pos < n) throw error("unexpected '" + printable(pos) + "' after the document");
             return v;
         }
 
         private Object value() {
             if (pos >= n) throw error("unexpected end of input, expected a value");
-            char c = a[pos];
+            byte c = b[pos];
             return switch (c) {
                 case '{' -> object();
                 case '[' -> array();
@@ -273,14 +294,14 @@ public final class Json {
                 case 'n' -> literal("null", null);
                 default -> {
                     if (c == '-' || (c >= '0' && c <= '9')) yield number();
-                    throw error("unexpected '" + printable(c) + "', expected a value");
+                    throw error("unexpected '" + printable(pos) + "', expected a value");
                 }
             };
         }
 
         private Object literal(String word, Object v) {
             for (int i = 0; i < word.length(); i++)
-                if (pos + i >= n || a[pos + i] != word.charAt(i)) throw error("invalid literal, expected " + word);
+                if (pos + i >= n || b[pos + i] != word.charAt(i)) throw error("invalid literal, expected " + word);
             pos += word.length();
             return v;
         }
@@ -308,7 +329,7 @@ public final class Json {
                 m.put(key, v);
                 if (positions != null) positions.at(m, key, v, start);
                 skipWs();
-                char c = peek();
+                int c = peek();
                 pos++;
                 if (c == '}') break;
                 if (c != ',') {
@@ -337,7 +358,7 @@ public final class Json {
                 l.add(v);
                 if (positions != null) positions.at(l, l.size() - 1, v, start);
                 skipWs();
-                char c = peek();
+                int c = peek();
                 pos++;
                 if (c == ']') break;
                 if (c != ',') {
@@ -354,53 +375,79 @@ public final class Json {
         }
 
         private String string() {
-            pos++; // opening quote
+            byte[] b = this.b;
+            int n = this.n;
+            int p = pos + 1; // after the opening quote
+            int start = p;
+            boolean ascii = true;
             StringBuilder sb = null;
-            int start = pos;
             while (true) {
-                if (pos >= n) throw error("unterminated string");
-                char c = a[pos];
+                if (p >= n) {
+                    pos = p;
+                    throw error("unterminated string");
+                }
+                byte c = b[p];
                 if (c == '"') {
-                    String out = sb == null ? new String(a, start, pos - start) : sb.append(a, start, pos - start).toString();
-                    pos++;
-                    return out;
+                    String last = text(start, p, ascii);
+                    pos = p + 1;
+                    return sb == null ? last : sb.append(last).toString();
                 }
-                if (c < 0x20) throw error("control character in string (escape it)");
-                if (c == '\\') {
-                    if (sb == null) sb = new StringBuilder();
-                    sb.append(a, start, pos - start);
-                    pos++;
-                    if (pos >= n) throw error("unterminated escape");
-                    char e = a[pos++];
-                    switch (e) {
-                        case '"' -> sb.append('"');
-                        case '\\' -> sb.append('\\');
-                        case '/' -> sb.append('/');
-                        case 'b' -> sb.append('\b');
-                        case 'f' -> sb.append('\f');
-                        case 'n' -> sb.append('\n');
-                        case 'r' -> sb.append('\r');
-                        case 't' -> sb.append('\t');
-                        case 'u' -> {
-                            if (pos + 4 > n) throw error("short \\u escape");
-                            int cp = 0;
-                            for (int i = 0; i < 4; i++) {
-                                int d = Character.digit(a[pos + i], 16);
-                                if (d < 0) throw error("bad hex digit in \\u escape");
-                                cp = cp * 16 + d;
-                            }
-                            pos += 4;
-                            sb.append((char) cp);
+                if (c >= 0 && c < 0x20) {
+                    pos = p;
+                    throw error("control character in string (escape it)");
+                }
+                if (c != '\\') {
+                    if (c < 0) ascii = false;
+                    p++;
+                    continue;
+                }
+                if (sb == null) sb = new StringBuilder();
+                sb.append(text(start, p, ascii));
+                ascii = true;
+                p++;
+                if (p >= n) {
+                    pos = p;
+                    throw error("unterminated escape");
+                }
+                byte e = b[p++];
+                switch (e) {
+                    case '"' -> sb.append('"');
+                    case '\\' -> sb.append('\\');
+                    case '/' -> sb.append('/');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'n' -> sb.append('\n');
+                    case 'r' -> sb.append('\r');
+                    case 't' -> sb.append('\t');
+                    case 'u' -> {
+                        pos = p;
+                        if (p + 4 > n) throw error("short \\u escape");
+                        int cp = 0;
+                        for (int i = 0; i < 4; i++) {
+                            int d = Character.digit(b[p + i], 16);
+                            if (d < 0) throw error("bad hex digit in \\u escape");
+                            cp = cp * 16 + d;
                         }
-                        default -> {
-                            pos--;
-                            throw error("invalid escape '\\" + printable(e) + "'");
-                        }
+                        p += 4;
+                        sb.append((char) cp);
                     }
-                    start = pos;
-                } else {
-                    pos++;
+                    default -> {
+                        pos = p - 1;
+                        throw error("invalid escape '\\" + printable(p - 1) + "'");
+                    }
                 }
+                start = p;
+            }
+        }
+
+        /** The text of bytes [from, to): ASCII is copied as is (Latin-1 is a plain copy); anything else is decoded strictly. */
+        private String text(int from, int to, boolean ascii) {
+            if (ascii) return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+            try {
+                return decode(b, from, to - from);
+            } catch (JsonSyntaxException x) {
+                pos = from;
+                throw error("invalid UTF-8 in string");
             }
         }
 
@@ -425,37 +472,47 @@ public final class Json {
                 if (!isDigit(peek())) throw error("invalid number: digit expected in exponent");
                 while (isDigit(peek())) pos++;
             }
-            return new JsonNumber(new String(a, start, pos - start));
+            return new JsonNumber(new String(b, start, pos - start, StandardCharsets.ISO_8859_1));
         }
 
-        private static boolean isDigit(char c) {
+        private static boolean isDigit(int c) {
             return c >= '0' && c <= '9';
         }
 
-        private char peek() {
-            return pos < n ? a[pos] : '\0';
+        private int peek() {
+            return pos < n ? b[pos] : 0;
         }
 
         private void skipWs() {
-            while (pos < n) {
-                char c = a[pos];
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r') pos++;
+            byte[] b = this.b;
+            int n = this.n, p = pos;
+            while (p < n) {
+                byte c = b[p];
+                if (c == ' ' || c == '\t' || c == '\n' || c == '\r') p++;
                 else break;
             }
+            pos = p;
         }
 
-        private static String printable(char c) {
-            return c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+        /** The character at byte offset at, for an error message. */
+        private String printable(int at) {
+            if (at >= n) return "";
+            int c = b[at] & 0xff;
+            if (c < 0x20) return String.format("\\u%04x", c);
+            if (c < 0x80) return String.valueOf((char) c);
+            String s = new String(b, at, Math.min(4, n - at), StandardCharsets.UTF_8);
+            return s.isEmpty() ? "?" : s.substring(0, Character.charCount(s.codePointAt(0)));
         }
 
         private JsonSyntaxException error(String msg) {
             int line = 1, col = 1;
             for (int i = 0; i < Math.min(pos, n); i++) {
-                if (a[i] == '\n') {
+                int c = b[i] & 0xff;
+                if (c == '\n') {
                     line++;
                     col = 1;
-                } else {
-                    col++;
+                } else if (c < 0x80 || c >= 0xC0) {
+                    col += c >= 0xF0 ? 2 : 1; // columns count chars (UTF-16 units), not bytes
                 }
             }
             if (pos >= n && !msg.startsWith("unexpected end") && !msg.startsWith("empty"))

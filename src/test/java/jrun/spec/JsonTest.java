@@ -134,4 +134,43 @@ class JsonTest {
         JsonSyntaxException e = assertThrows(JsonSyntaxException.class, () -> Json.parseRoot("{\n  \"a\": tru\n}".getBytes(StandardCharsets.UTF_8)));
         assertEquals("f.json:2:8: invalid literal, expected true", e.describe("f.json"));
     }
+
+    @Test
+    void readsUtf8BytesAsTheTextTheyEncode() {
+        // BMP, a supplementary character (two chars), escapes between raw text, and a BOM
+        String text = "{\"k\u00e9\": \"a\u00e9\u2713\ud834\udd1e\\n\u00e9\\\"x\", \"n\": [\"\u00fc\"]}";
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        Map<String, Object> expected = Map.of("k\u00e9", "a\u00e9\u2713\ud834\udd1e\n\u00e9\"x", "n", List.of("\u00fc"));
+        assertEquals(expected, Json.parseRoot(utf8));
+        assertEquals(expected, Json.parse(text));
+        byte[] bom = new byte[utf8.length + 3];
+        bom[0] = (byte) 0xEF;
+        bom[1] = (byte) 0xBB;
+        bom[2] = (byte) 0xBF;
+        System.arraycopy(utf8, 0, bom, 3, utf8.length);
+        assertEquals(expected, Json.parseRoot(bom));
+    }
+
+    @Test
+    void invalidUtf8IsAnErrorInsideAndOutsideStrings() {
+        JsonSyntaxException in = assertThrows(JsonSyntaxException.class, () -> Json.parseRoot(new byte[] {'[', '"', 'a', (byte) 0xFF, '"', ']'}));
+        assertEquals("invalid UTF-8 in string", in.getMessage());
+        assertEquals(3, in.column(), "where the string's text starts");
+        // an overlong encoding of '/', which a lenient decoder would let through
+        assertThrows(JsonSyntaxException.class, () -> Json.parseRoot(new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'}));
+        assertThrows(JsonSyntaxException.class, () -> Json.parseRoot(new byte[] {'[', (byte) 0xC3, (byte) 0xA9, ']'}));
+    }
+
+    @Test
+    void columnsAndPositionsCountCharsNotBytes() {
+        JsonSyntaxException e = assertThrows(JsonSyntaxException.class, () -> Json.parse("[\"\u00e9\ud834\udd1e\", x]"));
+        assertEquals(9, e.column(), "[ \" \u00e9 \ud834\udd1e (two chars) \" , space: x is the 9th char");
+        assertEquals("unexpected 'x', expected a value", e.getMessage());
+        java.util.Map<Object, Integer> at = new java.util.HashMap<>();
+        String text = "{\"\u00e9\ud834\udd1e\": 1, \"b\": \"\u2713\", \"c\": 2}";
+        Json.parse(text, (container, key, value, offset) -> { if (key != null) at.put(key, offset); });
+        assertEquals(text.indexOf("1"), at.get("\u00e9\ud834\udd1e"));
+        assertEquals(text.indexOf("\"\u2713"), at.get("b"));
+        assertEquals(text.indexOf("2"), at.get("c"));
+    }
 }
