@@ -61,8 +61,8 @@ public final class Lifecycle {
     /** A container being made: its lock, the helper, and what to undo if anything fails; relay: `run`'s own terminal, or null. */
     private record Creation(StateStore.Lock lock, ContainerState state, HelperProcess helper, TtyRelay relay) {}
 
-    /** What a create learns from the host beside reading the config: the new container's lock and the cgroup hierarchies. */
-    private record HostView(StateStore.Lock lock, String mountinfo, List<CgroupHierarchy> hierarchies) {}
+    /** What a create learns from the host: its mount table and cgroup hierarchies. */
+    private record HostView(String mountinfo, List<CgroupHierarchy> hierarchies) {}
 
     public void create(String id, CreateOptions opts) {
         Creation c = doCreate(id, opts);
@@ -74,14 +74,14 @@ public final class Lifecycle {
     }
 
     /**
-     * Sets the container up and returns with its lock held. The lock, the host's cgroup
-     * hierarchies and the launcher's helper are taken on a second thread while this one reads
-     * the config, and the cgroups are made there while this one plans: on two cores these
-     * overlap (a create is a few milliseconds of interpreted Java and syscalls).
+     * Sets the container up and returns with its lock held. The lock is taken on a second thread
+     * while this one reads the host's cgroup hierarchies and the config; the cgroups are made
+     * there, and the plan's first part sent, while this one plans: on two cores these overlap (a
+     * create is a few milliseconds of interpreted Java and syscalls, balanced between the two).
      */
     private Creation doCreate(String id, CreateOptions opts) {
-        Beside<HostView> early = Beside.start(() -> hostView(id));
-        HostView hv = null;
+        Beside<StateStore.Lock> early = Beside.start(() -> store.createAndLock(id));
+        StateStore.Lock lock = null;
         ContainerState st = null;
         HelperProcess helper = null;
         Beside<List<String>> madeDirs = null;
@@ -90,11 +90,12 @@ public final class Lifecycle {
         TtyRelay relay = null;
         StateStore.Draft draft = null;
         try {
+            HostView hv = hostView();
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
             if (extension != LifecycleExtension.NONE) { // a dialect's edits may write into the container's directory
-                hv = early.get();
+                lock = early.get();
                 extension.editConfig(id, tree);
             }
             boolean edited = rules.apply(tree, bundle);
@@ -102,10 +103,12 @@ public final class Lifecycle {
             // reads the rest (a cgroupsPath of the wrong type waits for Spec's error, and makes none).
             String earlyPath = rawCgroupsPath(tree);
             if (earlyPath != null)
-                madeDirs = early.then(() -> CgroupPlacement.create(CgroupPlacement.paths(earlyPath,
-                        CgroupPlacement.defaultName(store.root(), id), early.get().hierarchies())));
+                madeDirs = early.then(() -> {
+                    early.get(); // the id is ours: otherwise these are another container's cgroups
+                    return CgroupPlacement.create(CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), hv.hierarchies()));
+                });
             Spec spec = Spec.fromTree(tree, bundle);
-            hv = early.get();
+            lock = early.get();
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (edited) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             if (opts.foreground() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
@@ -194,7 +197,7 @@ public final class Lifecycle {
             extension.created(spec, st);
             if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
             if (!opts.foreground()) helper.waitFor();
-            return new Creation(hv.lock(), st, helper, relay);
+            return new Creation(lock, st, helper, relay);
         } catch (RuntimeException | IOException e) {
             if (draft != null) draft.close();
             if (made != null) { // it removes its own on failure
@@ -214,15 +217,15 @@ public final class Lifecycle {
                 helper.close();
             }
             if (relay != null) relay.close();
-            if (hv == null) hv = early.getQuietly(); // null: it failed (another container's id), and holds nothing
+            if (lock == null) lock = early.getQuietly(); // null: it failed (another container's id), and holds nothing
             try {
                 if (st != null) destroy(st.withCgroups(dirs));
                 else {
                     CgroupPlacement.remove(dirs);
-                    if (hv != null) store.remove(id);
+                    if (lock != null) store.remove(id);
                 }
             } finally {
-                if (hv != null) hv.lock().close();
+                if (lock != null) lock.close();
             }
             if (e instanceof JrunException je) throw je;
             if (e instanceof IOException io) throw new JrunException(opts.bundle() + ": " + io.getMessage(), io);
@@ -266,21 +269,18 @@ public final class Lifecycle {
         return p == null ? "" : p instanceof String str ? str : null;
     }
 
-    /** Second-thread work of a create: lock the new container, read the cgroup hierarchies, take the launcher's helper. */
-    private HostView hostView(String id) {
-        StateStore.Lock lock = store.createAndLock(id);
-        try {
-            String mountinfo = ProcStat.read("/proc/self/mountinfo");
-            Map<String, String> own = CgroupHierarchy.ownPaths(ProcStat.read("/proc/self/cgroup"));
-            List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, own);
-            hardening.knowLayout(jrun.linux.cgroups.CgroupLayout.of(hierarchies, own));
-            HelperProcess.adoptPrefork();
-            return new HostView(lock, mountinfo, hierarchies);
-        } catch (RuntimeException e) {
-            store.remove(id);
-            lock.close();
-            throw e;
-        }
+    /**
+     * The host's mount table and cgroup hierarchies, and the launcher's helper taken (for the
+     * second thread's start()). On this thread, while the second takes the lock: balanced so, the
+     * two finish their parts of a create at about the same time.
+     */
+    private HostView hostView() {
+        String mountinfo = ProcStat.read("/proc/self/mountinfo");
+        Map<String, String> own = CgroupHierarchy.ownPaths(ProcStat.read("/proc/self/cgroup"));
+        List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, own);
+        hardening.knowLayout(jrun.linux.cgroups.CgroupLayout.of(hierarchies, own));
+        HelperProcess.adoptPrefork();
+        return new HostView(mountinfo, hierarchies);
     }
 
     /** Whether the init's part of the plan waits for a go (Planner decides). */
