@@ -96,7 +96,7 @@ public final class CgroupPlacement {
         if (!d.mkdir()) {
             if (d.isDirectory()) return false;
             File parent = d.getParentFile();
-            if (parent == null || !parent.isDirectory()) make(top, parent);
+            if (parent != null && !parent.isDirectory()) make(top, parent);
             if (!d.mkdir()) {
                 if (d.isDirectory()) return false; // made by someone else meanwhile
                 try {
