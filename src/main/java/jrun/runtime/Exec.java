@@ -37,12 +37,12 @@ public final class Exec {
         if (s == Status.PAUSED && !opts.ignorePaused())
             throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
         if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
-        List<jrun.linux.CgroupHierarchy> hierarchies = jrun.linux.CgroupHierarchy.parse(ProcStat.read("/proc/self/mountinfo"), ProcStat.read("/proc/self/cgroup"));
         Spec spec = specFor(config(st), process);
         // As the init: it joins its cgroups itself unless in a user namespace, where Java does,
         // with a write that waits for the migration lock (started now, on a thread).
-        ExecPlanner.SelfPlacement self = Planner.selfPlaced(spec) ? ExecPlanner.SelfPlacement.of(st.cgroupDirs(), hierarchies) : null;
-        if (self == null) CgroupPlacement.warmUp(hierarchies);
+        ExecPlanner.SelfPlacement self = Planner.selfPlaced(spec) ? ExecPlanner.SelfPlacement.of(st.cgroupDirs()) : null;
+        if (self == null)
+            CgroupPlacement.warmUp(jrun.linux.CgroupHierarchy.parse(ProcStat.read("/proc/self/mountinfo"), ProcStat.read("/proc/self/cgroup")));
         // the container's own view of /etc/passwd, through its init's root (symlinks kept inside it)
         String passwd = new jrun.linux.RealHostFiles().readInRoot(java.nio.file.Path.of("/proc/" + st.pid() + "/root"), "/etc/passwd");
         List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening, passwd, self);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -96,16 +97,19 @@ class HardeningPlanTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aSelfPlacedExecClonesIntoItsCgroupsBeforeJoiningCgroupAndMountNamespaces() {
+    void aSelfPlacedExecClonesIntoItsCgroupsBeforeJoiningCgroupAndMountNamespaces(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Map<String, Object> c = config(false);
         TestConfigs.linux(c).put("namespaces", Json.parse("[{\"type\":\"mount\"},{\"type\":\"cgroup\"},{\"type\":\"pid\"},{\"type\":\"network\"}]"));
-        List<jrun.linux.CgroupHierarchy> hybrid = List.of(new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/", "/"),
-                new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/", "/"),
-                new jrun.linux.CgroupHierarchy("/sys/fs/cgroup/pids", false, "pids", "/", "/"));
-        ExecPlanner.SelfPlacement self = ExecPlanner.SelfPlacement.of(
-                List.of("/sys/fs/cgroup/memory/jrun-c", "/sys/fs/cgroup/unified/jrun-c", "/sys/fs/cgroup/pids/jrun-c"), hybrid);
-        assertEquals(new ExecPlanner.SelfPlacement("/sys/fs/cgroup/unified/jrun-c",
-                List.of("/sys/fs/cgroup/memory/jrun-c/tasks", "/sys/fs/cgroup/pids/jrun-c/tasks")), self);
+        // each directory told by its own files, as on a hybrid host: v1 has tasks, cgroup2 cgroup.controllers
+        Path memory = Files.createDirectories(tmp.resolve("memory/jrun-c")), unified = Files.createDirectories(tmp.resolve("unified/jrun-c")),
+                pids = Files.createDirectories(tmp.resolve("pids/jrun-c")), gone = tmp.resolve("blkio/jrun-c");
+        Files.writeString(memory.resolve("tasks"), "");
+        Files.writeString(pids.resolve("tasks"), "");
+        Files.writeString(unified.resolve("cgroup.controllers"), "memory pids\n");
+        assertEquals(new ExecPlanner.SelfPlacement(unified.toString(), List.of(memory + "/tasks", pids + "/tasks")),
+                ExecPlanner.SelfPlacement.of(List.of(memory.toString(), unified.toString(), gone.toString(), pids.toString())));
+        ExecPlanner.SelfPlacement self = new ExecPlanner.SelfPlacement("/sys/fs/cgroup/unified/jrun-c",
+                List.of("/sys/fs/cgroup/memory/jrun-c/tasks", "/sys/fs/cgroup/pids/jrun-c/tasks"));
         List<Step> s = ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, false, null, 0, false), H, null, self);
         List<String> head = s.subList(3, 11).stream().map(Step::toString).toList();
         assertEquals(List.of("SETNS /proc/42/ns/pid 536870912", "SETNS /proc/42/ns/net 1073741824",
