@@ -78,17 +78,9 @@ public record ContainerState(String id, Status status, long pid, long startTime,
         return ",\n  \"pid\": " + pid + ",\n  \"startTime\": " + startTime + "\n}\n";
     }
 
-    public static ContainerState fromJson(String text) {
-        return fromTree(Json.parse(text));
-    }
-
     /** From state.json's bytes, parsed as they are (Json.parseRoot). */
     public static ContainerState fromJson(byte[] utf8) {
-        return fromTree(Json.parseRoot(utf8));
-    }
-
-    private static ContainerState fromTree(Object tree) {
-        Fields f = new Fields(tree, "state");
+        Fields f = new Fields(Json.parseRoot(utf8), "state");
         Map<String, String> ann = new LinkedHashMap<>();
         Fields a = f.object("annotations");
         if (a != null) for (String k : a.map().keySet()) ann.put(k, a.str(k));
