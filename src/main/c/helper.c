@@ -777,10 +777,15 @@ static void do_clone(struct field *f)
             ;
         _exit(0);
     }
-    /* Only the init may hold the pipes now: Java reads EOF when it execs. */
-    close(report_fd);
+    /* 1: only the init may hold the pipes now: Java reads EOF when it execs. 3: we keep the
+     * report pipe until we exit with the child's status, so Java reads EOF then, and its wait
+     * for us returns at once (it need not poll our exit). */
+    if (f[1].u != 3) {
+        close(report_fd);
+        report_fd = -1;
+    }
     close(plan_fd);
-    report_fd = plan_fd = -1;
+    plan_fd = -1;
     wait_for_child(pid);
 }
 

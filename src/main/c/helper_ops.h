@@ -24,7 +24,7 @@
     OP(SETNS, 5, "su")          /* namespace path, CLONE_NEW* type              */ \
     OP(UNSHARE, 6, "u")         /* CLONE_NEW* flags                             */ \
     OP(WRITE_FILE, 7, "sb")     /* absolute path (not in the rootfs), data      */ \
-    OP(CLONE, 8, "uus")         /* CLONE_NEW* flags, 0 = stay until the init is ready, 1 = stay and wait (run), 2 = exit at once, cgroup v2 dir to be born in ("": none) */ \
+    OP(CLONE, 8, "uus")         /* CLONE_NEW* flags, 0 = stay until the init is ready, 1 = stay and wait (run), 2 = exit at once, 3 = as 1, and keep the report pipe until exit, cgroup v2 dir to be born in ("": none) */ \
     OP(WAIT_GO, 9, "")          /* init: wait for Java's go (maps, cgroup done) */ \
     OP(SET_ROOT, 10, "s")       /* the directory *_IN_ROOT paths resolve under  */ \
     OP(MKDIRS, 11, "su")        /* in-root path, mode                           */ \

@@ -65,7 +65,7 @@ public final class Exec {
                 throw e;
             }
             if (waitsForGo) helper.go(new byte[0]);
-            r = helper.next(); // EOF: exec'd; 'E': it could not be
+            r = helper.next(); // EOF: exec'd (or, in the foreground without a pid file, exited); 'E': it could not be
             if (r != null && r.kind() == 'E') {
                 helper.waitFor();
                 throw helper.failure(r);

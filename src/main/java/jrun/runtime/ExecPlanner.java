@@ -102,7 +102,10 @@ public final class ExecPlanner {
         ProcessTuning.ExecAffinity affinity = p.execCPUAffinity();
         // initial: the helper's, before the process moves into the container's cgroups (it inherits it)
         if (affinity != null && affinity.initial() != null) s.add(Step.of(Op.AFFINITY, "process.execCPUAffinity.initial", affinity.initial()));
-        s.add(Step.of(Op.CLONE, "exec", 0L, opts.detach() ? 0L : 1L, self == null ? "" : self.bornIn()));
+        // In the foreground the helper waits for the process; without a pid file to write once it
+        // has exec'd, it also keeps the report pipe, so Java's EOF is the exit, with no polling.
+        long stay = opts.detach() ? 0L : opts.pidFile() == null ? 3L : 1L;
+        s.add(Step.of(Op.CLONE, "exec", 0L, stay, self == null ? "" : self.bornIn()));
         if (self != null) {
             for (String tasks : self.v1Tasks()) s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", tasks, new byte[] {'0'}));
             for (Namespace.Type t : after) s.add(join(initPid, t));

@@ -487,7 +487,7 @@ public final class Lifecycle {
             c.helper().close();
             return 0;
         }
-        Report r = c.helper().next(); // EOF: the program was exec'd; 'E': it could not be
+        Report r = c.helper().next(); // EOF: the program ran and exited (the helper kept the pipe); 'E': it could not be exec'd
         int status = c.helper().waitFor();
         c.helper().close();
         try (StateStore.Lock lock = store.lock(id)) {

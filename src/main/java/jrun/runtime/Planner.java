@@ -131,9 +131,11 @@ public final class Planner {
         String bornIn = "";
         for (CgroupHierarchy h : hierarchies)
             if (h.v2() && containerCgroups.containsKey(h.mountpoint())) bornIn = h.mountpoint() + containerCgroups.get(h.mountpoint());
-        // The helper stays for a foreground run; detached, it leaves once the init is ready, or at
-        // once when its pipes are this JVM's own (then create need not wait for it to exit).
-        long stay = opts.foreground() ? 1L : HelperProcess.launcherHelper() ? 2L : 0L;
+        // The helper stays for a foreground run, and keeps the report pipe until the container
+        // exits (run reads EOF then, and need not poll the helper's exit); detached, it leaves
+        // once the init is ready, or at once when its pipes are this JVM's own (then create need
+        // not wait for it to exit).
+        long stay = opts.foreground() ? 3L : HelperProcess.launcherHelper() ? 2L : 0L;
         s.add(Step.of(Op.CLONE, "linux.namespaces", flags, stay, bornIn));
         return s;
     }

@@ -113,10 +113,13 @@ class HardeningPlanTest {
         List<Step> s = ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, false, null, 0, false), H, null, self);
         List<String> head = s.subList(3, 11).stream().map(Step::toString).toList();
         assertEquals(List.of("SETNS /proc/42/ns/pid 536870912", "SETNS /proc/42/ns/net 1073741824",
-                "CLONE 0 1 /sys/fs/cgroup/unified/jrun-c",
+                "CLONE 0 3 /sys/fs/cgroup/unified/jrun-c",
                 "WRITE_FILE /sys/fs/cgroup/memory/jrun-c/tasks 0", "WRITE_FILE /sys/fs/cgroup/pids/jrun-c/tasks 0",
                 "SETNS /proc/42/ns/cgroup 33554432", "SETNS /proc/42/ns/mnt 131072", "SET_ROOT /"), head);
         assertFalse(PlannerTest.ops(s).contains(Op.WAIT_GO), "it places itself: no go to wait for");
+        // with a pid file to write once it has exec'd, the helper gives up the report pipe (EOF: exec'd); detached, it does not wait
+        assertEquals(1L, clone(ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, false, "/p", 0, false), H, null, self)).number(1));
+        assertEquals(0L, clone(ExecPlanner.plan(Spec.from(c), 42, new ExecOptions(null, true, "/p", 0, false), H, null, self)).number(1));
         Map<String, Object> oom = config(false);
         TestConfigs.linux(oom).put("namespaces", TestConfigs.linux(c).get("namespaces"));
         ((Map<String, Object>) oom.get("process")).put("oomScoreAdj", Json.parse("100"));
@@ -191,5 +194,9 @@ class HardeningPlanTest {
         Step exec = s.get(s.size() - 1);
         assertEquals(Op.EXEC, exec.op());
         assertTrue(exec.toString().contains("HOME=/root"), exec.toString());
+    }
+
+    private static Step clone(List<Step> plan) {
+        return plan.stream().filter(x -> x.op() == Op.CLONE).findFirst().orElseThrow();
     }
 }

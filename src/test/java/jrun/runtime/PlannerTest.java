@@ -189,7 +189,7 @@ class PlannerTest {
     void preservedAndListenFds() {
         List<Step> s = plan(TestConfigs.minimal(), new CreateOptions(Path.of("/b"), null, null, false, false, 2, 1, true), new FakeHostFiles());
         assertEquals("GETFD 5 5", s.get(5).toString());
-        assertEquals(1L, s.stream().filter(x -> x.op() == Op.CLONE).findFirst().get().number(1), "foreground: the helper waits");
+        assertEquals(3L, s.stream().filter(x -> x.op() == Op.CLONE).findFirst().get().number(1), "foreground: the helper waits, and keeps the report pipe until the container exits");
         Step close = s.stream().filter(x -> x.op() == Op.CLOSE_FDS).findFirst().get();
         assertEquals(6L, close.number(0));
         @SuppressWarnings("unchecked")
