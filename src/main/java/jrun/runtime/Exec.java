@@ -7,7 +7,6 @@ import java.util.Map;
 
 import jrun.JrunException;
 import jrun.helper.HelperProcess;
-import jrun.helper.Op;
 import jrun.helper.Report;
 import jrun.helper.Step;
 import jrun.spec.Spec;
@@ -46,8 +45,7 @@ public final class Exec {
         // the container's own view of /etc/passwd, through its init's root (symlinks kept inside it)
         String passwd = new jrun.linux.RealHostFiles().readInRoot(java.nio.file.Path.of("/proc/" + st.pid() + "/root"), "/etc/passwd");
         List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening, passwd, self);
-        boolean waitsForGo = false;
-        for (Step x : steps) waitsForGo |= x.op() == Op.WAIT_GO;
+        boolean waitsForGo = Lifecycle.waitsForGo(steps);
         try (HelperProcess helper = HelperProcess.start(steps)) {
             // While the helper joins and clones: from here on, signals to jrun go to the process. (A
             // signal that ends this JVM sooner reaches it too: the waiting helper's PDEATHSIG is

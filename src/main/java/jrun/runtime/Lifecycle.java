@@ -283,8 +283,8 @@ public final class Lifecycle {
         return new HostView(mountinfo, hierarchies);
     }
 
-    /** Whether the init's part of the plan waits for a go (Planner decides). */
-    private static boolean waitsForGo(List<Step> init) {
+    /** Whether a plan's process (a create's init, or an exec'd process) waits for Java's go (the planners decide). */
+    static boolean waitsForGo(List<Step> init) {
         for (Step s : init)
             if (s.op() == Op.WAIT_GO) return true;
         return false;
