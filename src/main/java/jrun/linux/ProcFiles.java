@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Reads procfs and sysfs files. They report a size of 0 or a wrong size, so anything that sizes
+ * Reads (and writes) procfs and sysfs files. They report a size of 0 or a wrong size, so anything that sizes
  * its buffer from the file's length truncates ("4" for cap_last_cap's "40"): this reads with a
  * fixed buffer until EOF.
  */
@@ -24,6 +24,16 @@ public final class ProcFiles {
                 if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
             }
             return new String(buf, 0, len, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Writes a procfs or cgroup file as a shell's `>` does: a FileOutputStream, where Files.write
+     * opens a FileChannel, whose first use costs ~0.6 ms (see PosixLock).
+     */
+    public static void write(String file, byte[] text) throws IOException {
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file)) {
+            out.write(text);
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.Set;
 
 import jrun.JrunException;
 import jrun.linux.CgroupHierarchy;
+import jrun.linux.ProcFiles;
 
 /**
  * The container's cgroup in every mounted hierarchy (v1, hybrid or pure v2): made at create,
@@ -119,7 +120,7 @@ public final class CgroupPlacement {
             if (mine != null && mine.isBlank()) {
                 String parent = ProcStat.read(d.getParent() + "/" + f);
                 try {
-                    if (parent != null) write(file.getPath(), parent.strip().getBytes(StandardCharsets.US_ASCII));
+                    if (parent != null) ProcFiles.write(file.getPath(), parent.strip().getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException ex) {
                     throw new JrunException("cgroup " + d + ": cannot set " + f + ": " + ex.getMessage(), ex);
                 }
@@ -145,7 +146,7 @@ public final class CgroupPlacement {
         @Override
         public void run() {
             try {
-                write(procs.toString(), ZERO); // "0": the writer's own process
+                ProcFiles.write(procs.toString(), ZERO); // "0": the writer's own process
             } catch (IOException | RuntimeException ignored) {
                 // only a warm-up: place() reports real failures
             }
@@ -160,20 +161,10 @@ public final class CgroupPlacement {
         for (String d : dirs) {
             Path procs = Path.of(d, "cgroup.procs");
             try {
-                write(procs.toString(), text);
+                ProcFiles.write(procs.toString(), text);
             } catch (IOException e) {
                 throw new JrunException(procs + ": cannot add pid " + pid + ": " + e.getMessage(), e);
             }
-        }
-    }
-
-    /**
-     * Writes a cgroup or procfs file as a shell's `>` does: a FileOutputStream, where Files.write
-     * opens a FileChannel, whose first use costs ~0.6 ms (see jrun.linux.PosixLock).
-     */
-    static void write(String file, byte[] text) throws IOException {
-        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file)) {
-            out.write(text);
         }
     }
 

@@ -318,7 +318,7 @@ public final class Lifecycle {
         for (IdMapping m : maps) sb.append(m.line());
         Path p = Path.of("/proc/" + pid + "/" + file);
         try {
-            CgroupPlacement.write(p.toString(), sb.toString().getBytes(StandardCharsets.US_ASCII));
+            jrun.linux.ProcFiles.write(p.toString(), sb.toString().getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new JrunException("linux." + (file.startsWith("uid") ? "uidMappings" : "gidMappings") + ": cannot write " + p + ": " + e.getMessage(), e);
         }
@@ -328,7 +328,7 @@ public final class Lifecycle {
     static void writeOomScoreAdj(long pid, int value) {
         Path p = Path.of("/proc/" + pid + "/oom_score_adj");
         try {
-            CgroupPlacement.write(p.toString(), Integer.toString(value).getBytes(StandardCharsets.US_ASCII));
+            jrun.linux.ProcFiles.write(p.toString(), Integer.toString(value).getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new JrunException("process.oomScoreAdj: cannot write " + p + ": " + e.getMessage(), e);
         }
