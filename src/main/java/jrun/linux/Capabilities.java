@@ -134,7 +134,7 @@ public final class Capabilities {
                 String set = SETS.get(s);
                 Object v = caps.get(set);
                 if (v == null) continue;
-                List<Object> list = ConfigTree.array(v, v instanceof List<?> ? "" : path + "." + set);
+                if (!(v instanceof List<?> list)) throw ConfigTree.typeError(path + "." + set, "an array", v);
                 for (int i = 0; i < list.size(); i++) {
                     // the path is built only for an error or a warning: ~70 of these in a default config
                     Object x = list.get(i);

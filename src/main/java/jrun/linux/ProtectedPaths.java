@@ -28,7 +28,7 @@ public final class ProtectedPaths {
     private static List<String> list(Map<String, Object> linux, String key, String path) {
         Object v = linux.get(key);
         if (v == null) return List.of();
-        List<Object> l = ConfigTree.array(v, v instanceof List<?> ? "" : path + "." + key);
+        if (!(v instanceof List<?> l)) throw ConfigTree.typeError(path + "." + key, "an array", v);
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (int i = 0; i < l.size(); i++) {
             Object x = l.get(i);

@@ -28,12 +28,13 @@ public final class Fields {
     }
 
     /** The object at parent's key (index -1), or at parent's key[index]. */
+    @SuppressWarnings("unchecked")
     private Fields(Object value, Fields parent, String key, int index) {
         this.parent = parent;
         this.key = key;
         this.index = index;
-        if (!(value instanceof Map<?, ?>)) ConfigTree.object(value, here()); // throws, naming the path
-        this.map = ConfigTree.object(value, "");
+        if (!(value instanceof Map<?, ?> m)) throw ConfigTree.typeError(here(), "an object", value);
+        this.map = (Map<String, Object>) m;
     }
 
     /** Member key[index] of this object, which must itself be an object. */
@@ -141,7 +142,7 @@ public final class Fields {
     public List<String> strings(String key) {
         Object v = map.get(key);
         if (v == null) return List.of();
-        List<Object> l = v instanceof List<?> ? ConfigTree.array(v, "") : ConfigTree.array(v, path(key));
+        List<Object> l = array(v, key);
         List<String> out = new ArrayList<>(l.size());
         for (int i = 0; i < l.size(); i++) {
             Object x = l.get(i);
@@ -152,8 +153,14 @@ public final class Fields {
 
     public List<Object> list(String key) {
         Object v = map.get(key);
-        if (v == null) return List.of();
-        return v instanceof List<?> ? ConfigTree.array(v, "") : ConfigTree.array(v, path(key));
+        return v == null ? List.of() : array(v, key);
+    }
+
+    /** v, member key, as an array; its path is built only for the error. */
+    @SuppressWarnings("unchecked")
+    private List<Object> array(Object v, String key) {
+        if (v instanceof List<?> l) return (List<Object>) l;
+        throw ConfigTree.typeError(path(key), "an array", v);
     }
 
     public Fields object(String key) {
