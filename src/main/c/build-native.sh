@@ -6,7 +6,8 @@ out=${1:?usage: build-native.sh BIN_DIR [JDK_HOME]}
 jdk=${2:-${JAVA_HOME:-}}
 src=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
-CFLAGS=(-O2 -Wall -Wextra -Werror -std=gnu11 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -pie -fPIE -Wl,-z,relro,-z,now)
+COMMON=(-O2 -Wall -Wextra -Werror -std=gnu11 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wl,-z,relro,-z,now)
+CFLAGS=("${COMMON[@]}" -pie -fPIE)
 build() { # build NAME SOURCE [defines...]
   local name=$1 source=$2; shift 2
   gcc "${CFLAGS[@]}" "$@" -o "$out/.$name.tmp" "$src/$source"
@@ -23,8 +24,7 @@ build jrun-ttyrelay ttyrelay.c
 # The JVM's one JNI library: a shared object, loaded by System.load from lib/jrun.
 [ -f "$jdk/include/jni.h" ] || { echo "build-native.sh: no JNI headers under '$jdk' (pass a JDK 25 home)" >&2; exit 1; }
 mkdir -p "$out/../lib/jrun"
-gcc -O2 -Wall -Wextra -Werror -std=gnu11 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -shared -fPIC -Wl,-z,relro,-z,now \
-  -I"$jdk/include" -I"$jdk/include/linux" -o "$out/../lib/jrun/.libjrun.so.tmp" "$src/jrun_jni.c"
+gcc "${COMMON[@]}" -shared -fPIC -I"$jdk/include" -I"$jdk/include/linux" -o "$out/../lib/jrun/.libjrun.so.tmp" "$src/jrun_jni.c"
 mv -f "$out/../lib/jrun/.libjrun.so.tmp" "$out/../lib/jrun/libjrun.so"
 for extra in "$src"/build-*.d/*.sh; do [ -e "$extra" ] && bash "$extra" "$out"; done
 exit 0
