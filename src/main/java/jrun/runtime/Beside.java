@@ -1,10 +1,7 @@
 package jrun.runtime;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.locks.LockSupport;
 
 import jrun.JrunException;
 
@@ -14,12 +11,67 @@ import jrun.JrunException;
  * exception, unwrapped.
  */
 final class Beside<T> {
-    private final FutureTask<T> task;
+    private final Task<T> task;
     private final Worker worker;
+
+    /**
+     * One piece of work and its outcome, run once. Hand-written for startup: FutureTask (and
+     * ConcurrentLinkedQueue, LockSupport) initialise VarHandles, ~0.4 ms of every create in the interpreter.
+     */
+    static final class Task<T> implements Runnable {
+        private final Callable<T> work;
+        private boolean done;
+        private T value;
+        private Throwable failure;
+
+        Task(Callable<T> work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            T v = null;
+            Throwable f = null;
+            try {
+                v = work.call();
+            } catch (Throwable t) {
+                f = t;
+            }
+            synchronized (this) {
+                value = v;
+                failure = f;
+                done = true;
+                notifyAll();
+            }
+        }
+
+        /** The result once the work is done (waiting for it), or its own exception, unwrapped. */
+        T get() {
+            Throwable f;
+            T v;
+            boolean interrupted = false;
+            synchronized (this) {
+                while (!done) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the work holds resources (a lock, cgroups): its outcome must be known
+                    }
+                }
+                f = failure;
+                v = value;
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            if (f == null) return v;
+            if (f instanceof RuntimeException r) throw r;
+            if (f instanceof Error err) throw err;
+            throw new JrunException(f.getMessage(), f);
+        }
+    }
 
     /** The thread, and the work queued for it: each piece runs after the one before. */
     private static final class Worker extends Thread {
-        private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        private final ArrayDeque<Runnable> queue = new ArrayDeque<>(); // guarded by itself
 
         Worker() {
             super("jrun-beside");
@@ -28,23 +80,33 @@ final class Beside<T> {
 
         // The thread never ends: a process it spawns (the helper, when the launcher forked none)
         // has it as its parent for PR_SET_PDEATHSIG, and a foreground run's helper would die of
-        // SIGTERM with it. Parked, it costs nothing until the command's Runtime.halt.
+        // SIGTERM with it. Waiting, it costs nothing until the command's Runtime.halt.
         @Override
         public void run() {
             for (;;) {
-                Runnable r = queue.poll();
-                if (r != null) r.run();
-                else LockSupport.park(this);
+                Runnable r;
+                synchronized (queue) {
+                    while ((r = queue.poll()) == null) {
+                        try {
+                            queue.wait();
+                        } catch (InterruptedException e) {
+                            // nothing interrupts this thread; keep serving
+                        }
+                    }
+                }
+                r.run();
             }
         }
 
         void add(Runnable r) {
-            queue.add(r);
-            LockSupport.unpark(this);
+            synchronized (queue) {
+                queue.add(r);
+                queue.notify();
+            }
         }
     }
 
-    private Beside(FutureTask<T> task, Worker worker) {
+    private Beside(Task<T> task, Worker worker) {
         this.task = task;
         this.worker = worker;
         worker.add(task);
@@ -52,39 +114,19 @@ final class Beside<T> {
 
     static <T> Beside<T> start(Callable<T> work) {
         Worker w = new Worker();
+        Beside<T> b = new Beside<>(new Task<>(work), w); // queued first: the thread finds it as it starts
         w.start();
-        return new Beside<>(new FutureTask<>(work), w);
+        return b;
     }
 
     /** Work for the same thread, run once this work is done (whether it failed or not): no second thread to start. */
     <U> Beside<U> then(Callable<U> work) {
-        return new Beside<>(new FutureTask<>(work), worker);
+        return new Beside<>(new Task<>(work), worker);
     }
 
     /** The result, or the work's exception. */
     T get() {
-        return unwrap(task);
-    }
-
-    /** A task's result once it is done (waiting for it), or its own exception, unwrapped. */
-    static <T> T unwrap(FutureTask<T> task) {
-        boolean interrupted = false;
-        try {
-            for (;;) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the work holds resources (a lock, cgroups): its outcome must be known
-                }
-            }
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
-            throw new JrunException(c.getMessage(), c);
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+        return task.get();
     }
 
     /** The result if the work succeeded, else null (its exception is dropped: the caller has its own error to report). */

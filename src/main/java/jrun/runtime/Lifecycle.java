@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.FutureTask;
 
 import jrun.JrunException;
 import jrun.helper.HelperProcess;
@@ -74,13 +73,15 @@ public final class Lifecycle {
     }
 
     /**
-     * Sets the container up and returns with its lock held. The lock is taken on a second thread
-     * while this one reads the host's cgroup hierarchies and the config; the cgroups are made
-     * there, and the plan's first part sent, while this one plans: on two cores these overlap (a
-     * create is a few milliseconds of interpreted Java and syscalls, balanced between the two).
+     * Sets the container up and returns with its lock held. A second thread, started first, takes
+     * the lock and reads the host's mount table and cgroup hierarchies while this one reads the
+     * config; the cgroups are made there, and the plan's first part sent, while this one plans: on
+     * two cores these overlap (a create is a few milliseconds of interpreted Java and syscalls,
+     * balanced between the two).
      */
     private Creation doCreate(String id, CreateOptions opts) {
         Beside<StateStore.Lock> early = Beside.start(() -> store.createAndLock(id));
+        Beside<HostView> view = early.then(this::hostView);
         StateStore.Lock lock = null;
         ContainerState st = null;
         HelperProcess helper = null;
@@ -90,7 +91,6 @@ public final class Lifecycle {
         TtyRelay relay = null;
         StateStore.Draft draft = null;
         try {
-            HostView hv = hostView();
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
@@ -105,10 +105,11 @@ public final class Lifecycle {
             if (earlyPath != null)
                 madeDirs = early.then(() -> {
                     early.get(); // the id is ours: otherwise these are another container's cgroups
-                    return CgroupPlacement.create(CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), hv.hierarchies()));
+                    return CgroupPlacement.create(CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), view.get().hierarchies()));
                 });
             Spec spec = Spec.fromTree(tree, bundle);
             lock = early.get();
+            HostView hv = view.get();
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (edited) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             if (opts.foreground() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
@@ -130,32 +131,23 @@ public final class Lifecycle {
             // The plan in two parts, unless a dialect edits it whole: the second thread sends the
             // first (limits, the runtime side, CLONE, MORE) as soon as the cgroups exist, and the
             // helper clones while this thread plans the init's part.
-            FutureTask<List<Step>> hostPart = extension == LifecycleExtension.NONE ? new FutureTask<>(planner::host) : null;
+            Beside.Task<List<Step>> hostPart = extension == LifecycleExtension.NONE ? new Beside.Task<>(planner::host) : null;
             Beside<List<String>> dirsMade = madeDirs;
             made = early.then(() -> cgroups(spec,
                     dirsMade != null ? dirsMade.get() : CgroupPlacement.create(cgroups), hierarchies, !javaPlaces.isEmpty(), hostPart));
             List<Step> steps;
             if (hostPart != null) {
                 hostPart.run();
-                Beside.unwrap(hostPart); // its error, if any, is this thread's to report
+                hostPart.get(); // its error, if any, is this thread's to report
                 steps = planner.init();
             } else {
                 steps = planner.plan();
                 extension.editPlan(spec, steps);
             }
-            Map<String, Object> laterHooks = new LinkedHashMap<>();
-            if (tree.get("hooks") instanceof Map<?, ?> hm)
-                for (String stage : List.of("poststart", "poststop"))
-                    if (hm.get(stage) != null) laterHooks.put(stage, hm.get(stage));
-            Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
-            annotations.putAll(extension.stateAnnotations(id));
-            st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
-                    UtcTime.now(), annotations, List.of(), laterHooks);
             byte[] body = hostPart != null ? Plan.continuation(steps) : Plan.body(steps);
             Made m = made.get();
             made = null;
             dirs = m.dirs(); // saved in the state for delete
-            st = st.withCgroups(dirs);
             if (m.helper() != null) {
                 helper = m.helper();
                 helper.more(steps, body);
@@ -164,7 +156,15 @@ public final class Lifecycle {
                 steps.addAll(0, m.limits()); // first: host paths, before any setns
                 helper = HelperProcess.start(steps, plan);
             }
-            // While the helper clones: state.json but for the init's pid and start time.
+            // While the helper clones and the init mounts: state.json but for the init's pid and start time.
+            Map<String, Object> laterHooks = new LinkedHashMap<>();
+            if (tree.get("hooks") instanceof Map<?, ?> hm)
+                for (String stage : List.of("poststart", "poststop"))
+                    if (hm.get(stage) != null) laterHooks.put(stage, hm.get(stage));
+            Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
+            annotations.putAll(extension.stateAnnotations(id));
+            st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
+                    UtcTime.now(), annotations, List.of(), laterHooks).withCgroups(dirs);
             draft = store.draft(st.with(Status.CREATED));
             Report r = expect(helper, 'P');
             long pid = r.value();
@@ -244,13 +244,13 @@ public final class Lifecycle {
      * with hostPart (which the first thread runs), the plan's first part to the helper.
      */
     private Made cgroups(Spec spec, List<String> dirs, List<CgroupHierarchy> hierarchies, boolean warm,
-            FutureTask<List<Step>> hostPart) {
+            Beside.Task<List<Step>> hostPart) {
         try {
             if (warm) CgroupPlacement.warmUp(hierarchies);
             List<Step> limits = hardening.limits(spec, dirs);
             if (hostPart == null) return new Made(dirs, limits, Plan.body(limits), null);
             List<Step> first = new ArrayList<>(limits); // first: host paths, before any setns
-            first.addAll(Beside.unwrap(hostPart)); // its error is the first thread's to report; this one cleans up
+            first.addAll(hostPart.get()); // its error is the first thread's to report; this one cleans up
             first.add(Step.of(Op.MORE, "plan"));
             HelperProcess h = HelperProcess.start(first);
             return new Made(dirs, limits, null, h);
@@ -271,8 +271,8 @@ public final class Lifecycle {
 
     /**
      * The host's mount table and cgroup hierarchies, and the launcher's helper taken (for the
-     * second thread's start()). On this thread, while the second takes the lock: balanced so, the
-     * two finish their parts of a create at about the same time.
+     * second thread's start()). On the second thread, after the lock, while the first reads the
+     * config: balanced so, the two finish their parts of a create at about the same time.
      */
     private HostView hostView() {
         String mountinfo = ProcStat.read("/proc/self/mountinfo");

@@ -36,7 +36,7 @@ import jrun.spec.Spec;
  * Warnings (unknown capabilities or syscalls, ignored as runc does) go to stderr.
  */
 public final class LinuxHardening implements Hardening {
-    private final int lastCap;
+    private int lastCap; // -1: read from the kernel on first use (lastCap())
     private CgroupLayout layout; // detected once, on first use
     private final java.util.function.Consumer<String> warn;
     private SeccompCache cache;
@@ -47,7 +47,7 @@ public final class LinuxHardening implements Hardening {
         this(lastCap, layout, w -> System.err.println("jrun: warning: " + w));
     }
 
-    /** warn: where warnings go (runc logs them, never to the container's stderr). */
+    /** lastCap: the kernel's last capability, or -1 to read it when first needed; warn: where warnings go (runc logs them, never to the container's stderr). */
     public LinuxHardening(int lastCap, CgroupLayout layout, java.util.function.Consumer<String> warn) {
         this.lastCap = lastCap;
         this.layout = layout;
@@ -55,7 +55,13 @@ public final class LinuxHardening implements Hardening {
     }
 
     public static LinuxHardening forHost(java.util.function.Consumer<String> warn) {
-        return new LinuxHardening(Capabilities.kernelLastCap(), null, warn);
+        return new LinuxHardening(-1, null, warn);
+    }
+
+    /** The kernel's last capability: read when first needed, not when a command starts. */
+    private int lastCap() {
+        if (lastCap < 0) lastCap = Capabilities.kernelLastCap();
+        return lastCap;
     }
 
     /** Keeps compiled seccomp filters in dir (root-only; see SeccompCache). */
@@ -85,13 +91,13 @@ public final class LinuxHardening implements Hardening {
         Object amb = caps == null ? null : caps.get("ambient");
         Map<String, Object> rest = caps == null ? null : new LinkedHashMap<>(caps);
         if (rest != null) rest.remove("ambient");
-        Capabilities.Masks m = Capabilities.parse(rest, path, lastCap, Capabilities.Unknown.WARN);
+        Capabilities.Masks m = Capabilities.parse(rest, path, lastCap(), Capabilities.Unknown.WARN);
         List<String> warnings = new java.util.ArrayList<>(m.warnings());
         long ambient = 0;
         if (amb != null) {
             Map<String, Object> only = new LinkedHashMap<>();
             for (String set : List.of("bounding", "permitted", "inheritable", "ambient")) only.put(set, amb);
-            Capabilities.Masks a = Capabilities.parse(only, path, lastCap, Capabilities.Unknown.WARN);
+            Capabilities.Masks a = Capabilities.parse(only, path, lastCap(), Capabilities.Unknown.WARN);
             for (String w : a.warnings()) if (w.startsWith(path + ".ambient")) warnings.add(w);
             ambient = a.ambient() & m.permitted() & m.inheritable();
             long dropped = a.ambient() & ~ambient;
@@ -137,7 +143,7 @@ public final class LinuxHardening implements Hardening {
     public void beforeIdentity(Spec spec, List<Step> steps) {
         checkSysctls(spec);
         Capabilities.Masks m = masks(spec.process(), "process.capabilities");
-        steps.add(Step.of(Op.CAP_BOUNDING, "process.capabilities.bounding", m.boundingDrops(lastCap)));
+        steps.add(Step.of(Op.CAP_BOUNDING, "process.capabilities.bounding", m.boundingDrops(lastCap())));
         SeccompProgram prog = seccomp(spec);
         // Without no_new_privs, seccomp(2) needs CAP_SYS_ADMIN: load it before the user switch drops it.
         if (prog != null && !spec.process().noNewPrivileges()) steps.add(seccompStep(prog));
