@@ -17,12 +17,18 @@ public record Step(Op op, List<Object> args, String origin) {
             boolean ok = switch (op.signature.charAt(i)) {
                 case 's' -> a instanceof String s && s.indexOf('\0') < 0;
                 case 'u' -> a instanceof Long;
-                case 'v' -> a instanceof List<?> l && l.stream().allMatch(x -> x instanceof String s && s.indexOf('\0') < 0);
+                case 'v' -> a instanceof List<?> l && strings(l);
                 case 'b' -> a instanceof byte[];
                 default -> false;
             };
             if (!ok) throw new IllegalArgumentException(op + " field " + i + ": wrong type or a NUL byte: " + a);
         }
+    }
+
+    /** Whether every element is a String without NUL (a loop: a stream here cost ~0.4 ms of a create's first use). */
+    private static boolean strings(List<?> l) {
+        for (Object x : l) if (!(x instanceof String s) || s.indexOf('\0') >= 0) return false;
+        return true;
     }
 
     public static Step of(Op op, String origin, Object... args) {

@@ -4,7 +4,6 @@ import static jrun.linux.MountFlags.*;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jrun.JrunException;
 
@@ -16,62 +15,113 @@ import jrun.JrunException;
 public record MountOptions(long flags, long clearFlags, List<Long> propagation, long recursiveSet,
         long recursiveClear, String data) {
 
-    private record Flag(boolean clear, long bits) {}
+    /** flag(): set when the option clears its bits; KNOWN marks an option with no bits ("defaults"). */
+    private static final long CLEARS = 1L << 63, KNOWN = 1L << 62;
 
-    private static final Map<String, Flag> FLAGS = Map.ofEntries(
-            Map.entry("async", new Flag(true, MS_SYNCHRONOUS)), Map.entry("atime", new Flag(true, MS_NOATIME)),
-            Map.entry("bind", new Flag(false, MS_BIND)), Map.entry("defaults", new Flag(false, 0)),
-            Map.entry("dev", new Flag(true, MS_NODEV)), Map.entry("diratime", new Flag(true, MS_NODIRATIME)),
-            Map.entry("dirsync", new Flag(false, MS_DIRSYNC)), Map.entry("exec", new Flag(true, MS_NOEXEC)),
-            Map.entry("iversion", new Flag(false, MS_I_VERSION)), Map.entry("lazytime", new Flag(false, MS_LAZYTIME)),
-            Map.entry("loud", new Flag(true, MS_SILENT)), Map.entry("mand", new Flag(false, MS_MANDLOCK)),
-            Map.entry("noatime", new Flag(false, MS_NOATIME)), Map.entry("nodev", new Flag(false, MS_NODEV)),
-            Map.entry("nodiratime", new Flag(false, MS_NODIRATIME)), Map.entry("noexec", new Flag(false, MS_NOEXEC)),
-            Map.entry("noiversion", new Flag(true, MS_I_VERSION)), Map.entry("nolazytime", new Flag(true, MS_LAZYTIME)),
-            Map.entry("nomand", new Flag(true, MS_MANDLOCK)), Map.entry("norelatime", new Flag(true, MS_RELATIME)),
-            Map.entry("nostrictatime", new Flag(true, MS_STRICTATIME)), Map.entry("nosuid", new Flag(false, MS_NOSUID)),
-            Map.entry("nosymfollow", new Flag(false, MS_NOSYMFOLLOW)), Map.entry("rbind", new Flag(false, MS_BIND | MS_REC)),
-            Map.entry("relatime", new Flag(false, MS_RELATIME)), Map.entry("remount", new Flag(false, MS_REMOUNT)),
-            Map.entry("ro", new Flag(false, MS_RDONLY)), Map.entry("rw", new Flag(true, MS_RDONLY)),
-            Map.entry("silent", new Flag(false, MS_SILENT)), Map.entry("strictatime", new Flag(false, MS_STRICTATIME)),
-            Map.entry("suid", new Flag(true, MS_NOSUID)), Map.entry("sync", new Flag(false, MS_SYNCHRONOUS)),
-            Map.entry("symfollow", new Flag(true, MS_NOSYMFOLLOW)));
+    /**
+     * A mount(2) flag option: its bits, with CLEARS when it clears them; 0 when o is none. Switches
+     * here, not Maps: a Map of these is built at every command's start (~0.3 ms interpreted).
+     */
+    private static long flag(String o) {
+        return switch (o) {
+            case "async" -> CLEARS | MS_SYNCHRONOUS;
+            case "atime" -> CLEARS | MS_NOATIME;
+            case "bind" -> MS_BIND;
+            case "defaults" -> KNOWN;
+            case "dev" -> CLEARS | MS_NODEV;
+            case "diratime" -> CLEARS | MS_NODIRATIME;
+            case "dirsync" -> MS_DIRSYNC;
+            case "exec" -> CLEARS | MS_NOEXEC;
+            case "iversion" -> MS_I_VERSION;
+            case "lazytime" -> MS_LAZYTIME;
+            case "loud" -> CLEARS | MS_SILENT;
+            case "mand" -> MS_MANDLOCK;
+            case "noatime" -> MS_NOATIME;
+            case "nodev" -> MS_NODEV;
+            case "nodiratime" -> MS_NODIRATIME;
+            case "noexec" -> MS_NOEXEC;
+            case "noiversion" -> CLEARS | MS_I_VERSION;
+            case "nolazytime" -> CLEARS | MS_LAZYTIME;
+            case "nomand" -> CLEARS | MS_MANDLOCK;
+            case "norelatime" -> CLEARS | MS_RELATIME;
+            case "nostrictatime" -> CLEARS | MS_STRICTATIME;
+            case "nosuid" -> MS_NOSUID;
+            case "nosymfollow" -> MS_NOSYMFOLLOW;
+            case "rbind" -> MS_BIND | MS_REC;
+            case "relatime" -> MS_RELATIME;
+            case "remount" -> MS_REMOUNT;
+            case "ro" -> MS_RDONLY;
+            case "rw" -> CLEARS | MS_RDONLY;
+            case "silent" -> MS_SILENT;
+            case "strictatime" -> MS_STRICTATIME;
+            case "suid" -> CLEARS | MS_NOSUID;
+            case "sync" -> MS_SYNCHRONOUS;
+            case "symfollow" -> CLEARS | MS_NOSYMFOLLOW;
+            default -> 0;
+        };
+    }
 
-    private static final Map<String, Long> PROPAGATIONS = Map.of("private", MS_PRIVATE, "rprivate", MS_PRIVATE | MS_REC,
-            "shared", MS_SHARED, "rshared", MS_SHARED | MS_REC, "slave", MS_SLAVE, "rslave", MS_SLAVE | MS_REC,
-            "unbindable", MS_UNBINDABLE, "runbindable", MS_UNBINDABLE | MS_REC);
+    /** A propagation option's flags for a second mount(2), or 0 when o is none. */
+    private static long propagation(String o) {
+        return switch (o) {
+            case "private" -> MS_PRIVATE;
+            case "rprivate" -> MS_PRIVATE | MS_REC;
+            case "shared" -> MS_SHARED;
+            case "rshared" -> MS_SHARED | MS_REC;
+            case "slave" -> MS_SLAVE;
+            case "rslave" -> MS_SLAVE | MS_REC;
+            case "unbindable" -> MS_UNBINDABLE;
+            case "runbindable" -> MS_UNBINDABLE | MS_REC;
+            default -> 0;
+        };
+    }
 
-    /** Recursive attributes: {set, clear} for mount_setattr. */
-    private static final Map<String, long[]> RECURSIVE = Map.ofEntries(
-            Map.entry("rro", new long[] {ATTR_RDONLY, 0}), Map.entry("rrw", new long[] {0, ATTR_RDONLY}),
-            Map.entry("rnosuid", new long[] {ATTR_NOSUID, 0}), Map.entry("rsuid", new long[] {0, ATTR_NOSUID}),
-            Map.entry("rnodev", new long[] {ATTR_NODEV, 0}), Map.entry("rdev", new long[] {0, ATTR_NODEV}),
-            Map.entry("rnoexec", new long[] {ATTR_NOEXEC, 0}), Map.entry("rexec", new long[] {0, ATTR_NOEXEC}),
-            Map.entry("rnodiratime", new long[] {ATTR_NODIRATIME, 0}), Map.entry("rdiratime", new long[] {0, ATTR_NODIRATIME}),
+    /** A recursive attribute: {set, clear} for mount_setattr, or null when o is none. */
+    private static long[] recursive(String o) {
+        return switch (o) {
+            case "rro" -> new long[] {ATTR_RDONLY, 0};
+            case "rrw" -> new long[] {0, ATTR_RDONLY};
+            case "rnosuid" -> new long[] {ATTR_NOSUID, 0};
+            case "rsuid" -> new long[] {0, ATTR_NOSUID};
+            case "rnodev" -> new long[] {ATTR_NODEV, 0};
+            case "rdev" -> new long[] {0, ATTR_NODEV};
+            case "rnoexec" -> new long[] {ATTR_NOEXEC, 0};
+            case "rexec" -> new long[] {0, ATTR_NOEXEC};
+            case "rnodiratime" -> new long[] {ATTR_NODIRATIME, 0};
+            case "rdiratime" -> new long[] {0, ATTR_NODIRATIME};
             // The kernel changes atime only as a whole (clear all of _ATIME, set one mode).
-            Map.entry("rrelatime", new long[] {ATTR_RELATIME, ATTR__ATIME}), Map.entry("rnorelatime", new long[] {ATTR_STRICTATIME, ATTR__ATIME}),
-            Map.entry("rnoatime", new long[] {ATTR_NOATIME, ATTR__ATIME}), Map.entry("ratime", new long[] {ATTR_RELATIME, ATTR__ATIME}),
-            Map.entry("rstrictatime", new long[] {ATTR_STRICTATIME, ATTR__ATIME}), Map.entry("rnostrictatime", new long[] {ATTR_RELATIME, ATTR__ATIME}),
-            Map.entry("rnosymfollow", new long[] {ATTR_NOSYMFOLLOW, 0}), Map.entry("rsymfollow", new long[] {0, ATTR_NOSYMFOLLOW}));
+            case "rrelatime" -> new long[] {ATTR_RELATIME, ATTR__ATIME};
+            case "rnorelatime" -> new long[] {ATTR_STRICTATIME, ATTR__ATIME};
+            case "rnoatime" -> new long[] {ATTR_NOATIME, ATTR__ATIME};
+            case "ratime" -> new long[] {ATTR_RELATIME, ATTR__ATIME};
+            case "rstrictatime" -> new long[] {ATTR_STRICTATIME, ATTR__ATIME};
+            case "rnostrictatime" -> new long[] {ATTR_RELATIME, ATTR__ATIME};
+            case "rnosymfollow" -> new long[] {ATTR_NOSYMFOLLOW, 0};
+            case "rsymfollow" -> new long[] {0, ATTR_NOSYMFOLLOW};
+            default -> null;
+        };
+    }
 
     public static MountOptions parse(List<String> options, String path) {
         long flags = 0, clear = 0, rset = 0, rclr = 0;
         List<Long> prop = new ArrayList<>();
         List<String> data = new ArrayList<>();
         for (String o : options) {
-            Flag f = FLAGS.get(o);
-            if (f != null) {
-                if (f.clear) {
-                    flags &= ~f.bits;
-                    clear |= f.bits;
+            long f = flag(o);
+            long p;
+            long[] r;
+            if (f != 0) {
+                long bits = f & ~(CLEARS | KNOWN);
+                if ((f & CLEARS) != 0) {
+                    flags &= ~bits;
+                    clear |= bits;
                 } else {
-                    flags |= f.bits;
-                    clear &= ~f.bits;
+                    flags |= bits;
+                    clear &= ~bits;
                 }
-            } else if (PROPAGATIONS.containsKey(o)) {
-                prop.add(PROPAGATIONS.get(o));
-            } else if (RECURSIVE.containsKey(o)) {
-                long[] r = RECURSIVE.get(o);
+            } else if ((p = propagation(o)) != 0) {
+                prop.add(p);
+            } else if ((r = recursive(o)) != null) {
                 if ((r[0] & ATTR__ATIME) != 0 || (r[1] & ATTR__ATIME) != 0) rclr |= ATTR__ATIME;
                 rset = (rset & ~r[1]) | r[0];
                 rclr = (rclr & ~r[0]) | r[1];

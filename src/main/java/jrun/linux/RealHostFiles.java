@@ -12,10 +12,10 @@ import jrun.JrunException;
 public final class RealHostFiles implements HostFiles {
     @Override
     public Kind kind(Path path) {
-        // exists() first: it returns false where readAttributes throws, ~50 us interpreted (a create asks for several missing paths)
-        if (!Files.exists(path)) return Kind.MISSING;
         try {
-            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
+            // IfExists: null where readAttributes throws, ~50 us interpreted (a create asks for several missing paths)
+            PosixFileAttributes a = path.getFileSystem().provider().readAttributesIfExists(path, PosixFileAttributes.class);
+            if (a == null) return Kind.MISSING;
             if (a.isDirectory()) return Kind.DIRECTORY;
             if (a.isRegularFile()) return Kind.FILE;
             int mode = (Integer) Files.getAttribute(path, "unix:mode");
@@ -81,9 +81,16 @@ public final class RealHostFiles implements HostFiles {
             Path here = root;
             for (String d : done) here = here.resolve(d);
             Path next = here.resolve(c);
-            // exists() before isSymbolicLink(), which throws inside for a missing path (/etc in a minimal rootfs)
-            if (!Files.exists(next, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
-            if (Files.isSymbolicLink(next)) {
+            // IfExists: null for a missing path, where Files.exists(NOFOLLOW_LINKS) throws and catches inside (/etc in a minimal rootfs)
+            java.nio.file.attribute.BasicFileAttributes attrs;
+            try {
+                attrs = next.getFileSystem().provider().readAttributesIfExists(next, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                return null;
+            }
+            if (attrs == null) return null;
+            if (attrs.isSymbolicLink()) {
                 if (++links > 40) return null;
                 String target;
                 try {

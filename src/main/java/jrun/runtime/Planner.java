@@ -212,7 +212,7 @@ public final class Planner {
 
     private void rootfs(List<Step> s) {
         String prop = spec.linux().rootfsPropagation();
-        long propFlag = switch (prop.replaceFirst("^r", "")) {
+        long propFlag = switch (prop.startsWith("r") ? prop.substring(1) : prop) { // not replaceFirst: a regex, ~0.1 ms interpreted
             case "private" -> MS_PRIVATE;
             case "shared" -> MS_SHARED;
             case "unbindable" -> MS_UNBINDABLE;

@@ -2,10 +2,16 @@ package jrun.runtime;
 
 /** The runtime-spec states, and which commands each allows. */
 public enum Status {
-    CREATING, CREATED, RUNNING, PAUSED, STOPPED;
+    CREATING("creating"), CREATED("created"), RUNNING("running"), PAUSED("paused"), STOPPED("stopped");
+
+    private final String specName; // spelled out: toLowerCase(Locale.ROOT) initialises Locale, ~0.2 ms interpreted
+
+    Status(String specName) {
+        this.specName = specName;
+    }
 
     public String specName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return specName;
     }
 
     public boolean canStart() {

@@ -45,17 +45,23 @@ public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings,
         f.refuse("netDevices", "not applied yet");
         f.refuse("mountLabel", "there is no SELinux on this host");
         List<IdMapping> um = list(f, "uidMappings", IdMapping::from), gm = list(f, "gidMappings", IdMapping::from);
-        boolean newUser = ns.stream().anyMatch(n -> n.type() == Namespace.Type.USER && n.isNew());
+        // Loops, not streams: a create's first stream initialises StreamOpFlag's EnumMaps, by reflection (~0.4 ms interpreted).
+        boolean newUser = isNew(ns, Namespace.Type.USER);
         if (newUser && (um.isEmpty() || gm.isEmpty()))
             throw new JrunException(f.path("uidMappings") + ": a new user namespace needs uidMappings and gidMappings");
         if (!newUser && (!um.isEmpty() || !gm.isEmpty()))
             throw new JrunException(f.path("uidMappings") + ": mappings given without a new user namespace");
-        if (!offsets.isEmpty() && ns.stream().noneMatch(n -> n.type() == Namespace.Type.TIME && n.isNew()))
+        if (!offsets.isEmpty() && !isNew(ns, Namespace.Type.TIME))
             throw new JrunException(f.path("timeOffsets") + ": offsets given without a new time namespace");
         return new LinuxSpec(ns, um, gm, list(f, "devices", Device::from), f.optStr("cgroupsPath", ""), prop,
                 f.strings("maskedPaths"), f.strings("readonlyPaths"), sysctl, offsets,
                 res == null ? null : res.map(), sec == null ? null : sec.map(), ProcessTuning.personality(f.object("personality")),
                 ProcessTuning.memoryPolicy(f.object("memoryPolicy")));
+    }
+
+    private static boolean isNew(List<Namespace> ns, Namespace.Type type) {
+        for (Namespace n : ns) if (n.type() == type && n.isNew()) return true;
+        return false;
     }
 
     private static <T> List<T> list(Fields f, String key, Function<Fields, T> make) {

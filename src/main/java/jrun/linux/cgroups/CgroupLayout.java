@@ -98,7 +98,9 @@ public record CgroupLayout(Mode mode, Map<String, Mount> v1, Mount unified, Map<
         if (!m.root().equals("/") && (rel.equals(m.root()) || rel.startsWith(m.root() + "/"))) {
             rel = rel.substring(m.root().length()); // a nested view: the mount shows m.root() as "/"
         }
-        rel = rel.replaceFirst("^/+", "");
+        int slash = 0;
+        while (slash < rel.length() && rel.charAt(slash) == '/') slash++;
+        rel = rel.substring(slash);
         return rel.isEmpty() ? m.mountPoint() : m.mountPoint().resolve(rel);
     }
 
