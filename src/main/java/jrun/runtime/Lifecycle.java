@@ -139,19 +139,31 @@ public final class Lifecycle {
             if (hostPart != null) {
                 hostPart.run();
                 hostPart.get(); // its error, if any, is this thread's to report
-                steps = planner.init();
+                // Without a go before the rootfs, the init's part in two: up to the pivot, sent as
+                // soon as it is planned (the init mounts while this thread plans the rest), then the
+                // rest. A go shares the pipe, so an init that waits for one early gets its part whole.
+                boolean stream = !planner.goFirst();
+                steps = stream ? planner.initStart(false) : planner.init();
+                if (stream) steps.add(Step.of(Op.MORE, "plan"));
+                byte[] body = Plan.continuation(steps);
+                Made m = made.get();
+                made = null;
+                dirs = m.dirs(); // saved in the state for delete
+                helper = m.helper();
+                helper.more(steps, body);
+                if (stream) {
+                    List<Step> rest = planner.initRest();
+                    if (Planner.needsGo(rest)) rest.add(0, Step.of(Op.WAIT_GO, "create")); // read with the rest, before the go is sent
+                    helper.more(rest, Plan.continuation(rest));
+                    steps.addAll(rest);
+                }
             } else {
                 steps = planner.plan();
                 extension.editPlan(spec, steps);
-            }
-            byte[] body = hostPart != null ? Plan.continuation(steps) : Plan.body(steps);
-            Made m = made.get();
-            made = null;
-            dirs = m.dirs(); // saved in the state for delete
-            if (m.helper() != null) {
-                helper = m.helper();
-                helper.more(steps, body);
-            } else {
+                byte[] body = Plan.body(steps);
+                Made m = made.get();
+                made = null;
+                dirs = m.dirs(); // saved in the state for delete
                 byte[] plan = HelperProcess.encode(m.limits(), m.body(), steps, body);
                 steps.addAll(0, m.limits()); // first: host paths, before any setns
                 helper = HelperProcess.start(steps, plan);

@@ -142,8 +142,23 @@ public final class Planner {
 
     /** The init's side of the plan, after CLONE: cgroups, the go, the rootfs, hooks, identity, exec. */
     public List<Step> init() {
-        ProcessSpec p = spec.process();
-        List<Step> s = new ArrayList<>(128);
+        List<Step> s = initStart(goFirst());
+        List<Step> rest = initRest();
+        if (!goFirst() && needsGo(rest)) s.add(goAt, Step.of(Op.WAIT_GO, "create"));
+        s.addAll(rest);
+        return s;
+    }
+
+    /** Where initStart put (or would have put) the WAIT_GO. */
+    private int goAt;
+
+    /**
+     * The init's plan up to its pivot: cgroups, the go (with go), the rootfs and /dev, and the
+     * barrier for host hooks. A create sends it while it plans the rest (initRest), so the init
+     * mounts meanwhile.
+     */
+    public List<Step> initStart(boolean go) {
+        List<Step> s = new ArrayList<>(96);
 
         // The container's init. Without a user namespace it joins its v1 cgroups itself, each by
         // writing "0" to `tasks`: moving only the calling thread skips the migration lock (and its
@@ -152,7 +167,8 @@ public final class Planner {
         if (selfPlaced(spec))
             for (String dir : v1Dirs(hierarchies, containerCgroups))
                 s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", dir + "/tasks", new byte[] {'0'}));
-        int goAt = s.size();
+        goAt = s.size();
+        if (go) s.add(Step.of(Op.WAIT_GO, "create"));
         if (isNew(Namespace.Type.USER)) { // still the host's root until it becomes the mapped root
             s.add(Step.of(Op.SETGID, "linux.gidMappings", 0L));
             s.add(Step.of(Op.SETUID, "linux.uidMappings", 0L));
@@ -166,23 +182,39 @@ public final class Planner {
         // user namespace the init cannot open its own /proc/self/oom_score_adj.
         rootfs(s);
         if (hasHostHooks(spec)) s.add(Step.of(Op.BARRIER, "hooks"));
+        return s;
+    }
+
+    /**
+     * The rest of the init's plan, after initStart: createContainer hooks, the pivot, the
+     * process's identity and hardening, the start fifo and exec. With no go in initStart, one
+     * that the rest needs (the seccomp listener's) is for the caller to put first.
+     */
+    public List<Step> initRest() {
+        ProcessSpec p = spec.process();
+        List<Step> s = new ArrayList<>(64);
         hooks(s, spec.hooks().createContainer(), HookStates.CREATE_CONTAINER);
         hardening.beforePivot(spec, s);
         s.add(opts.noPivot() ? Step.of(Op.CHROOT, "--no-pivot", rootfs.toString()) : Step.of(Op.PIVOT, "root.path", rootfs.toString()));
         afterPivot(s, p);
         process(s, p);
-        if (waitsForGo(s)) s.add(goAt, Step.of(Op.WAIT_GO, "create"));
         return s;
     }
 
     /**
-     * Whether the init must wait for Java's go after CLONE: for its id maps, its cgroups or
-     * oom_score_adj written from the host, or the states its hooks and seccomp listener get.
-     * Without any of these it goes straight on (the go cost ~0.5 ms of every create).
+     * Whether the init must wait for Java's go right after CLONE, before its rootfs: for its id
+     * maps, its cgroups or oom_score_adj written from the host, or the states its hooks get.
+     * Without any of these it goes straight on (the go cost ~0.5 ms of every create); a seccomp
+     * listener alone needs it only before the rest (needsGo of initRest).
      */
-    private boolean waitsForGo(List<Step> init) {
-        if (isNew(Namespace.Type.USER) || !selfPlaced(spec) || spec.process().oomScoreAdj() != null) return true;
-        for (Step st : init)
+    public boolean goFirst() {
+        return isNew(Namespace.Type.USER) || !selfPlaced(spec) || spec.process().oomScoreAdj() != null || hasHostHooks(spec)
+                || !spec.hooks().createContainer().isEmpty() || !spec.hooks().startContainer().isEmpty();
+    }
+
+    /** Whether steps hold anything that needs Java's go first (hooks, the barrier, the seccomp listener). */
+    public static boolean needsGo(List<Step> steps) {
+        for (Step st : steps)
             if (st.op() == Op.HOOK || st.op() == Op.BARRIER || st.op() == Op.SECCOMP_LISTENER) return true;
         return false;
     }

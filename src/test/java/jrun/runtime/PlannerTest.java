@@ -241,6 +241,33 @@ class PlannerTest {
         assertFalse(ops(plan(TestConfigs.minimal(), OPTS, new FakeHostFiles())).contains(Op.WAIT_GO));
     }
 
+    /**
+     * A create streams the init's part (initStart, then initRest) only when goFirst() is false:
+     * the two parts are then init() exactly; with goFirst() true, init() waits for the go first.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theStreamedPartsAreTheInitPartWhenNoGoComesFirst() {
+        Map<String, Object> oom = TestConfigs.minimal();
+        ((Map<String, Object>) oom.get("process")).put("oomScoreAdj", jrun.spec.JsonNumber.of(100));
+        Map<String, Object> startHook = TestConfigs.minimal();
+        startHook.put("hooks", Map.of("startContainer", List.of(Map.of("path", "/bin/true"))));
+        Map<String, Object> user = TestConfigs.minimal();
+        inUserNamespace(user);
+        for (Map<String, Object> c : List.of(TestConfigs.minimal(), oom, startHook, user)) {
+            Planner p = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), hostDevices(), "1 0 0:1 / / rw - ext4 /dev/vda rw\n",
+                    V2, Map.of("/sys/fs/cgroup", "/me/jrun-c"));
+            List<Step> whole = p.init();
+            assertEquals(p.goFirst(), ops(whole).contains(Op.WAIT_GO), c.toString());
+            if (p.goFirst()) continue;
+            List<Step> parts = new java.util.ArrayList<>(p.initStart(false));
+            assertFalse(ops(parts).contains(Op.PIVOT), "the first part ends before the pivot");
+            assertTrue(ops(parts).contains(Op.MOUNT), "and holds the mounts");
+            parts.addAll(p.initRest());
+            assertEquals(text(whole), text(parts));
+        }
+    }
+
     @Test
     void theInitJoinsItsCgroupsItselfUnlessInAUserNamespace() {
         List<CgroupHierarchy> hybrid = List.of(new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/p", "/"),
