@@ -22,8 +22,7 @@ public final class Plan {
     public static byte[] body(List<Step> steps) {
         Out out = new Out();
         for (Step s : steps) {
-            out.u16(s.op().code);
-            out.u16(s.args().size());
+            out.u32(s.op().code | s.args().size() << 16); // u16 code, u16 field count
             for (int i = 0; i < s.args().size(); i++) field(out, s.op().signature.charAt(i), s.args().get(i));
         }
         return java.util.Arrays.copyOf(out.buf, out.n);
@@ -55,12 +54,7 @@ public final class Plan {
     private static void field(Out out, char type, Object a) {
         switch (type) {
             case 's' -> out.sized(((String) a).getBytes(StandardCharsets.UTF_8));
-            case 'u' -> {
-                long v = (Long) a;
-                out.u32(8);
-                out.u32((int) v);
-                out.u32((int) (v >>> 32));
-            }
+            case 'u' -> out.u64field((Long) a);
             case 'b' -> out.sized((byte[]) a);
             case 'v' -> {
                 StringBuilder sb = new StringBuilder();
@@ -80,18 +74,23 @@ public final class Plan {
             if (n + k > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + k));
         }
 
-        void u16(int v) {
-            room(2);
-            buf[n++] = (byte) v;
-            buf[n++] = (byte) (v >>> 8);
-        }
-
         void u32(int v) {
             room(4);
             buf[n++] = (byte) v;
             buf[n++] = (byte) (v >>> 8);
             buf[n++] = (byte) (v >>> 16);
             buf[n++] = (byte) (v >>> 24);
+        }
+
+        /** A 'u' field: u32 length 8, then the value: one call, as a plan has hundreds. */
+        void u64field(long v) {
+            room(12);
+            buf[n] = 8;
+            buf[n + 1] = 0;
+            buf[n + 2] = 0;
+            buf[n + 3] = 0;
+            for (int i = 0; i < 8; i++) buf[n + 4 + i] = (byte) (v >>> (8 * i));
+            n += 12;
         }
 
         void bytes(byte[] b) {

@@ -25,14 +25,17 @@ public record CgroupHierarchy(String mountpoint, boolean v2, String controllers,
     public static List<CgroupHierarchy> parse(String mountinfo, Map<String, String> own) {
         List<CgroupHierarchy> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String line : mountinfo.split("\n")) {
-            int dash = line.indexOf(" - ");
-            if (dash < 0) continue;
-            String[] pre = line.substring(0, dash).split(" ");
-            String[] post = line.substring(dash + 3).split(" ");
-            if (pre.length < 5 || post.length < 3) continue;
-            boolean v2 = post[0].equals("cgroup2");
-            if (!v2 && !post[0].equals("cgroup")) continue;
+        // Scanned by index, not split: only the cgroup lines are cut into fields.
+        for (int at = 0, eol; at < mountinfo.length(); at = eol + 1) {
+            eol = mountinfo.indexOf('\n', at);
+            if (eol < 0) eol = mountinfo.length();
+            int dash = mountinfo.indexOf(" - ", at);
+            if (dash < 0 || dash > eol) continue;
+            int type = dash + 3;
+            boolean v2 = mountinfo.startsWith("cgroup2 ", type);
+            if (!v2 && !mountinfo.startsWith("cgroup ", type)) continue;
+            String[] pre = fields(mountinfo, at, dash, 5), post = fields(mountinfo, type, eol, 3);
+            if (pre == null || post == null) continue;
             String controllers = v2 ? "" : controllers(post[2]);
             if (!seen.add(controllers)) continue; // the same hierarchy mounted twice
             int comma = controllers.indexOf(',');
@@ -42,17 +45,42 @@ public record CgroupHierarchy(String mountpoint, boolean v2, String controllers,
         return out;
     }
 
+    /** The first n space-separated fields of s between from and to, or null when it has fewer. */
+    private static String[] fields(String s, int from, int to, int n) {
+        String[] f = new String[n];
+        for (int k = 0, i = from; k < n; k++) {
+            if (i > to) return null;
+            int sp = s.indexOf(' ', i);
+            if (sp < 0 || sp > to) sp = to;
+            f[k] = s.substring(i, sp);
+            i = sp + 1;
+        }
+        return f;
+    }
+
     /**
      * /proc/self/cgroup as controller ("memory", "name=systemd"; "" for cgroup2) to the caller's
      * cgroup path. Every controller of a line ("3:cpu,cpuacct:/a") maps to its path.
      */
     public static Map<String, String> ownPaths(String selfCgroup) {
         Map<String, String> own = new HashMap<>();
-        for (String line : selfCgroup.split("\n")) {
-            String[] p = line.split(":", 3);
-            if (p.length < 3) continue;
-            if (p[0].equals("0") && p[1].isEmpty()) own.put("", p[2]);
-            else for (String c : p[1].split(",")) own.put(c, p[2]);
+        for (int at = 0, eol; at < selfCgroup.length(); at = eol + 1) {
+            eol = selfCgroup.indexOf('\n', at);
+            if (eol < 0) eol = selfCgroup.length();
+            int c1 = selfCgroup.indexOf(':', at);
+            int c2 = c1 < 0 || c1 > eol ? -1 : selfCgroup.indexOf(':', c1 + 1);
+            if (c2 < 0 || c2 > eol) continue;
+            String path = selfCgroup.substring(c2 + 1, eol);
+            if (c2 == c1 + 1) { // cgroup2's "0::/path" (or any empty controller list)
+                own.put("", path);
+                continue;
+            }
+            for (int c = c1 + 1; c < c2; ) {
+                int comma = selfCgroup.indexOf(',', c);
+                int end = comma < 0 || comma > c2 ? c2 : comma;
+                own.put(selfCgroup.substring(c, end), path);
+                c = end + 1;
+            }
         }
         return own;
     }

@@ -69,7 +69,14 @@ public final class CgroupPlacement {
         return sb.toString();
     }
 
-    /** Makes each directory; returns the leaves (what delete removes). One in use already is an error. */
+    /** The leaves create(paths) makes, in its order: each hierarchy's mount point and the path there. */
+    public static List<String> dirs(Map<String, String> paths) {
+        List<String> dirs = new ArrayList<>(paths.size());
+        for (Map.Entry<String, String> e : paths.entrySet()) dirs.add(e.getKey() + e.getValue());
+        return dirs;
+    }
+
+    /** Makes each directory; returns the leaves (what delete removes, = dirs(paths)). One in use already is an error. */
     public static List<String> create(Map<String, String> paths) {
         List<String> dirs = new ArrayList<>();
         try {

@@ -136,24 +136,39 @@ public final class Lifecycle {
             made = early.then(() -> cgroups(spec,
                     dirsMade != null ? dirsMade.get() : CgroupPlacement.create(cgroups), hierarchies, !javaPlaces.isEmpty(), hostPart));
             List<Step> steps;
+            // state.json but for the init's pid and start time, drafted while the helper clones and
+            // the init mounts, or while this thread waits for the second.
+            Map<String, Object> laterHooks = new LinkedHashMap<>();
+            if (tree.get("hooks") instanceof Map<?, ?> hm)
+                for (String stage : List.of("poststart", "poststop"))
+                    if (hm.get(stage) != null) laterHooks.put(stage, hm.get(stage));
+            Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
+            annotations.putAll(extension.stateAnnotations(id));
+            ContainerState initial = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
+                    UtcTime.now(), annotations, List.of(), laterHooks).withCgroups(CgroupPlacement.dirs(cgroups));
             if (hostPart != null) {
                 hostPart.run();
                 hostPart.get(); // its error, if any, is this thread's to report
                 // Without a go before the rootfs, the init's part in two: up to the pivot, sent as
-                // soon as it is planned (the init mounts while this thread plans the rest), then the
-                // rest. A go shares the pipe, so an init that waits for one early gets its part whole.
+                // soon as it is planned and the helper is there (the init mounts while this thread
+                // plans the rest), then the rest. A go shares the pipe, so an init that waits for
+                // one early gets its part whole.
                 boolean stream = !planner.goFirst();
                 steps = stream ? planner.initStart(false) : planner.init();
                 if (stream) steps.add(Step.of(Op.MORE, "plan"));
                 byte[] body = Plan.continuation(steps);
-                Made m = made.get();
-                made = null;
-                dirs = m.dirs(); // saved in the state for delete
-                helper = m.helper();
-                helper.more(steps, body);
-                if (stream) {
-                    List<Step> rest = planner.initRest();
-                    if (Planner.needsGo(rest)) rest.add(0, Step.of(Op.WAIT_GO, "create")); // read with the rest, before the go is sent
+                if (stream && made.isDone()) {
+                    helper = made.get().helper();
+                    helper.more(steps, body);
+                }
+                List<Step> rest = stream ? planner.initRest() : null;
+                if (rest != null && Planner.needsGo(rest)) rest.add(0, Step.of(Op.WAIT_GO, "create")); // read with the rest, before the go is sent
+                if (helper == null) {
+                    if (!made.isDone()) draft = store.draft(initial.with(Status.CREATED)); // meanwhile
+                    helper = made.get().helper();
+                    helper.more(steps, body);
+                }
+                if (rest != null) {
                     helper.more(rest, Plan.continuation(rest));
                     steps.addAll(rest);
                 }
@@ -162,22 +177,14 @@ public final class Lifecycle {
                 extension.editPlan(spec, steps);
                 byte[] body = Plan.body(steps);
                 Made m = made.get();
-                made = null;
-                dirs = m.dirs(); // saved in the state for delete
                 byte[] plan = HelperProcess.encode(m.limits(), m.body(), steps, body);
                 steps.addAll(0, m.limits()); // first: host paths, before any setns
                 helper = HelperProcess.start(steps, plan);
             }
-            // While the helper clones and the init mounts: state.json but for the init's pid and start time.
-            Map<String, Object> laterHooks = new LinkedHashMap<>();
-            if (tree.get("hooks") instanceof Map<?, ?> hm)
-                for (String stage : List.of("poststart", "poststop"))
-                    if (hm.get(stage) != null) laterHooks.put(stage, hm.get(stage));
-            Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
-            annotations.putAll(extension.stateAnnotations(id));
-            st = new ContainerState(id, Status.CREATING, 0, 0, bundle.toString(), rootfs.toString(),
-                    UtcTime.now(), annotations, List.of(), laterHooks).withCgroups(dirs);
-            draft = store.draft(st.with(Status.CREATED));
+            dirs = made.get().dirs(); // saved in the state for delete
+            made = null;
+            st = initial;
+            if (draft == null) draft = store.draft(st.with(Status.CREATED));
             Report r = expect(helper, 'P');
             long pid = r.value();
             st = st.withPid(pid, ProcStat.liveStartTime(pid));

@@ -42,6 +42,11 @@ class CapabilitiesTest {
     }
 
     @Test
+    void numbersAndNamesAgree() {
+        for (int i = 0; i <= Capabilities.LAST_KNOWN; i++) assertEquals(i, Capabilities.number(Capabilities.name(i)), Capabilities.name(i));
+    }
+
+    @Test
     void kernelLastCapMatchesCat() throws Exception {
         Process p = new ProcessBuilder("cat", "/proc/sys/kernel/cap_last_cap").start();
         String viaCat = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();

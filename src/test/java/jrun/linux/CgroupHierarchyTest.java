@@ -3,6 +3,7 @@ package jrun.linux;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,44 @@ class CgroupHierarchyTest {
             1:cpu:/
             0::/
             """;
+
+    /** The field-splitting parse the index scan replaced, as an oracle. */
+    static List<CgroupHierarchy> bySplit(String mountinfo, java.util.Map<String, String> own) {
+        List<CgroupHierarchy> out = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String line : mountinfo.split("\n")) {
+            int dash = line.indexOf(" - ");
+            if (dash < 0) continue;
+            String[] pre = line.substring(0, dash).split(" "), post = line.substring(dash + 3).split(" ");
+            if (pre.length < 5 || post.length < 3) continue;
+            boolean v2 = post[0].equals("cgroup2");
+            if (!v2 && !post[0].equals("cgroup")) continue;
+            String controllers = "";
+            if (!v2)
+                for (String o : post[2].split(","))
+                    if (!o.equals("rw") && !o.equals("ro") && !o.startsWith("release_agent") && !o.equals("clone_children")
+                            && !o.equals("noprefix") && !o.equals("xattr") && !o.startsWith("cpuset_v2"))
+                        controllers = controllers.isEmpty() ? o : controllers + "," + o;
+            if (!seen.add(controllers)) continue;
+            int comma = controllers.indexOf(',');
+            out.add(new CgroupHierarchy(MountInfo.unescape(pre[4]), v2, controllers,
+                    own.getOrDefault(comma < 0 ? controllers : controllers.substring(0, comma), "/"), MountInfo.unescape(pre[3])));
+        }
+        return out;
+    }
+
+    @Test
+    void theScanAgreesWithSplittingOnThisHostAndOnOddLines() throws Exception {
+        String mi = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/mountinfo"));
+        String self = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/cgroup"));
+        var own = CgroupHierarchy.ownPaths(self);
+        assertEquals(bySplit(mi, own), CgroupHierarchy.parse(mi, own));
+        String odd = MOUNTINFO + "50 31 0:40 /\n" + "51 31 0:41 - cgroup cgroup rw,pids\n" + "52 31 0:42 / /x rw - cgroup\n"
+                + "53 31 0:43 /sub /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n" + "no dash here\n\n"
+                + "54 31 0:44 / /y rw - cgroup2 cgroup2 rw,nsdelegate"; // no final newline
+        assertEquals(bySplit(odd, Map.of()), CgroupHierarchy.parse(odd, Map.of()));
+        assertEquals(java.util.Map.of("name=systemd", "/", "memory", "/process_api/abc", "cpu", "/", "", "/"), CgroupHierarchy.ownPaths(SELF));
+    }
 
     @Test
     void parsesHybridHost() {
