@@ -74,14 +74,13 @@ public final class Lifecycle {
 
     /**
      * Sets the container up and returns with its lock held. A second thread, started first, takes
-     * the lock and reads the host's mount table and cgroup hierarchies while this one reads the
+     * the lock while this one reads the host's mount table and cgroup hierarchies, then the
      * config; the cgroups are made there, and the plan's first part sent, while this one plans: on
      * two cores these overlap (a create is a few milliseconds of interpreted Java and syscalls,
-     * balanced between the two).
+     * and the second thread's chain, lock, mkdir, limits and the helper, is the longer one).
      */
     private Creation doCreate(String id, CreateOptions opts) {
         Beside<StateStore.Lock> early = Beside.start(() -> store.createAndLock(id));
-        Beside<HostView> view = early.then(this::hostView);
         StateStore.Lock lock = null;
         ContainerState st = null;
         HelperProcess helper = null;
@@ -91,6 +90,7 @@ public final class Lifecycle {
         TtyRelay relay = null;
         StateStore.Draft draft = null;
         try {
+            HostView hv = hostView();
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
@@ -105,11 +105,10 @@ public final class Lifecycle {
             if (earlyPath != null)
                 madeDirs = early.then(() -> {
                     early.get(); // the id is ours: otherwise these are another container's cgroups
-                    return CgroupPlacement.create(CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), view.get().hierarchies()));
+                    return CgroupPlacement.create(CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), hv.hierarchies()));
                 });
             Spec spec = Spec.fromTree(tree, bundle);
             lock = early.get();
-            HostView hv = view.get();
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (edited) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
             if (opts.foreground() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
@@ -290,8 +289,8 @@ public final class Lifecycle {
 
     /**
      * The host's mount table and cgroup hierarchies, and the launcher's helper taken (for the
-     * second thread's start()). On the second thread, after the lock, while the first reads the
-     * config: balanced so, the two finish their parts of a create at about the same time.
+     * second thread's start()). On this thread, first, while the second takes the lock: the
+     * cgroups it makes next need them.
      */
     private HostView hostView() {
         String mountinfo = ProcStat.read("/proc/self/mountinfo");
