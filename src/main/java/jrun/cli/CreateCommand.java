@@ -40,6 +40,7 @@ final class CreateCommand implements Command {
 
     @Override
     public int run(Globals g, List<String> args) {
+        jrun.runtime.Lifecycle.prepareCreate();
         String id = Args.oneId("create", new Args("create", args).parse(VALUES, BOOLS, this::option));
         g.lifecycle().create(id, options(false));
         return 0;

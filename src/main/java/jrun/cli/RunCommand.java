@@ -11,6 +11,7 @@ final class RunCommand implements Command {
 
     @Override
     public int run(Globals g, List<String> args) {
+        jrun.runtime.Lifecycle.prepareCreate();
         Set<String> bools = new HashSet<>(CreateCommand.BOOLS);
         bools.add("--detach");
         bools.add("-d");

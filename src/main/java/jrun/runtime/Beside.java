@@ -112,11 +112,31 @@ final class Beside<T> {
         worker.add(task);
     }
 
-    static <T> Beside<T> start(Callable<T> work) {
-        Worker w = new Worker();
+    /** A thread started by prestart() for the next start() to take, or null. */
+    private static Worker ready;
+
+    static synchronized <T> Beside<T> start(Callable<T> work) {
+        Worker w = ready;
+        ready = null;
+        if (w != null) return new Beside<>(new Task<>(work), w);
+        w = new Worker();
         Beside<T> b = new Beside<>(new Task<>(work), w); // queued first: the thread finds it as it starts
         w.start();
         return b;
+    }
+
+    /**
+     * Starts the thread of the next start() now, with work that needs nothing from the caller (a
+     * library to load): while this one still parses its arguments, the thread starts and does it.
+     */
+    static synchronized void prestart(Runnable work) {
+        if (ready != null) return;
+        ready = new Worker();
+        ready.add(new Task<>(() -> { // a Task: its failure stays in it, and the thread goes on
+            work.run();
+            return null;
+        }));
+        ready.start();
     }
 
     /** Work for the same thread, run once this work is done (whether it failed or not): no second thread to start. */

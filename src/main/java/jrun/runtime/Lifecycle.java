@@ -63,6 +63,14 @@ public final class Lifecycle {
     /** What a create learns from the host: its mount table and cgroup hierarchies. */
     private record HostView(String mountinfo, List<CgroupHierarchy> hierarchies) {}
 
+    /**
+     * For a create or run about to be parsed: starts its second thread now, which loads the lock's
+     * library while the command line is read (the second thread's chain is a create's longest).
+     */
+    public static void prepareCreate() {
+        Beside.prestart(jrun.linux.PosixLock::available);
+    }
+
     public void create(String id, CreateOptions opts) {
         Creation c = doCreate(id, opts);
         try {

@@ -54,6 +54,32 @@ class BesideTest {
     }
 
     @Test
+    void startTakesThePrestartedThreadAfterItsWorkEvenAFailingOne() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        Thread[] pre = new Thread[1];
+        Beside.prestart(() -> {
+            pre[0] = Thread.currentThread();
+            try {
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            order.add("prestart");
+            throw new IllegalStateException("its failure stays in it");
+        });
+        Beside<Thread> b = Beside.start(() -> {
+            order.add("start");
+            return Thread.currentThread();
+        });
+        release.countDown();
+        Thread t = b.get();
+        assertSame(pre[0], t, "the prestarted thread");
+        assertEquals(List.of("prestart", "start"), order);
+        assertNotSame(b.get(), Beside.start(() -> Thread.currentThread()).get(), "taken once: the next start has its own");
+    }
+
+    @Test
     void aCheckedExceptionBecomesAJrunExceptionWithItsMessage() {
         Beside<String> b = Beside.start(() -> {
             throw new IOException("disk on fire");
