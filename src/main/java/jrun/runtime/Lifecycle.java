@@ -113,7 +113,8 @@ public final class Lifecycle {
             if (earlyPath != null)
                 madeDirs = early.then(() -> {
                     early.get(); // the id is ours: otherwise these are another container's cgroups
-                    return CgroupPlacement.create(CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), hv.hierarchies()));
+                    return CgroupPlacement.create(CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), hv.hierarchies()),
+                            CgroupPlacement.withoutCpuset(hv.hierarchies()));
                 });
             Spec spec = Spec.fromTree(tree, bundle);
             lock = early.get();
@@ -141,7 +142,7 @@ public final class Lifecycle {
             Beside.Task<List<Step>> hostPart = extension == LifecycleExtension.NONE ? new Beside.Task<>(planner::host) : null;
             Beside<List<String>> dirsMade = madeDirs;
             made = early.then(() -> cgroups(spec,
-                    dirsMade != null ? dirsMade.get() : CgroupPlacement.create(cgroups), hierarchies, !javaPlaces.isEmpty(), hostPart));
+                    dirsMade != null ? dirsMade.get() : CgroupPlacement.create(cgroups, CgroupPlacement.withoutCpuset(hierarchies)), hierarchies, !javaPlaces.isEmpty(), hostPart));
             List<Step> steps;
             // state.json but for the init's pid and start time, drafted while the helper clones and
             // the init mounts, or while this thread waits for the second.

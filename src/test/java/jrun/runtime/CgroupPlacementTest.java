@@ -40,6 +40,16 @@ class CgroupPlacementTest {
     }
 
     @Test
+    void onlyV1HierarchiesWithoutCpusetSkipTheCpusetLook() {
+        List<jrun.linux.CgroupHierarchy> hs = List.of(new jrun.linux.CgroupHierarchy("/c/cpu", false, "cpu,cpuacct", "/", "/"),
+                new jrun.linux.CgroupHierarchy("/c/cpuset", false, "cpuset", "/", "/"),
+                new jrun.linux.CgroupHierarchy("/c/both", false, "cpu,cpuset", "/", "/"),
+                new jrun.linux.CgroupHierarchy("/c/systemd", false, "name=systemd", "/", "/"),
+                new jrun.linux.CgroupHierarchy("/c/unified", true, "", "/", "/"));
+        assertEquals(java.util.Set.of("/c/cpu", "/c/systemd"), CgroupPlacement.withoutCpuset(hs));
+    }
+
+    @Test
     void aCgroupInUseFailsAndTheLeavesMadeBeforeItAreRemoved() throws Exception {
         Map<String, String> paths = twoHierarchies("/c");
         Files.createDirectories(tmp.resolve("pids/c"));
