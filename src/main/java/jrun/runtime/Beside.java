@@ -149,13 +149,6 @@ final class Beside<T> {
         return task.get();
     }
 
-    /** Whether the work has ended (get() then returns at once). */
-    boolean isDone() {
-        synchronized (task) {
-            return task.done;
-        }
-    }
-
     /** The result if the work succeeded, else null (its exception is dropped: the caller has its own error to report). */
     T getQuietly() {
         try {

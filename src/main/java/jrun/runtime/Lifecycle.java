@@ -157,29 +157,26 @@ public final class Lifecycle {
             if (hostPart != null) {
                 hostPart.run();
                 hostPart.get(); // its error, if any, is this thread's to report
-                // Without a go before the rootfs, the init's part in two: up to the pivot, sent as
-                // soon as it is planned and the helper is there (the init mounts while this thread
-                // plans the rest), then the rest. A go shares the pipe, so an init that waits for
-                // one early gets its part whole.
+                // Without a go before the rootfs, the init's part in two: up to the pivot, then the
+                // rest, so the init mounts while this thread plans the rest. A go shares the pipe, so
+                // an init that waits for one early gets its part whole. The second thread writes
+                // them, after the plan it sends: its write wakes the helper, which takes its core
+                // until the clone, and this thread need not wait for that to go on.
                 boolean stream = !planner.goFirst();
-                steps = stream ? planner.initStart(false) : planner.init();
-                if (stream) steps.add(Step.of(Op.MORE, "plan"));
-                byte[] body = Plan.continuation(steps);
-                if (stream && made.isDone()) {
-                    helper = made.get().helper();
-                    helper.more(steps, body);
-                }
-                List<Step> rest = stream ? planner.initRest() : null;
-                if (rest != null && Planner.needsGo(rest)) rest.add(0, Step.of(Op.WAIT_GO, "create")); // read with the rest, before the go is sent
-                if (helper == null) {
-                    if (!made.isDone()) draft = store.draft(initial.with(Status.CREATED)); // meanwhile
-                    helper = made.get().helper();
-                    helper.more(steps, body);
-                }
-                if (rest != null) {
-                    helper.more(rest, Plan.continuation(rest));
+                List<Step> part = stream ? planner.initStart(false) : planner.init();
+                if (stream) part.add(Step.of(Op.MORE, "plan"));
+                Beside<Made> helped = made;
+                Beside<Void> sent = send(helped, part);
+                steps = new ArrayList<>(part);
+                if (stream) {
+                    List<Step> rest = planner.initRest();
+                    if (Planner.needsGo(rest)) rest.add(0, Step.of(Op.WAIT_GO, "create")); // read with the rest, before the go is sent
+                    sent = send(helped, rest);
                     steps.addAll(rest);
                 }
+                draft = store.draft(initial.with(Status.CREATED)); // while the helper clones and the init mounts
+                sent.get(); // every part is in the pipe: only this thread writes to it from here on
+                helper = made.get().helper();
             } else {
                 steps = planner.plan();
                 extension.editPlan(spec, steps);
@@ -285,6 +282,15 @@ public final class Lifecycle {
             CgroupPlacement.remove(dirs);
             throw e;
         }
+    }
+
+    /** Queues, on the second thread after what it has already, the sending of part to made's helper. */
+    private static Beside<Void> send(Beside<Made> made, List<Step> part) {
+        byte[] body = Plan.continuation(part);
+        return made.then(() -> {
+            made.get().helper().more(part, body);
+            return null;
+        });
     }
 
     /** linux.cgroupsPath as config.json has it ("" when absent), or null when it is not a string (Spec reports that). */
