@@ -333,8 +333,12 @@ static void read_plan(void)
 static void read_more(void)
 {
     uint32_t count;
-    if (read_plan_bytes(&count, 4) < 0)
+    unsigned char first;
+    if (read_plan_bytes(&first, 1) < 0)
+        _exit(1); /* EOF before any of it: Java gave up (a config error), and reports it itself */
+    if (read_plan_bytes((unsigned char *)&count + 1, 3) < 0)
         bad_plan("truncated plan continuation");
+    ((unsigned char *)&count)[0] = first;
     read_steps(count);
 }
 

@@ -97,8 +97,8 @@ public final class Lifecycle {
         List<String> dirs = List.of();
         TtyRelay relay = null;
         StateStore.Draft draft = null;
+        Beside<HelperProcess> spare = null;
         try {
-            HostView hv = hostView();
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
@@ -110,6 +110,17 @@ public final class Lifecycle {
             // The cgroups need only linux.cgroupsPath: the second thread makes them while this one
             // reads the rest (a cgroupsPath of the wrong type waits for Spec's error, and makes none).
             String earlyPath = rawCgroupsPath(tree);
+            // A new network namespace is the costly part of the clone (~0.5 ms): the helper makes it
+            // for itself first, while the second thread would wait for the host's cgroups anyway,
+            // and the init is born into it (Planner.networkMade). Not with a user namespace, which
+            // must own it. The config asks for it as read here; Spec's checks come after.
+            if (extension == LifecycleExtension.NONE && rawNewNetwork(tree))
+                spare = early.then(() -> {
+                    early.get();
+                    return HelperProcess.start(new ArrayList<>(List.of(Step.of(Op.UNSHARE, "linux.namespaces (network)", Namespace.Type.NETWORK.flag),
+                            Step.of(Op.MORE, "plan"))));
+                });
+            HostView hv = hostView();
             if (earlyPath != null)
                 madeDirs = early.then(() -> {
                     early.get(); // the id is ours: otherwise these are another container's cgroups
@@ -136,13 +147,16 @@ public final class Lifecycle {
             // write waits for the migration lock: started after mkdir, which would wait for it too.
             List<String> javaPlaces = Planner.javaPlaced(spec, hierarchies, cgroups);
             Planner planner = new Planner(spec, id, rootfs, opts, store.fifo(id), host, hv.mountinfo(), hierarchies, cgroups, hardening);
+            if (spare != null) planner.networkMade();
             // The plan in two parts, unless a dialect edits it whole: the second thread sends the
             // first (limits, the runtime side, CLONE, MORE) as soon as the cgroups exist, and the
             // helper clones while this thread plans the init's part.
             Beside.Task<List<Step>> hostPart = extension == LifecycleExtension.NONE ? new Beside.Task<>(planner::host) : null;
             Beside<List<String>> dirsMade = madeDirs;
+            Beside<HelperProcess> spared = spare;
             made = early.then(() -> cgroups(spec,
-                    dirsMade != null ? dirsMade.get() : CgroupPlacement.create(cgroups, CgroupPlacement.withoutCpuset(hierarchies)), hierarchies, !javaPlaces.isEmpty(), hostPart));
+                    dirsMade != null ? dirsMade.get() : CgroupPlacement.create(cgroups, CgroupPlacement.withoutCpuset(hierarchies)), hierarchies,
+                    !javaPlaces.isEmpty(), hostPart, spared));
             List<Step> steps;
             // state.json but for the init's pid and start time, drafted while the helper clones and
             // the init mounts, or while this thread waits for the second.
@@ -240,6 +254,10 @@ public final class Lifecycle {
                 if (st == null || st.pid() == 0) killUnannounced(helper);
                 helper.close();
             }
+            if (helper == null && spare != null) { // made, and not handed on
+                HelperProcess h = spare.getQuietly();
+                if (h != null) h.close(); // it exits at EOF, before any clone
+            }
             if (relay != null) relay.close();
             if (lock == null) lock = early.getQuietly(); // null: it failed (another container's id), and holds nothing
             try {
@@ -268,7 +286,7 @@ public final class Lifecycle {
      * with hostPart (which the first thread runs), the plan's first part to the helper.
      */
     private Made cgroups(Spec spec, List<String> dirs, List<CgroupHierarchy> hierarchies, boolean warm,
-            Beside.Task<List<Step>> hostPart) {
+            Beside.Task<List<Step>> hostPart, Beside<HelperProcess> spare) {
         try {
             if (warm) CgroupPlacement.warmUp(hierarchies);
             List<Step> limits = hardening.limits(spec, dirs);
@@ -276,7 +294,9 @@ public final class Lifecycle {
             List<Step> first = new ArrayList<>(limits); // first: host paths, before any setns
             first.addAll(hostPart.get()); // its error is the first thread's to report; this one cleans up
             first.add(Step.of(Op.MORE, "plan"));
-            HelperProcess h = HelperProcess.start(first);
+            HelperProcess h = spare != null ? spare.get() : null; // in its own network namespace already
+            if (h != null) h.more(first, Plan.continuation(first));
+            else h = HelperProcess.start(first);
             return new Made(dirs, limits, null, h);
         } catch (RuntimeException e) {
             CgroupPlacement.remove(dirs);
@@ -291,6 +311,19 @@ public final class Lifecycle {
             made.get().helper().more(part, body);
             return null;
         });
+    }
+
+    /** Whether linux.namespaces, as config.json has it, asks for a new network namespace and has no user namespace. */
+    private static boolean rawNewNetwork(Map<String, Object> tree) {
+        if (!(tree.get("linux") instanceof Map<?, ?> linux) || !(linux.get("namespaces") instanceof List<?> ns)) return false;
+        boolean net = false;
+        for (Object o : ns) {
+            if (!(o instanceof Map<?, ?> n)) return false;
+            Object type = n.get("type"), path = n.get("path");
+            if ("user".equals(type)) return false;
+            if ("network".equals(type)) net = path == null || "".equals(path);
+        }
+        return net;
     }
 
     /** linux.cgroupsPath as config.json has it ("" when absent), or null when it is not a string (Spec reports that). */

@@ -45,6 +45,7 @@ public final class Planner {
     private final List<CgroupHierarchy> hierarchies;
     private final Map<String, String> containerCgroups;
     private final Hardening hardening;
+    private boolean networkMade;
 
     public Planner(Spec spec, String id, Path rootfs, CreateOptions opts, Path fifo, HostFiles host, String mountinfo,
             List<CgroupHierarchy> hierarchies, Map<String, String> containerCgroups) {
@@ -92,6 +93,16 @@ public final class Planner {
         return !spec.hooks().prestart().isEmpty() || !spec.hooks().createRuntime().isEmpty() || !spec.hooks().prechroot().isEmpty();
     }
 
+    /**
+     * The helper has made the new network namespace for itself already (an UNSHARE before this
+     * plan's steps): CLONE leaves it out, and the init is born into the helper's.
+     */
+    public void networkMade() {
+        if (!isNew(Namespace.Type.NETWORK) || spec.hasNamespace(Namespace.Type.USER))
+            throw new IllegalStateException("a network namespace made ahead for a config that wants none, or with a user namespace");
+        networkMade = true;
+    }
+
     public List<Step> plan() {
         List<Step> s = host();
         s.addAll(init());
@@ -123,7 +134,8 @@ public final class Planner {
         joinNamespaces(s);
         long flags = 0;
         for (Namespace n : spec.linux().namespaces())
-            if (n.isNew() && n.type() != Namespace.Type.TIME && n.type() != Namespace.Type.CGROUP) flags |= n.type().flag;
+            if (n.isNew() && n.type() != Namespace.Type.TIME && n.type() != Namespace.Type.CGROUP
+                    && !(n.type() == Namespace.Type.NETWORK && networkMade)) flags |= n.type().flag;
         if (isNew(Namespace.Type.TIME)) { // clone(2) cannot create one; children of the unsharer enter it
             s.add(Step.of(Op.UNSHARE, "linux.namespaces (time)", Namespace.Type.TIME.flag));
             s.add(Step.of(Op.WRITE_FILE, "linux.timeOffsets", "/proc/self/timens_offsets", timeOffsets()));

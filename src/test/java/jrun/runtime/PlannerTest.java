@@ -269,6 +269,25 @@ class PlannerTest {
     }
 
     @Test
+    void aNetworkNamespaceMadeAheadIsLeftOutOfTheClone() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},{\"type\":\"network\"}]"));
+        Planner p = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), new FakeHostFiles(), "", V2, Map.of("/sys/fs/cgroup", "/me/jrun-c"));
+        long before = p.host().stream().filter(s -> s.op() == Op.CLONE).findFirst().orElseThrow().number(0);
+        assertEquals(0x40000000L, before & 0x40000000L, "CLONE_NEWNET, asked for");
+        p.networkMade();
+        long after = p.host().stream().filter(s -> s.op() == Op.CLONE).findFirst().orElseThrow().number(0);
+        assertEquals(before & ~0x40000000L, after, "the helper's own namespace is the init's");
+        assertThrows(IllegalStateException.class, () -> new Planner(Spec.from(TestConfigs.minimal()), "c", ROOTFS, OPTS, Path.of("/f"),
+                new FakeHostFiles(), "", V2, Map.of("/sys/fs/cgroup", "/me/jrun-c")).networkMade(), "a config without a new network namespace");
+        Map<String, Object> user = TestConfigs.minimal();
+        inUserNamespace(user);
+        TestConfigs.linux(user).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"user\"},{\"type\":\"network\"}]"));
+        assertThrows(IllegalStateException.class, () -> new Planner(Spec.from(user), "c", ROOTFS, OPTS, Path.of("/f"), hostDevices(), "", V2,
+                Map.of("/sys/fs/cgroup", "/me/jrun-c")).networkMade(), "a user namespace must own it");
+    }
+
+    @Test
     void theInitJoinsItsCgroupsItselfUnlessInAUserNamespace() {
         List<CgroupHierarchy> hybrid = List.of(new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/p", "/"),
                 new CgroupHierarchy("/sys/fs/cgroup/pids", false, "pids", "/", "/"), new CgroupHierarchy("/sys/fs/cgroup/unified", true, "", "/", "/"));
