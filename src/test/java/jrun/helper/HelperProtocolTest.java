@@ -122,7 +122,13 @@ class HelperProtocolTest {
         byte[] rest = Plan.continuation(List.of(Step.of(Op.SIGNAL, "kill", me, 1L, 0L), Step.of(Op.UMASK, "u", 18L)));
         ByteBuffer.wrap(rest).order(ByteOrder.LITTLE_ENDIAN).putShort(rest.length - 16, (short) 999);
         rejected(concat(first, rest), "unknown opcode");
-        rejected(first, "truncated plan continuation"); // EOF where the rest should be
+        rejected(concat(first, new byte[] {1, 0}), "truncated plan continuation"); // EOF inside the rest's count
+        // EOF before any of the rest: Java gave up (a config error found while the helper waited)
+        // and reports it itself, so the helper leaves without a word
+        Outcome gaveUp = feed(first);
+        assertEquals(1, gaveUp.status(), gaveUp.stderr());
+        assertNull(gaveUp.report());
+        assertEquals("", gaveUp.stderr());
     }
 
     @Test
