@@ -222,16 +222,24 @@ class PlannerTest {
         assertTrue(t.contains("SETATTR /sys/fs/cgroup 1 0 0"), t);
     }
 
-    @Test
+    /** The minimal config with process.oomScoreAdj, which Java writes from the host. */
     @SuppressWarnings("unchecked")
+    static Map<String, Object> withOomScoreAdj() {
+        Map<String, Object> c = TestConfigs.minimal();
+        ((Map<String, Object>) c.get("process")).put("oomScoreAdj", jrun.spec.JsonNumber.of(100));
+        return c;
+    }
+
+    /** The minimal config with one /bin/true hook at stage. */
+    static Map<String, Object> withHook(String stage) {
+        Map<String, Object> c = TestConfigs.minimal();
+        c.put("hooks", Map.of(stage, List.of(Map.of("path", "/bin/true"))));
+        return c;
+    }
+
+    @Test
     void theInitWaitsForGoOnlyWhenJavaHasWorkBeforeIt() {
-        Map<String, Object> oom = TestConfigs.minimal();
-        ((Map<String, Object>) oom.get("process")).put("oomScoreAdj", jrun.spec.JsonNumber.of(100));
-        Map<String, Object> hook = TestConfigs.minimal();
-        hook.put("hooks", Map.of("createContainer", List.of(Map.of("path", "/bin/true"))));
-        Map<String, Object> hostHook = TestConfigs.minimal();
-        hostHook.put("hooks", Map.of("prestart", List.of(Map.of("path", "/bin/true"))));
-        for (Map<String, Object> c : List.of(oom, hook, hostHook)) {
+        for (Map<String, Object> c : List.of(withOomScoreAdj(), withHook("createContainer"), withHook("prestart"))) {
             List<Op> ops = ops(plan(c, OPTS, new FakeHostFiles()));
             assertEquals(Op.WAIT_GO, ops.get(ops.indexOf(Op.CLONE) + 1), c.toString());
         }
@@ -246,15 +254,10 @@ class PlannerTest {
      * the two parts are then init() exactly; with goFirst() true, init() waits for the go first.
      */
     @Test
-    @SuppressWarnings("unchecked")
     void theStreamedPartsAreTheInitPartWhenNoGoComesFirst() {
-        Map<String, Object> oom = TestConfigs.minimal();
-        ((Map<String, Object>) oom.get("process")).put("oomScoreAdj", jrun.spec.JsonNumber.of(100));
-        Map<String, Object> startHook = TestConfigs.minimal();
-        startHook.put("hooks", Map.of("startContainer", List.of(Map.of("path", "/bin/true"))));
         Map<String, Object> user = TestConfigs.minimal();
         inUserNamespace(user);
-        for (Map<String, Object> c : List.of(TestConfigs.minimal(), oom, startHook, user)) {
+        for (Map<String, Object> c : List.of(TestConfigs.minimal(), withOomScoreAdj(), withHook("startContainer"), user)) {
             Planner p = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), hostDevices(), "1 0 0:1 / / rw - ext4 /dev/vda rw\n",
                     V2, Map.of("/sys/fs/cgroup", "/me/jrun-c"));
             List<Step> whole = p.init();
