@@ -82,8 +82,8 @@ public final class Lifecycle {
 
     /**
      * Sets the container up and returns with its lock held. A second thread, started first, takes
-     * the lock while this one reads the host's mount table and cgroup hierarchies, then the
-     * config; the cgroups are made there, and the plan's first part sent, while this one plans: on
+     * the lock while this one reads the config, then the host's mount table and cgroup
+     * hierarchies; the cgroups are made there, and the plan's first part sent, while this one plans: on
      * two cores these overlap (a create is a few milliseconds of interpreted Java and syscalls,
      * and the second thread's chain, lock, mkdir, limits and the helper, is the longer one).
      */
@@ -159,7 +159,7 @@ public final class Lifecycle {
                     !javaPlaces.isEmpty(), hostPart, spared));
             List<Step> steps;
             // state.json but for the init's pid and start time, drafted while the helper clones and
-            // the init mounts, or while this thread waits for the second.
+            // the init mounts.
             Map<String, Object> laterHooks = new LinkedHashMap<>();
             if (tree.get("hooks") instanceof Map<?, ?> hm)
                 for (String stage : List.of("poststart", "poststop"))
@@ -337,8 +337,8 @@ public final class Lifecycle {
 
     /**
      * The host's mount table and cgroup hierarchies, and the launcher's helper taken (for the
-     * second thread's start()). On this thread, first, while the second takes the lock: the
-     * cgroups it makes next need them.
+     * second thread's start()). On this thread, after the config, while the second takes the lock
+     * (and its helper makes a network namespace): the cgroups it makes next need them.
      */
     private HostView hostView() {
         String mountinfo = ProcStat.read("/proc/self/mountinfo");
