@@ -154,9 +154,10 @@ public final class Planner {
 
     /** The init's side of the plan, after CLONE: cgroups, the go, the rootfs, hooks, identity, exec. */
     public List<Step> init() {
-        List<Step> s = initStart(goFirst());
+        boolean go = goFirst();
+        List<Step> s = initStart(go);
         List<Step> rest = initRest();
-        if (!goFirst() && needsGo(rest)) s.add(goAt, Step.of(Op.WAIT_GO, "create"));
+        if (!go && needsGo(rest)) s.add(goAt, Step.of(Op.WAIT_GO, "create"));
         s.addAll(rest);
         return s;
     }
