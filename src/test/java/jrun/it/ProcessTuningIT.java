@@ -3,7 +3,6 @@ package jrun.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
+import jrun.testing.Require;
 import jrun.testing.Sandbox;
 
 /** linux.personality, process.scheduler and process.ioPriority, seen from inside the container (run and exec). */
@@ -44,7 +44,7 @@ class ProcessTuningIT extends WithSandbox {
 
     @Test
     void execCpuAffinityIsForExecOnly() throws Exception {
-        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two CPUs");
+        Require.host(Runtime.getRuntime().availableProcessors() >= 2, "two CPUs");
         Path s = sb.bundle("s", c -> {
             Sandbox.process(c).put("execCPUAffinity", Json.parse("{\"initial\":\"1\",\"final\":\"0\"}"));
             Sandbox.args(c, "sleep", "30");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import jrun.runtime.ProcStat;
 import jrun.spec.Json;
 import jrun.spec.JsonNumber;
+import jrun.testing.Require;
 import jrun.testing.Sandbox;
 
 /** The Chrome OS config extensions and the four fixes, checked from inside the container or on the host. */
@@ -156,7 +157,7 @@ class RunOciExtensionsIT {
     /** dynamicMinor / dynamicMajor (the engine's): the number comes from the host's node at the same path. */
     @Test
     void dynamicDeviceNumbers() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "needs /dev/fuse (10, 229) on the host");
+        Require.host(Files.exists(Path.of("/dev/fuse")), "/dev/fuse (10, 229)");
         Path b = t.bundle("b", c -> Sandbox.linux(c).put("devices", Json.parse("""
                 [{"path":"/dev/fuse","type":"c","major":10,"minor":1,"dynamicMinor":true,"fileMode":438},
                  {"path":"/dev/loop-control","type":"c","major":1,"minor":237,"dynamicMajor":true,"fileMode":384}]""")),
@@ -186,6 +187,7 @@ class RunOciExtensionsIT {
 
     @Test
     void cpuResourcesHonoured() throws Exception {
+        Require.hostShape(jrun.linux.cgroups.CgroupLayout.detect().usesV1(), "checks the v1 cpu controller: this host is cgroup v2 only");
         for (String where : List.of("resources", "legacy")) {
             Map<String, Object> cpu = new LinkedHashMap<>();
             cpu.put("shares", JsonNumber.of(512));
@@ -215,7 +217,7 @@ class RunOciExtensionsIT {
             String[] f = line.split(":", 3);
             if (f.length == 3 && List.of(f[1].split(",")).contains("cpu")) return Path.of("/sys/fs/cgroup/" + f[1] + f[2]);
         }
-        throw new org.opentest4j.TestAbortedException("no v1 cpu controller on this host");
+        throw new AssertionError("pid " + pid + " is in no v1 cpu cgroup");
     }
 
     /** run_oci parsed seccomp and never loaded it. jrun loads it, or (until the engine applies seccomp) refuses the config, never ignores it. */

@@ -3,7 +3,6 @@ package jrun.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.runtime.ProcStat;
+import jrun.testing.Require;
 import jrun.testing.Sandbox;
 
 /** run_oci's options, each checked from inside the container, through the state directory or the host. */
@@ -129,18 +129,19 @@ class RunOciOptionsIT {
 
     @Test
     void logTagSendsMessagesToSyslog() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/logger")), "needs logger(1)");
-        Path sock = t.sb.dir.resolve("syslog.sock"), got = t.sb.dir.resolve("syslog.txt");
-        Process listener = new ProcessBuilder("python3", "-c", """
+        Require.executable(Path.of("/usr/bin/logger"), "bsdutils");
+        Path python = Require.executable(Path.of("/usr/bin/python3"), "python3");
+        Path sock = t.sb.dir.resolve("syslog.sock"), got = t.sb.dir.resolve("syslog.txt"), said = t.sb.dir.resolve("listener.out");
+        Process listener = new ProcessBuilder(python.toString(), "-c", """
                 import socket, sys
                 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
                 open(sys.argv[2] + '.ready', 'w').close()
                 with open(sys.argv[2], 'ab', buffering=0) as f:
                     while True: f.write(s.recv(65536) + b'\\n')
-                """, sock.toString(), got.toString()).redirectErrorStream(true).start();
+                """, sock.toString(), got.toString()).redirectErrorStream(true).redirectOutput(said.toFile()).start();
         try {
             for (int i = 0; i < 300 && !Files.exists(Path.of(got + ".ready")); i++) Thread.sleep(10);
-            assumeTrue(Files.exists(sock), "python3 could not listen on a unix datagram socket");
+            assertTrue(Files.exists(sock), "python3 could not listen on a unix datagram socket: " + Files.readString(said));
             Path b = t.bundle("b", "sh", "-c", "echo container-says-hi; echo container-err >&2");
             Map<String, String> env = Map.of("RUN_OCI_SYSLOG_SOCKET", sock.toString());
             t.ids.add("tag");

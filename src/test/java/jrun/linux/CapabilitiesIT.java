@@ -1,7 +1,6 @@
 package jrun.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,13 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import jrun.spec.ConfigFile;
 import jrun.spec.Json;
+import jrun.testing.Require;
 
 /** The masks we compute for a config are the sets runc gives a process for the same config. */
 class CapabilitiesIT {
     @Test
     @SuppressWarnings("unchecked")
     void masksMatchWhatRuncApplies(@TempDir Path b) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        Require.root("runc needs root here");
         Files.createDirectories(b.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), b.resolve("rootfs/bin/busybox"));
         run(List.of("runc", "spec", "--bundle", b.toString()));

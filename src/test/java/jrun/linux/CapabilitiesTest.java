@@ -3,7 +3,6 @@ package jrun.linux;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import jrun.JrunException;
 import jrun.spec.Json;
+import jrun.testing.Require;
 
 class CapabilitiesTest {
     // Docker 20.10's default capability list; its CapEff is the well-known 00000000a80425fb.
@@ -28,8 +28,7 @@ class CapabilitiesTest {
 
     @Test
     void tableMatchesKernelHeader() throws Exception {
-        Path header = Path.of("/usr/include/linux/capability.h");
-        assumeTrue(Files.exists(header), "kernel headers (linux-libc-dev) not installed");
+        Path header = Require.file(Path.of("/usr/include/linux/capability.h"), "linux-libc-dev");
         Matcher m = Pattern.compile("(?m)^#define\\s+(CAP_[A-Z_]+)\\s+(\\d+)\\s*$").matcher(Files.readString(header));
         int seen = 0;
         while (m.find()) {

@@ -2,7 +2,6 @@ package jrun.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import jrun.JrunException;
 import jrun.spec.Json;
+import jrun.testing.Require;
 
 class RlimitsTest {
     @Test
     void numbersMatchTheHeader() throws Exception {
-        Path h = Path.of("/usr/include/asm-generic/resource.h");
-        assumeTrue(Files.exists(h), "kernel uapi headers not installed");
+        Path h = Require.file(Path.of("/usr/include/asm-generic/resource.h"), "linux-libc-dev");
         Matcher m = Pattern.compile("(?m)^#\\s*define\\s+(RLIMIT_[A-Z]+)\\s+(\\d+)").matcher(Files.readString(h));
         int n = 0;
         while (m.find()) {

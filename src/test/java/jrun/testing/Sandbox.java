@@ -1,7 +1,6 @@
 package jrun.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,7 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** A root integration test's sandbox under /tmp; skipped (with the reason) without root or /bin/busybox. */
+    /** A root integration test's sandbox under /tmp; fails (with the reason) without root or /bin/busybox. */
     public Sandbox() throws IOException {
         this(rootWorld());
     }
@@ -58,16 +57,17 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private static Path rootWorld() throws IOException {
-        assumeTrue(isRoot(), "root integration test: run as root (CI does)");
-        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs busybox-static at /bin/busybox");
+        Require.root("a root integration test");
+        Require.executable(Path.of("/bin/busybox"), "busybox-static");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "jrun-it-");
         // a user-namespaced container's root is not the host's root: it must be able to enter
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;
     }
 
+    /** Whether the effective uid is 0 (see Require). */
     public static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
+        return Require.isRoot();
     }
 
     /** A bundle with a busybox rootfs and jrun's default config, edited by the caller. */

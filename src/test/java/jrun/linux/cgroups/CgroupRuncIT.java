@@ -2,7 +2,6 @@ package jrun.linux.cgroups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import jrun.linux.ProcFiles;
 import jrun.spec.ConfigFile;
 import jrun.spec.Json;
+import jrun.testing.Require;
 
 /**
  * runc 1.1 creates a container with some linux.resources; our plan is applied to a sibling
@@ -37,9 +37,9 @@ class CgroupRuncIT {
     @Test
     @SuppressWarnings("unchecked")
     void ourWritesLeaveTheCgroupAsRuncDoes(@TempDir Path b) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        Require.root("runc needs root here");
         CgroupLayout layout = CgroupLayout.detect();
-        assumeTrue(layout.usesV1(), "this IT compares the v1 drivers");
+        Require.hostShape(layout.usesV1(), "compares the cgroup v1 drivers: this host is cgroup v2 only");
         Files.createDirectories(b.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), b.resolve("rootfs/bin/busybox"));
         exec(List.of("runc", "spec", "--bundle", b.toString()));
@@ -124,9 +124,9 @@ class CgroupRuncIT {
     @Test
     @SuppressWarnings("unchecked")
     void randomDeviceListsMatchRunc(@TempDir Path b) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        Require.root("runc needs root here");
         CgroupLayout layout = CgroupLayout.detect();
-        assumeTrue(layout.usesV1(), "this IT compares the v1 drivers");
+        Require.hostShape(layout.usesV1(), "compares the cgroup v1 drivers: this host is cgroup v2 only");
         Files.createDirectories(b.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), b.resolve("rootfs/bin/busybox"));
         exec(List.of("runc", "spec", "--bundle", b.toString()));
@@ -189,9 +189,9 @@ class CgroupRuncIT {
     @Test
     @SuppressWarnings("unchecked")
     void statsHaveTheShapeOfRuncEvents(@TempDir Path b) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        Require.root("runc needs root here");
         CgroupLayout layout = CgroupLayout.detect();
-        assumeTrue(layout.usesV1(), "this IT compares the v1 drivers");
+        Require.hostShape(layout.usesV1(), "compares the cgroup v1 drivers: this host is cgroup v2 only");
         String cg = "/jrun-it-events-" + ProcessHandle.current().pid(), id = "jrun-ev-it-" + ProcessHandle.current().pid();
         Files.createDirectories(b.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), b.resolve("rootfs/bin/busybox"));

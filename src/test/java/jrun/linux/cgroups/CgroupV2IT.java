@@ -2,7 +2,6 @@ package jrun.linux.cgroups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import jrun.linux.ProcFiles;
+import jrun.testing.Require;
 
 /**
  * What cgroup v2 offers even without controllers (this host's /sys/fs/cgroup/unified): the
@@ -21,9 +21,9 @@ class CgroupV2IT {
     @Test
     @SuppressWarnings("unchecked")
     void freezeThawAndCpuStats() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "creating cgroups needs root");
+        Require.root("creating cgroups needs root");
         CgroupLayout host = CgroupLayout.detect();
-        assumeTrue(host.unified() != null, "no cgroup2 mount");
+        Require.host(host.unified() != null, "a cgroup2 mount");
         // the same mount seen as a pure v2 layout, so the v2 code paths are taken on a hybrid host too
         CgroupLayout v2 = new CgroupLayout(CgroupLayout.Mode.V2, Map.of(), host.unified(), Map.of("", "/"));
         String cg = "/jrun-it-v2-" + ProcessHandle.current().pid();

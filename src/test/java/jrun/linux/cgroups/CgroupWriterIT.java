@@ -1,7 +1,6 @@
 package jrun.linux.cgroups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +11,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import jrun.linux.ProcFiles;
+import jrun.testing.Require;
 
 /** Applies a plan to real cgroups of this host (v1 controllers) and reads back what the kernel kept. */
 class CgroupWriterIT {
     @Test
     void kernelAcceptsThePlan() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "creating cgroups needs root");
+        Require.root("creating cgroups needs root");
         CgroupLayout layout = CgroupLayout.detect();
-        assumeTrue(layout.usesV1(), "this IT covers the v1 controllers; this host is cgroup v2 only");
+        Require.hostShape(layout.usesV1(), "covers the cgroup v1 controllers: this host is cgroup v2 only");
         String cg = "/jrun-it-" + ProcessHandle.current().pid();
         List<Path> made = new ArrayList<>();
         try {
@@ -55,12 +55,12 @@ class CgroupWriterIT {
     /** update: raising and lowering memory and memory+swap together, in the order the kernel accepts. */
     @Test
     void memoryUpdatesBothWays() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "creating cgroups needs root");
+        Require.root("creating cgroups needs root");
         CgroupLayout layout = CgroupLayout.detect();
-        assumeTrue(layout.usesV1(), "v1 memsw");
+        Require.hostShape(layout.usesV1(), "v1 memory.memsw: this host is cgroup v2 only");
         String cg = "/jrun-it-memup-" + ProcessHandle.current().pid();
         Path d = layout.directory("memory", cg);
-        assumeTrue(Files.exists(layout.directory("memory", "/").resolve("memory.memsw.limit_in_bytes")), "no swap accounting");
+        Require.host(Files.exists(layout.directory("memory", "/").resolve("memory.memsw.limit_in_bytes")), "v1 swap accounting (memory.memsw.*)");
         Files.createDirectory(d);
         try {
             for (long[] step : new long[][] {{64, 128}, {256, 512}, {32, 48}, {1024, 2048}}) {
@@ -77,9 +77,9 @@ class CgroupWriterIT {
     @Test
     @SuppressWarnings("unchecked")
     void statsOfARealProcess() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "creating cgroups needs root");
+        Require.root("creating cgroups needs root");
         CgroupLayout layout = CgroupLayout.detect();
-        assumeTrue(layout.usesV1(), "this IT covers the v1 controllers; this host is cgroup v2 only");
+        Require.hostShape(layout.usesV1(), "covers the cgroup v1 controllers: this host is cgroup v2 only");
         String cg = "/jrun-it-stats-" + ProcessHandle.current().pid();
         List<Path> made = new ArrayList<>();
         Process sleeper = new ProcessBuilder("sleep", "30").start();

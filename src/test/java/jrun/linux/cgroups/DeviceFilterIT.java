@@ -1,7 +1,6 @@
 package jrun.linux.cgroups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,13 +12,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import jrun.testing.Require;
+
 /** Loads the v2 device program into the kernel (verifier), attaches it to a cgroup2 directory and opens devices from inside. */
 class DeviceFilterIT {
     @Test
     void kernelEnforcesTheProgram(@TempDir Path dir) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "bpf(2) and cgroup creation need root");
+        Require.root("bpf(2) and cgroup creation need root");
         CgroupLayout layout = CgroupLayout.detect();
-        assumeTrue(layout.unified() != null, "no cgroup2 mount");
+        Require.host(layout.unified() != null, "a cgroup2 mount");
         Path home = Path.of(System.getProperty("jrun.home", "."));
         Path probe = dir.resolve("bpf-dev-probe");
         exec(List.of("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", probe.toString(), home.resolve("src/test/c/bpf-dev-probe.c").toString()));

@@ -3,7 +3,6 @@ package jrun.linux.seccomp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jrun.spec.Json;
+import jrun.testing.Require;
 
 /**
  * Loads compiled filters into the real kernel with a small static probe (src/test/c), and
@@ -111,7 +111,7 @@ class SeccompKernelIT {
 
     @Test
     void dockerAndPodmanDefaultsMatchRunc(@TempDir Path dir) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        Require.root("runc needs root here");
         for (String name : List.of("docker-20.10.24-default.json", "podman-4.3.1-default.json")) {
             Map<String, Object> profile = SeccompCompilerTest.profile(name);
             SeccompProgram p = SeccompCompiler.compile(profile, "linux.seccomp");
@@ -210,7 +210,7 @@ class SeccompKernelIT {
     @Test
     @SuppressWarnings("unchecked")
     void trickyProfilesMatchRunc(@TempDir Path dir) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        Require.root("runc needs root here");
         List<Object> docker = (List<Object>) ((Map<String, Object>) ((List<Object>) SeccompCompilerTest
                 .profile("docker-20.10.24-default.json").get("syscalls")).get(0)).get("names");
         StringBuilder allow = new StringBuilder("\"arch_prctl\",\"clone\"");
@@ -243,7 +243,7 @@ class SeccompKernelIT {
     @Test
     @SuppressWarnings("unchecked")
     void randomProfilesMatchRunc(@TempDir Path dir) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "runc needs root here");
+        Require.root("runc needs root here");
         String[] names = {"getppid", "getuid", "getgid", "geteuid", "getegid", "getpgid", "getsid", "fchdir", "fchmod",
                 "fchown", "flock", "fsync", "fdatasync", "lseek", "dup", "umask"};
         int[] x64 = {110, 102, 104, 107, 108, 121, 124, 81, 91, 93, 73, 74, 75, 8, 32, 95};

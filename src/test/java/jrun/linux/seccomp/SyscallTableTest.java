@@ -1,7 +1,6 @@
 package jrun.linux.seccomp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +10,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import jrun.testing.Require;
+
 class SyscallTableTest {
     @Test
     void generatedTableIsWhatTheHeadersSay(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.exists(Path.of("/usr/include/x86_64-linux-gnu/asm/unistd_64.h")), "kernel uapi headers not installed");
+        Require.file(Path.of("/usr/include/x86_64-linux-gnu/asm/unistd_64.h"), "linux-libc-dev");
         Path home = Path.of(System.getProperty("jrun.home", "."));
         Path out = dir.resolve("SyscallNames.java");
         Process p = new ProcessBuilder("bash", home.resolve("scripts/gen-syscall-tables.sh").toString(), out.toString())
@@ -46,7 +47,7 @@ class SyscallTableTest {
 
     @Test
     void auditArchValuesMatchTheHeader(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.exists(Path.of("/usr/include/linux/audit.h")), "kernel uapi headers not installed");
+        Require.file(Path.of("/usr/include/linux/audit.h"), "linux-libc-dev");
         StringBuilder c = new StringBuilder("#include <stdio.h>\n#include <linux/audit.h>\nint main(void){\n");
         List<String[]> pairs = List.of(new String[] {"X86_64", "X86_64"}, new String[] {"I386", "X86"},
                 new String[] {"AARCH64", "AARCH64"}, new String[] {"ARM", "ARM"}, new String[] {"MIPS", "MIPS"},
