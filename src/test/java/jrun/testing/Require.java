@@ -41,7 +41,7 @@ public final class Require {
 
     /** Fails unless file is an executable, naming the Debian package that provides it. */
     public static Path executable(Path file, String debianPackage) {
-        if (!Files.isExecutable(file)) throw new AssertionError("needs " + file + ": install the Debian package " + debianPackage + " (.ci/run does)");
+        if (!Files.isRegularFile(file) || !Files.isExecutable(file)) throw new AssertionError("needs " + file + ": install the Debian package " + debianPackage + " (.ci/run does)");
         return file;
     }
 
