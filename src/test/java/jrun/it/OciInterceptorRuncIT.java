@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,18 +99,20 @@ class OciInterceptorRuncIT {
     @Test
     void aSignalToOurPidReachesTheRuntimeBecauseItIsTheRuntime() throws Exception {
         Path b = Busybox.bundle(sb.dir, "sh", "-c", "trap 'exit 7' TERM; echo ready; while :; do sleep 0.1; done");
+        Path out = sb.dir.resolve("sig1.out"); // a file, not a pipe: waiting for "ready" needs no blocking read
         Process p = new ProcessBuilder(oi, "--oi-env=A=1", "--root", runcRoot.toString(), "run", "--bundle", b.toString(), "sig1")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         try {
-            byte[] ready = p.getInputStream().readNBytes(6);
-            assertEquals("ready\n", new String(ready));
+            for (int i = 0; i < 500 && !Files.readString(out).contains("\n") && p.isAlive(); i++) Thread.sleep(20);
+            assertEquals("ready\n", Files.readString(out));
             assertEquals("runc", Files.readString(Path.of("/proc/" + p.pid() + "/comm")).trim(),
                     "the pid Docker started is runc itself: no process in between");
             Cmd.ok("kill", "-TERM", Long.toString(p.pid()));
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            assertTrue(Cmd.waitOrKill(p, 20), "runc did not exit after TERM");
             assertEquals(7, p.exitValue());
         } finally {
-            p.destroyForcibly();
+            Cmd.kill(p);
         }
     }
 

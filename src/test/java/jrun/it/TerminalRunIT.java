@@ -11,11 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import jrun.linux.MountInfo;
+import jrun.testing.Cmd;
 
 /**
  * `run` of a process.terminal bundle without --console-socket: the runtime makes the pty and
@@ -58,12 +58,10 @@ class TerminalRunIT extends WithSandbox {
         Process p = new ProcessBuilder("setsid", "-w", Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString(), "run", "--bundle", b.toString(), "t1")
                 .redirectError(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close(); // stdin at EOF (what is written is echoed by the pty at no fixed point: underATerminalAsRunc)
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(3, p.exitValue(), "the container's status; stderr: " + err);
-        assertEquals("/dev/pts/0\nhi\n", out, "the pty's output, LF not CR LF, as runc");
-        assertEquals("", err);
+        Cmd.Result r = Cmd.drain(p, 60); // read on other threads while the wait is timed
+        assertEquals(3, r.exit(), "the container's status; stderr: " + r.err());
+        assertEquals("/dev/pts/0\nhi\n", r.out(), "the pty's output, LF not CR LF, as runc");
+        assertEquals("", r.err());
         nothingLeft("t1");
     }
 

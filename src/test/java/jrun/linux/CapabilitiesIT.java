@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jrun.spec.ConfigFile;
 import jrun.spec.Json;
+import jrun.testing.Cmd;
 import jrun.testing.Require;
 
 /** The masks we compute for a config are the sets runc gives a process for the same config. */
@@ -66,12 +66,9 @@ class CapabilitiesIT {
         return m;
     }
 
-    static String run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError(cmd + ": " + err);
-        return out;
+    static String run(List<String> cmd) {
+        Cmd.Result r = Cmd.run(cmd, null, Map.of(), 60);
+        if (r.exit() != 0) throw new AssertionError(cmd + ": " + r);
+        return r.out();
     }
 }

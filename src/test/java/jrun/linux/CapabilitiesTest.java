@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import jrun.JrunException;
 import jrun.spec.Json;
+import jrun.testing.Cmd;
 import jrun.testing.Require;
 
 class CapabilitiesTest {
@@ -47,9 +47,7 @@ class CapabilitiesTest {
 
     @Test
     void kernelLastCapMatchesCat() throws Exception {
-        Process p = new ProcessBuilder("cat", "/proc/sys/kernel/cap_last_cap").start();
-        String viaCat = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        assertEquals(0, p.waitFor());
+        String viaCat = Cmd.ok("cat", "/proc/sys/kernel/cap_last_cap").out().strip();
         assertEquals(Integer.parseInt(viaCat), Capabilities.kernelLastCap());
         assertTrue(Capabilities.kernelLastCap() >= 36, "a 2026 kernel knows at least CAP_BLOCK_SUSPEND");
     }

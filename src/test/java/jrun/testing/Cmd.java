@@ -41,17 +41,14 @@ public final class Cmd {
             ProcessBuilder pb = new ProcessBuilder(argv);
             if (cwd != null) pb.directory(cwd.toFile());
             pb.environment().putAll(env);
+            // stdout and stderr go to files, so nothing blocks on a full pipe and the timed wait is the only wait
             File out = File.createTempFile("cmd", ".out");
             File err = File.createTempFile("cmd", ".err");
             try {
                 pb.redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 Process p = pb.start();
-                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.waitFor(10, TimeUnit.SECONDS);
-                    throw new AssertionError("timed out after " + timeoutSeconds + "s: " + argv + "\n"
-                            + read(out) + read(err));
+                if (!waitOrKill(p, timeoutSeconds)) {
+                    throw new AssertionError("timed out after " + timeoutSeconds + "s: " + argv + "\n" + read(out) + read(err));
                 }
                 return new Result(p.exitValue(), read(out), read(err));
             } finally {
@@ -60,9 +57,68 @@ public final class Cmd {
             }
         } catch (IOException e) {
             throw new AssertionError("cannot run " + argv + ": " + e, e);
+        }
+    }
+
+    /**
+     * Waits for p at most timeoutSeconds; on timeout, or when the test's thread is interrupted (a
+     * JUnit timeout), kills p and its descendants forcibly and returns false (throws on interrupt).
+     */
+    public static boolean waitOrKill(Process p, int timeoutSeconds) {
+        try {
+            if (p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) return true;
+            kill(p);
+            return false;
+        } catch (InterruptedException e) {
+            String what = p.info().commandLine().orElse("pid " + p.pid());
+            kill(p);
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted (a test timeout?) while waiting for " + what + "; killed it", e);
+        }
+    }
+
+    /** Kills p and its descendants (listed first: once p is gone they are no longer its descendants). */
+    public static void kill(Process p) {
+        p.descendants().toList().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * For a process whose stdout and stderr must stay pipes: drains both on their own threads (so a
+     * full pipe cannot block it and the wait stays timed), waits at most timeoutSeconds, kills it
+     * on timeout, and returns what it wrote. The caller has started p and dealt with its stdin.
+     */
+    public static Result drain(Process p, int timeoutSeconds) {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        Thread o = Thread.ofPlatform().daemon().start(() -> copy(p.getInputStream(), out));
+        Thread e = Thread.ofPlatform().daemon().start(() -> copy(p.getErrorStream(), err));
+        boolean exited = waitOrKill(p, timeoutSeconds);
+        try { // a grandchild holding the pipes open must not hang the test either
+            o.join(10_000);
+            e.join(10_000);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(x);
+        }
+        // ByteArrayOutputStream's methods are synchronized: the readers may still be writing
+        String got = "\n--- stdout\n" + out.toString(StandardCharsets.UTF_8) + "--- stderr\n" + err.toString(StandardCharsets.UTF_8);
+        if (!exited) throw new AssertionError("timed out after " + timeoutSeconds + "s: " + p.info().commandLine().orElse("") + got);
+        if (o.isAlive() || e.isAlive()) throw new AssertionError("exited, but something still holds its stdout or stderr open" + got);
+        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void copy(java.io.InputStream in, java.io.ByteArrayOutputStream to) {
+        byte[] buf = new byte[8192];
+        try (in) {
+            for (int n; (n = in.read(buf)) > 0; ) to.write(buf, 0, n);
+        } catch (IOException ignored) {
+            // the stream was closed under us (the process was killed): what was read is kept
         }
     }
 

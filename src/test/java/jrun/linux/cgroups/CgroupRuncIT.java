@@ -209,7 +209,8 @@ class CgroupRuncIT {
             exec(List.of("runc", "--root", root, "run", "-d", "--bundle", b.toString(), id));
             Path out = b.resolve("events.json");
             Process p = new ProcessBuilder("runc", "--root", root, "events", "--stats", id).redirectOutput(out.toFile()).start();
-            assertEquals(0, p.waitFor());
+            assertTrue(jrun.testing.Cmd.waitOrKill(p, 60), "runc events --stats timed out");
+            assertEquals(0, p.exitValue());
             Map<String, Object> ours = CgroupStats.event("stats", id, CgroupStats.readV1(c -> layout.directory(c, cg)));
             Map<String, Object> theirs = (Map<String, Object>) Json.parse(Files.readString(out));
             // Throttling counters are omitempty and tick between the two reads (ours comes second), so a

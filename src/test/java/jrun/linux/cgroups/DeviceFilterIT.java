@@ -2,16 +2,15 @@ package jrun.linux.cgroups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import jrun.testing.Cmd;
 import jrun.testing.Require;
 
 /** Loads the v2 device program into the kernel (verifier), attaches it to a cgroup2 directory and opens devices from inside. */
@@ -45,12 +44,9 @@ class DeviceFilterIT {
         }
     }
 
-    static String exec(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError(cmd + " failed: " + err + out);
-        return out;
+    static String exec(List<String> cmd) {
+        Cmd.Result r = Cmd.run(cmd, null, Map.of(), 60);
+        if (r.exit() != 0) throw new AssertionError(cmd + " failed: " + r);
+        return r.out();
     }
 }

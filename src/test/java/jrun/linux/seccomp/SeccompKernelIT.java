@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jrun.spec.Json;
+import jrun.testing.Cmd;
 import jrun.testing.Require;
 
 /**
@@ -91,14 +90,11 @@ class SeccompKernelIT {
              "syscalls":[{"names":["mkdirat"],"action":"SCMP_ACT_NOTIFY"}]}""");
         SeccompProgram p = SeccompCompiler.compile(s, "linux.seccomp");
         Path filter = Files.write(dir.resolve("filter.bpf"), p.filter());
-        Process proc = new ProcessBuilder(probe.toString(), "load", filter.toString(), Long.toString(p.flags()),
-                probe.toString(), "calls", "110").start();
-        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(proc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(proc.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, proc.exitValue(), err);
-        assertTrue(err.matches("(?s)listener fd \\d+\\n"), err);
-        assertEquals("110 ret=1 errno=0\n", out);
+        Cmd.Result r = Cmd.run(List.of(probe.toString(), "load", filter.toString(), Long.toString(p.flags()),
+                probe.toString(), "calls", "110"), null, Map.of(), 30);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().matches("(?s)listener fd \\d+\\n"), r.err());
+        assertEquals("110 ret=1 errno=0\n", r.out());
     }
 
     // Harmless calls: bad fds and NULL pointers, inside a container's namespaces.
@@ -348,17 +344,10 @@ class SeccompKernelIT {
         return run(List.of("runc", "--root", bundle.resolve("runc-root").toString(), "run", "--bundle", bundle.toString(), id), 60);
     }
 
-    static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        if (p.exitValue() != 0) throw new AssertionError(cmd + " exited " + p.exitValue() + ": " + err + out);
-        return out;
+    static String run(List<String> cmd, int timeoutSeconds) {
+        Cmd.Result r = Cmd.run(cmd, null, Map.of(), timeoutSeconds);
+        if (r.exit() != 0) throw new AssertionError(cmd + " exited " + r);
+        return r.out();
     }
 
     @SuppressWarnings("unchecked")

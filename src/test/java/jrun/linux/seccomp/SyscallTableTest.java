@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import jrun.testing.Cmd;
 import jrun.testing.Require;
 
 class SyscallTableTest {
@@ -18,11 +19,8 @@ class SyscallTableTest {
         Require.file(Path.of("/usr/include/x86_64-linux-gnu/asm/unistd_64.h"), "linux-libc-dev");
         Path home = Path.of(System.getProperty("jrun.home", "."));
         Path out = dir.resolve("SyscallNames.java");
-        Process p = new ProcessBuilder("bash", home.resolve("scripts/gen-syscall-tables.sh").toString(), out.toString())
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertEquals(true, p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), log);
+        Cmd.Result gen = Cmd.run(List.of("bash", home.resolve("scripts/gen-syscall-tables.sh").toString(), out.toString()), null, Map.of(), 60);
+        assertEquals(0, gen.exit(), gen.toString());
         assertEquals(Files.readString(home.resolve("src/main/java/jrun/linux/seccomp/SyscallNames.java")), Files.readString(out),
                 "SyscallNames.java differs from what scripts/gen-syscall-tables.sh makes from this machine's headers");
     }
@@ -59,11 +57,8 @@ class SyscallTableTest {
         for (String[] pr : pairs) c.append("printf(\"%u\\n\", (unsigned)AUDIT_ARCH_").append(pr[0]).append(");\n");
         c.append("return 0;}\n");
         Files.writeString(dir.resolve("a.c"), c);
-        Process cc = new ProcessBuilder("gcc", "-o", dir.resolve("a").toString(), dir.resolve("a.c").toString()).redirectErrorStream(true).start();
-        String log = new String(cc.getInputStream().readAllBytes());
-        assertEquals(0, cc.waitFor(), log);
-        Process run = new ProcessBuilder(dir.resolve("a").toString()).start();
-        List<String> values = new String(run.getInputStream().readAllBytes()).lines().toList();
+        Cmd.ok("gcc", "-o", dir.resolve("a").toString(), dir.resolve("a.c").toString());
+        List<String> values = Cmd.ok(dir.resolve("a").toString()).out().lines().toList();
         for (int i = 0; i < pairs.size(); i++) {
             assertEquals(Long.parseLong(values.get(i)), Integer.toUnsignedLong(Arch.valueOf(pairs.get(i)[1]).auditArch), pairs.get(i)[1]);
         }
