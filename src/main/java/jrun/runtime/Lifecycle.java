@@ -576,8 +576,8 @@ public final class Lifecycle {
         for (String id : store.ids()) {
             try {
                 out.add(store.load(id));
-            } catch (JrunException e) {
-                // removed meanwhile
+            } catch (JrunException e) { // removed meanwhile, or unreadable: said, as runc does, and the others listed
+                if (Files.exists(store.dir(id).resolve("state.json"))) System.err.println("jrun: warning: " + e.getMessage());
             }
         }
         return out;
