@@ -149,11 +149,7 @@ class LifecycleErrorsIT extends WithSandbox {
         Cmd.ok("mkfifo", fifo.toString());
         Path b = sb.bundle("b", c -> {
             Sandbox.args(c, "sleep", "1000");
-            List<Object> ns = new ArrayList<>();
-            for (Object n : (List<?>) Sandbox.linux(c).get("namespaces"))
-                if (!"network".equals(((Map<?, ?>) n).get("type"))) ns.add(n);
-            ns.add(Map.of("type", "network", "path", fifo.toString()));
-            Sandbox.linux(c).put("namespaces", ns);
+            joinNetwork(c, fifo.toString());
         });
         Process create = new ProcessBuilder(Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString(), "create", "--bundle", b.toString(), "h1")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -177,6 +173,61 @@ class LifecycleErrorsIT extends WithSandbox {
             create.destroyForcibly();
         }
         nothingLeftOf("h1");
+        noProcessLeft();
+    }
+
+    /** Replaces the network namespace of config c by one joined at path. */
+    static void joinNetwork(Map<String, Object> c, String path) {
+        List<Object> ns = new ArrayList<>();
+        for (Object n : (List<?>) Sandbox.linux(c).get("namespaces"))
+            if (!"network".equals(((Map<?, ?>) n).get("type"))) ns.add(n);
+        ns.add(Map.of("type", "network", "path", path));
+        Sandbox.linux(c).put("namespaces", ns);
+    }
+
+    @Test
+    void helperFailuresThroughJrunNameTheFieldAndLeaveNothing() throws Exception {
+        Path file = Files.writeString(sb.dir.resolve("file"), "x"), none = sb.dir.resolve("none");
+        Path b = sb.bundle("b", c -> {
+            Sandbox.args(c, "true");
+            joinNetwork(c, file.toString());
+        });
+        failed(sb.jrun("create", "--bundle", b.toString(), "n1"), "linux.namespaces[5].path: join namespace " + file + ": Invalid argument");
+        nothingLeftOf("n1");
+        Path b2 = sb.bundle("b2", c -> {
+            Sandbox.args(c, "true");
+            joinNetwork(c, none.toString());
+        });
+        failed(sb.jrun("create", "--bundle", b2.toString(), "n2"), "linux.namespaces[5].path: join namespace " + none + ": No such file or directory");
+        nothingLeftOf("n2");
+
+        Path tty = sb.bundle("tty", c -> {
+            Sandbox.args(c, "true");
+            Sandbox.process(c).put("terminal", Boolean.TRUE);
+        });
+        failed(sb.jrun("create", "--bundle", tty.toString(), "--console-socket", none.toString(), "t1"),
+                "--console-socket: connect to console socket " + none + ": No such file or directory");
+        nothingLeftOf("t1");
+        failed(sb.jrun("create", "--bundle", tty.toString(), "--console-socket", file.toString(), "t2"),
+                "--console-socket: connect to console socket " + file + ": Connection refused");
+        nothingLeftOf("t2");
+
+        Path notify = sb.bundle("notify", c -> {
+            Sandbox.args(c, "true");
+            Sandbox.linux(c).put("seccomp", Json.parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"" + none
+                    + "\", \"architectures\": [\"SCMP_ARCH_X86_64\"], \"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"));
+        });
+        failed(sb.jrun("create", "--bundle", notify.toString(), "l1"),
+                "linux.seccomp.listenerPath: connect to the seccomp listener " + none + ": No such file or directory");
+        nothingLeftOf("l1");
+
+        Path hook = script(sb.dir, "kill-self.sh", "kill -9 $$");
+        Path hooked = sb.bundle("hooked", c -> {
+            Sandbox.args(c, "true");
+            c.put("hooks", Map.of("createContainer", List.of(Map.of("path", hook.toString()))));
+        });
+        failed(sb.jrun("create", "--bundle", hooked.toString(), "k1"), "hooks.createContainer[0]: hook " + hook + " killed by signal 9");
+        nothingLeftOf("k1");
         noProcessLeft();
     }
 
