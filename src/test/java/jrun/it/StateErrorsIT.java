@@ -199,22 +199,25 @@ class StateErrorsIT extends WithSandbox {
         sb.jrun("create", "--bundle", b.toString(), "bad").ok();
         Path f = sb.jrunRoot.resolve("bad/state.json");
         String saved = Files.readString(f);
-        Files.writeString(f, "garbage\n");
-        Path process = Files.writeString(sb.dir.resolve("process.json"), "{\"args\": [\"true\"], \"cwd\": \"/\"}");
-        for (List<String> cmd : List.of(List.of("state", "bad"), List.of("start", "bad"), List.of("kill", "bad"), List.of("delete", "bad"),
-                List.of("delete", "--force", "bad"), List.of("ps", "bad"), List.of("pause", "bad"), List.of("exec", "bad", "true"),
-                List.of("exec", "--process", process.toString(), "bad"))) {
-            Sandbox.Result r = sb.jrun(cmd.toArray(String[]::new));
-            assertEquals(1, r.status(), cmd + ": " + r.err());
-            assertEquals("jrun: " + f + ": corrupt state: unexpected 'g', expected a value", r.err().strip(), cmd.toString());
-            assertEquals("", r.out(), cmd.toString());
+        try {
+            Files.writeString(f, "garbage\n");
+            Path process = Files.writeString(sb.dir.resolve("process.json"), "{\"args\": [\"true\"], \"cwd\": \"/\"}");
+            for (List<String> cmd : List.of(List.of("state", "bad"), List.of("start", "bad"), List.of("kill", "bad"), List.of("delete", "bad"),
+                    List.of("delete", "--force", "bad"), List.of("ps", "bad"), List.of("pause", "bad"), List.of("exec", "bad", "true"),
+                    List.of("exec", "--process", process.toString(), "bad"))) {
+                Sandbox.Result r = sb.jrun(cmd.toArray(String[]::new));
+                assertEquals(1, r.status(), cmd + ": " + r.err());
+                assertEquals("jrun: " + f + ": corrupt state: unexpected 'g', expected a value", r.err().strip(), cmd.toString());
+                assertEquals("", r.out(), cmd.toString());
+            }
+            // list shows the others, and says (on stderr) what it cannot read, as runc does
+            Sandbox.Result list = sb.jrun("list", "-q");
+            assertEquals(0, list.status(), list.err());
+            assertEquals("good", list.out().strip());
+            assertEquals("jrun: warning: " + f + ": corrupt state: unexpected 'g', expected a value", list.err().strip());
+        } finally {
+            Files.writeString(f, saved); // its init is deleted with it, even when this test fails
         }
-        // list shows the others, and says (on stderr) what it cannot read, as runc does
-        Sandbox.Result list = sb.jrun("list", "-q");
-        assertEquals(0, list.status(), list.err());
-        assertEquals("good", list.out().strip());
-        assertEquals("jrun: warning: " + f + ": corrupt state: unexpected 'g', expected a value", list.err().strip());
-        Files.writeString(f, saved); // its init is deleted with it
         sb.jrun("delete", "--force", "bad").ok();
         sb.jrun("delete", "--force", "good").ok();
     }
