@@ -117,8 +117,10 @@ public final class CgroupPlacement {
                 if (d.isDirectory()) return false; // made by someone else meanwhile
                 try {
                     Files.createDirectory(d.toPath());
+                } catch (java.nio.file.FileAlreadyExistsException ex) { // its message is the bare path
+                    throw new JrunException("linux.cgroupsPath: cgroup " + d + ": cannot create: a file is in the way", ex);
                 } catch (IOException ex) {
-                    throw new JrunException("cgroup " + d + ": cannot create: " + ex.getMessage(), ex);
+                    throw new JrunException("linux.cgroupsPath: cgroup " + d + ": cannot create: " + ex.getMessage(), ex);
                 }
             }
         }
@@ -145,7 +147,7 @@ public final class CgroupPlacement {
                 try {
                     if (parent != null) ProcFiles.write(file.getPath(), parent.strip().getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException ex) {
-                    throw new JrunException("cgroup " + d + ": cannot set " + f + ": " + ex.getMessage(), ex);
+                    throw new JrunException("linux.cgroupsPath: cgroup " + d + ": cannot set " + f + ": " + ex.getMessage(), ex);
                 }
             }
         }
@@ -186,7 +188,7 @@ public final class CgroupPlacement {
             try {
                 ProcFiles.write(procs.toString(), text);
             } catch (IOException e) {
-                throw new JrunException(procs + ": cannot add pid " + pid + ": " + e.getMessage(), e);
+                throw new JrunException("linux.cgroupsPath: " + procs + ": cannot add pid " + pid + ": " + e.getMessage(), e);
             }
         }
     }

@@ -425,13 +425,19 @@ public final class Lifecycle {
         // FileChannel (~0.6 ms on its first use); its O_CREAT would make a missing fifo a file, so it is checked first.
         Path fifo = store.fifo(st.id());
         if (!fifo.toFile().exists()) throw new JrunException("cannot start container " + st.id() + ": its exec fifo is gone");
+        // Saved before the init is released: a save that fails (a full /run) must not leave it running as "created".
+        ContainerState running = st.with(Status.RUNNING);
+        store.save(running);
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
             f.write('0');
         } catch (IOException e) {
+            try {
+                store.save(st); // not released: still created
+            } catch (JrunException ignored) {
+                // this error says more
+            }
             throw new JrunException(fifo + ": " + e.getMessage(), e);
         }
-        ContainerState running = st.with(Status.RUNNING);
-        store.save(running);
         try {
             Files.deleteIfExists(fifo);
         } catch (IOException ignored) {
@@ -570,8 +576,8 @@ public final class Lifecycle {
         for (String id : store.ids()) {
             try {
                 out.add(store.load(id));
-            } catch (JrunException e) {
-                // removed meanwhile
+            } catch (JrunException e) { // removed meanwhile, or unreadable: said, as runc does, and the others listed
+                if (Files.exists(store.dir(id).resolve("state.json"))) System.err.println("jrun: warning: " + e.getMessage());
             }
         }
         return out;

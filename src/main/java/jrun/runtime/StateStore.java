@@ -89,7 +89,12 @@ public final class StateStore {
         } catch (IOException e) {
             throw new JrunException(d + ": cannot create the state directory: " + e.getMessage(), e);
         }
-        return lockDir(id, d);
+        try {
+            return lockDir(id, d);
+        } catch (JrunException e) { // no lock file (a full /run): the directory just made would hold the id forever
+            deleteQuietly(d);
+            throw e;
+        }
     }
 
     /** Locks an existing container; "does not exist" when there is none. */
