@@ -35,7 +35,7 @@ JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_lock0(JNIEnv *env, jclass cls, 
     }
     (*env)->GetByteArrayRegion(env, jpath, 0, n, (jbyte *)path);
     path[n - 1] = 0;
-    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600); /* state is private (runc's modes) */
     if (fd < 0) {
         throw_io(env, errno, path);
         return -1;
@@ -87,13 +87,13 @@ static int cstr(JNIEnv *env, jbyteArray a, char *buf, size_t size)
     return 0;
 }
 
-JNIEXPORT jint JNICALL Java_jrun_linux_DirFd_openDir0(JNIEnv *env, jclass cls, jbyteArray jpath)
+JNIEXPORT jint JNICALL Java_jrun_linux_DirFd_openDir0(JNIEnv *env, jclass cls, jbyteArray jpath, jboolean follow)
 {
     (void)cls;
     char path[4096];
     if (cstr(env, jpath, path, sizeof path) < 0)
         return -1;
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
     if (fd < 0)
         throw_errno(env, errno);
     return fd;

@@ -51,11 +51,20 @@ public final class DirFd implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** Opens dir, refusing a symlink as its last component; the error names it. */
+    /** Opens dir, refusing a symlink as its last component (its owner might have swapped it); the error names it. */
     public static DirFd open(Path dir) {
+        return open(dir, false);
+    }
+
+    /** Opens dir, following symlinks: for a directory only the caller controls, as a --pid-file's (/var/run is one). */
+    public static DirFd openFollowing(Path dir) {
+        return open(dir, true);
+    }
+
+    private static DirFd open(Path dir, boolean follow) {
         requireLibrary(dir);
         try {
-            return new DirFd(dir, openDir0(z(dir.toString())));
+            return new DirFd(dir, openDir0(z(dir.toString()), follow));
         } catch (IOException e) {
             boolean link = e instanceof Failure f && (f.errno == Failure.ELOOP || f.errno == Failure.ENOTDIR);
             throw new JrunException(dir + ": cannot open the directory: " + (link ? "not a directory (a symlink is not followed here)" : e.getMessage()), e);
@@ -85,34 +94,73 @@ public final class DirFd implements AutoCloseable {
     /**
      * Replaces name with content: a new temp file beside it (O_EXCL, mode 0600 until the end),
      * written, given uid, gid and mode through its fd (-1: leave as made), fsynced if asked, then
-     * renamed over name. Afterwards name must be that very file: if the directory's owner swapped
-     * the temp name in between, the swap is reported and the file is not used. The temp file is
-     * removed on any failure.
+     * renamed over name (see Temp).
      */
     public void replace(String name, byte[] content, int uid, int gid, int mode, boolean sync) throws IOException {
-        String tmp = null;
-        int f = -1;
-        try {
-            for (int tries = 0; f < 0; tries++) {
-                tmp = "." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp";
-                try {
-                    f = create0(fd, z(tmp), 0600);
-                } catch (Failure e) {
-                    if (tries >= 10 || e.errno != Failure.EEXIST) throw e;
-                }
+        try (Temp t = temp(name)) {
+            t.write(content);
+            t.commit(uid, gid, mode, sync);
+        }
+    }
+
+    /** A new temp file to become name at commit: ".NAME.RANDOM.tmp", O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600. */
+    public Temp temp(String name) throws IOException {
+        for (int tries = 0;; tries++) {
+            String tmp = "." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp";
+            try {
+                return new Temp(name, tmp, create0(fd, z(tmp), 0600));
+            } catch (Failure e) {
+                if (tries >= 10 || e.errno != Failure.EEXIST) throw e;
             }
-            write0(f, content);
+        }
+    }
+
+    /**
+     * A temp file being written through its own fd. commit renames it over its name, then checks
+     * that the name is that very file: if the directory's owner swapped the temp name in between,
+     * the swap is reported. Closed without a commit (or after a failed one), it is removed.
+     */
+    public final class Temp implements AutoCloseable {
+        private final String name;
+        private String tmp; // null once renamed
+        private int f;
+
+        private Temp(String name, String tmp, int f) {
+            this.name = name;
+            this.tmp = tmp;
+            this.f = f;
+        }
+
+        public void write(byte[] data) throws IOException {
+            write0(f, data);
+        }
+
+        /** uid, gid, mode: -1 leaves that as made (root, the caller's group, 0600 less the umask). */
+        public void commit(int uid, int gid, int mode, boolean sync) throws IOException {
             long[] mine = fstat0(f); // {dev, ino, uid, gid}
             // fchown only to change something: a non-root caller may not give a file to a group it is not in
             finish0(f, uid == mine[2] ? -1 : uid, gid == mine[3] ? -1 : gid, mode, sync);
+            close0(f);
+            f = -1;
             rename0(fd, z(tmp), z(name));
             tmp = null;
             Stat now = lstat(name);
             if (now == null || now.dev() != mine[0] || now.ino() != mine[1])
                 throw new IOException("replaced by someone else while being written (the directory's owner swapped the temp file)");
-        } finally {
+        }
+
+        @Override
+        public void close() {
             if (f >= 0) close0(f);
-            if (tmp != null) unlink0(fd, z(tmp));
+            f = -1;
+            if (tmp != null) {
+                try {
+                    unlink0(fd, z(tmp));
+                } catch (IOException ignored) {
+                    // z's NUL check: tmp has none
+                }
+            }
+            tmp = null;
         }
     }
 
@@ -131,7 +179,7 @@ public final class DirFd implements AutoCloseable {
         return out;
     }
 
-    private static native int openDir0(byte[] path) throws IOException;
+    private static native int openDir0(byte[] path, boolean follow) throws IOException;
 
     private static native long[] lstatAt0(int dir, byte[] name) throws IOException;
 

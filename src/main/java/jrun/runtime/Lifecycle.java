@@ -402,7 +402,7 @@ public final class Lifecycle {
 
     /** The pid file containerd reads: the number, no newline, replaced atomically. */
     static void writePidFile(Path file, long pid) {
-        StateStore.writeAtomically(file.toAbsolutePath(), Long.toString(pid));
+        StateStore.writePidFile(file.toAbsolutePath(), Long.toString(pid));
     }
 
     public void start(String id) {
