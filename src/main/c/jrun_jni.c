@@ -1,14 +1,18 @@
 /*
- * jrun_jni.c: libjrun.so, the JVM's only native code besides the JDK's. One thing: a POSIX
- * write lock on a container's lock file (jrun.linux.PosixLock), which every command takes.
- * FileChannel.lock() does the same fcntl but costs ~0.6 ms more in a fresh interpreted JVM
- * (IOUtil's init loads libnet, whose own init probes IPv6 with sockets). No policy, no
- * namespaces: everything else native is the helper's, in its own process.
+ * jrun_jni.c: libjrun.so, the JVM's only native code besides the JDK's. Two things:
+ * - a POSIX write lock on a container's lock file (jrun.linux.PosixLock), which every command
+ *   takes. FileChannel.lock() does the same fcntl but costs ~0.6 ms more in a fresh interpreted
+ *   JVM (IOUtil's init loads libnet, whose own init probes IPv6 with sockets);
+ * - files in a directory opened once (jrun.linux.DirFd): openat, fstatat, fchmod, fchown, fsync,
+ *   renameat on fds, which NIO cannot do (it chmods and chowns by path, following symlinks).
+ * No policy, no namespaces: everything else native is the helper's, in its own process.
  */
 #include <jni.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void throw_io(JNIEnv *env, int err, const char *path)
@@ -31,7 +35,7 @@ JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_lock0(JNIEnv *env, jclass cls, 
     }
     (*env)->GetByteArrayRegion(env, jpath, 0, n, (jbyte *)path);
     path[n - 1] = 0;
-    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600); /* state is private (runc's modes) */
     if (fd < 0) {
         throw_io(env, errno, path);
         return -1;
@@ -51,6 +55,216 @@ JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_lock0(JNIEnv *env, jclass cls, 
 
 /* Releases the lock: closing the process's fd drops its fcntl locks on the file. */
 JNIEXPORT void JNICALL Java_jrun_linux_PosixLock_unlock0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env;
+    (void)cls;
+    close(fd);
+}
+
+/* ---- jrun.linux.DirFd: each call one syscall on an fd; an IOException with strerror on failure ---- */
+
+/* A DirFd.Failure: an IOException with strerror's text and the errno, for Java to tell cases apart. */
+static void throw_errno(JNIEnv *env, int err)
+{
+    jclass c = (*env)->FindClass(env, "jrun/linux/DirFd$Failure");
+    jmethodID init = c ? (*env)->GetMethodID(env, c, "<init>", "(Ljava/lang/String;I)V") : NULL;
+    jstring msg = init ? (*env)->NewStringUTF(env, strerror(err)) : NULL;
+    jobject e = msg ? (*env)->NewObject(env, c, init, msg, (jint)err) : NULL;
+    if (e)
+        (*env)->Throw(env, (jthrowable)e);
+}
+
+/* A Java byte[] holding a NUL-terminated name or path, copied to buf; 0, or -1 with an exception. */
+static int cstr(JNIEnv *env, jbyteArray a, char *buf, size_t size)
+{
+    jsize n = (*env)->GetArrayLength(env, a);
+    if (n <= 0 || (size_t)n > size) {
+        throw_errno(env, ENAMETOOLONG);
+        return -1;
+    }
+    (*env)->GetByteArrayRegion(env, a, 0, n, (jbyte *)buf);
+    buf[n - 1] = 0;
+    return 0;
+}
+
+JNIEXPORT jint JNICALL Java_jrun_linux_DirFd_openDir0(JNIEnv *env, jclass cls, jbyteArray jpath, jboolean follow)
+{
+    (void)cls;
+    char path[4096];
+    if (cstr(env, jpath, path, sizeof path) < 0)
+        return -1;
+    int fd = open(path, O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
+    if (fd < 0)
+        throw_errno(env, errno);
+    return fd;
+}
+
+/* name in dir, not following a symlink: {st_mode, uid, gid, dev, ino}, or null when it does not exist. */
+JNIEXPORT jlongArray JNICALL Java_jrun_linux_DirFd_lstatAt0(JNIEnv *env, jclass cls, jint dir, jbyteArray jname)
+{
+    (void)cls;
+    char name[4096];
+    struct stat st;
+    if (cstr(env, jname, name, sizeof name) < 0)
+        return NULL;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno != ENOENT)
+            throw_errno(env, errno);
+        return NULL;
+    }
+    jlong v[5] = {st.st_mode, st.st_uid, st.st_gid, (jlong)st.st_dev, (jlong)st.st_ino};
+    jlongArray r = (*env)->NewLongArray(env, 5);
+    if (r)
+        (*env)->SetLongArrayRegion(env, r, 0, 5, v);
+    return r;
+}
+
+/* {dev, ino, uid, gid} of an open fd. */
+JNIEXPORT jlongArray JNICALL Java_jrun_linux_DirFd_fstat0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)cls;
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        throw_errno(env, errno);
+        return NULL;
+    }
+    jlong v[4] = {(jlong)st.st_dev, (jlong)st.st_ino, st.st_uid, st.st_gid};
+    jlongArray r = (*env)->NewLongArray(env, 4);
+    if (r)
+        (*env)->SetLongArrayRegion(env, r, 0, 4, v);
+    return r;
+}
+
+/* A new file in dir, never an existing one nor a symlink's target: O_CREAT|O_EXCL|O_NOFOLLOW. */
+JNIEXPORT jint JNICALL Java_jrun_linux_DirFd_create0(JNIEnv *env, jclass cls, jint dir, jbyteArray jname, jint mode)
+{
+    (void)cls;
+    char name[4096];
+    if (cstr(env, jname, name, sizeof name) < 0)
+        return -1;
+    int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0)
+        throw_errno(env, errno);
+    return fd;
+}
+
+/* The whole of a regular file in dir, opened without following a symlink. */
+JNIEXPORT jbyteArray JNICALL Java_jrun_linux_DirFd_read0(JNIEnv *env, jclass cls, jint dir, jbyteArray jname)
+{
+    (void)cls;
+    char name[4096];
+    struct stat st;
+    if (cstr(env, jname, name, sizeof name) < 0)
+        return NULL;
+    int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        throw_errno(env, errno);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { /* a FIFO or device: not a config (O_NONBLOCK: no wait on a FIFO) */
+        int err = fstat(fd, &st) < 0 ? errno : EINVAL;
+        close(fd);
+        throw_errno(env, err);
+        return NULL;
+    }
+    size_t cap = st.st_size > 0 ? (size_t)st.st_size : 4096, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            close(fd);
+            throw_errno(env, ENOMEM);
+            return NULL;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            free(buf);
+            close(fd);
+            throw_errno(env, err);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len == cap) { /* grew since the fstat */
+            char *more = realloc(buf, cap *= 2);
+            if (!more)
+                free(buf);
+            buf = more;
+        }
+    }
+    close(fd);
+    jbyteArray r = (*env)->NewByteArray(env, (jsize)len);
+    if (r)
+        (*env)->SetByteArrayRegion(env, r, 0, (jsize)len, (jbyte *)buf);
+    free(buf);
+    return r;
+}
+
+JNIEXPORT void JNICALL Java_jrun_linux_DirFd_write0(JNIEnv *env, jclass cls, jint fd, jbyteArray data)
+{
+    (void)cls;
+    jsize n = (*env)->GetArrayLength(env, data);
+    jbyte *p = (*env)->GetByteArrayElements(env, data, NULL);
+    if (!p)
+        return;
+    jsize off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, p + off, (size_t)(n - off));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            int err = errno;
+            (*env)->ReleaseByteArrayElements(env, data, p, JNI_ABORT);
+            throw_errno(env, err);
+            return;
+        }
+        off += (jsize)w;
+    }
+    (*env)->ReleaseByteArrayElements(env, data, p, JNI_ABORT);
+}
+
+/* uid or gid -1: unchanged (fchown's own convention); mode -1: no fchmod. Then fsync if asked. */
+JNIEXPORT void JNICALL Java_jrun_linux_DirFd_finish0(JNIEnv *env, jclass cls, jint fd, jint uid, jint gid, jint mode, jboolean sync)
+{
+    (void)cls;
+    if ((uid != -1 || gid != -1) && fchown(fd, (uid_t)uid, (gid_t)gid) < 0) {
+        throw_errno(env, errno);
+        return;
+    }
+    /* after fchown, which may clear set-id bits */
+    if (mode != -1 && fchmod(fd, (mode_t)mode) < 0) {
+        throw_errno(env, errno);
+        return;
+    }
+    if (sync && fsync(fd) < 0)
+        throw_errno(env, errno);
+}
+
+JNIEXPORT void JNICALL Java_jrun_linux_DirFd_rename0(JNIEnv *env, jclass cls, jint dir, jbyteArray jfrom, jbyteArray jto)
+{
+    (void)cls;
+    char from[4096], to[4096];
+    if (cstr(env, jfrom, from, sizeof from) < 0 || cstr(env, jto, to, sizeof to) < 0)
+        return;
+    if (renameat(dir, from, dir, to) < 0)
+        throw_errno(env, errno);
+}
+
+/* Best effort: no exception (a temp file's cleanup). */
+JNIEXPORT void JNICALL Java_jrun_linux_DirFd_unlink0(JNIEnv *env, jclass cls, jint dir, jbyteArray jname)
+{
+    (void)cls;
+    char name[4096];
+    if (cstr(env, jname, name, sizeof name) == 0)
+        unlinkat(dir, name, 0);
+    else
+        (*env)->ExceptionClear(env);
+}
+
+JNIEXPORT void JNICALL Java_jrun_linux_DirFd_close0(JNIEnv *env, jclass cls, jint fd)
 {
     (void)env;
     (void)cls;

@@ -79,6 +79,64 @@ static void lib_dir(char *out, size_t n)
     }
 }
 
+/* ---- The caller's environment does not steer the JVM (docs/security.md) ---- */
+
+/* What the java launcher and the JVM read from the environment: options, agents, a class path,
+ * debug output on stdout. Dropped before the JVM starts; the runtime exec'd in plan mode keeps them. */
+static int jvm_var(const char *e)
+{
+    static const char *names[] = {"JAVA_TOOL_OPTIONS=", "JDK_JAVA_OPTIONS=", "JDK_AOT_VM_OPTIONS=", "CLASSPATH=", "_JAVA_", NULL};
+    for (const char **n = names; *n; n++)
+        if (strncmp(e, *n, strlen(*n)) == 0)
+            return 1;
+    return 0;
+}
+
+/* The environment for the JVM: the caller's, less jvm_var's. */
+static char **jvm_env(void)
+{
+    extern char **environ;
+    size_t n = 0;
+    while (environ && environ[n])
+        n++;
+    char **env = calloc(n + 1, sizeof *env);
+    if (!env)
+        die("calloc");
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (!jvm_var(environ[i]))
+            env[k++] = environ[i];
+    return env;
+}
+
+/* JRUN_JAVA, a development override of the java binary: used only if the file, and every
+ * directory above it once symlinks are resolved, belongs to root (or to the caller's euid) and is
+ * writable by no one else (OpenSSH's safe-path rule), so an inherited variable cannot make root
+ * run someone else's file. Anything else is refused with one line. */
+static void override_java(const char *path, char *out, size_t n)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    if (!realpath(path, real) || strlen(real) >= n) {
+        fprintf(stderr, "%s: JRUN_JAVA=%s: %s\n", LAUNCHER_NAME, path, strerror(errno));
+        exit(127);
+    }
+    snprintf(out, n, "%s", real); /* no symlink left in it, and every component checked below */
+    for (size_t len = strlen(real);;) {
+        real[len] = 0;
+        const char *p = len ? real : "/";
+        int file = p == real && strcmp(real, out) == 0;
+        if (stat(p, &st) < 0 || (st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+            (file && !S_ISREG(st.st_mode))) {
+            fprintf(stderr, "%s: JRUN_JAVA=%s is not used: %s must belong to root and be writable by no one else\n",
+                    LAUNCHER_NAME, path, p);
+            exit(127);
+        }
+        if (!len)
+            break;
+        len = (size_t)(strrchr(real, '/') - real); /* an absolute path: there is a slash */
+    }
+}
+
 /* Builds the java command line: java [flags] -cp jar MAIN args... */
 static char **java_argv(const char *lib, int argc, char **argv, int first_arg)
 {
@@ -86,7 +144,7 @@ static char **java_argv(const char *lib, int argc, char **argv, int first_arg)
     const char *env_java = getenv("JRUN_JAVA");
     snprintf(java, sizeof java, "%s/java", lib);
     if (env_java && *env_java)
-        snprintf(java, sizeof java, "%s", env_java);
+        override_java(env_java, java, sizeof java);
     snprintf(jar, sizeof jar, "%s/jrun.jar", lib);
     snprintf(plan, sizeof plan, "-Djrun.plan.fd=%d", PLAN_MODE ? PLAN_FD : -1);
     snprintf(libprop, sizeof libprop, "-Djrun.lib=%s", lib); /* where libjrun.so is (jrun.linux.PosixLock) */
@@ -225,7 +283,7 @@ static int run_java_for_plan(char **jv)
         if (syscall(436 /* close_range */, PLAN_FD + 1, ~0U, 0) < 0)
             for (int fd = PLAN_FD + 1; fd < 1024; fd++)
                 close(fd);
-        execv(jv[0], jv);
+        execve(jv[0], jv, jvm_env()); /* the runtime the launcher execs keeps the caller's env */
         fprintf(stderr, "%s: cannot run Java at %s: %s (set JRUN_JAVA to a JDK 25 java)\n",
                 LAUNCHER_NAME, jv[0], strerror(errno));
         _exit(127);
@@ -373,7 +431,7 @@ int main(int argc, char **argv)
         for (char **a = jv; *a; a++)
             if (strncmp(*a, "-Djrun.plan.fd=", 15) == 0)
                 *a = (char *)prefork;
-    execv(jv[0], jv);
+    execve(jv[0], jv, jvm_env());
     fprintf(stderr, "%s: cannot run Java at %s: %s (set JRUN_JAVA to a JDK 25 java)\n", LAUNCHER_NAME, jv[0],
             strerror(errno));
     return 127;

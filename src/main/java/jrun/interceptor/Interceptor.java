@@ -3,6 +3,7 @@ package jrun.interceptor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import jrun.JrunException;
+import jrun.linux.DirFd;
 import jrun.rules.Context;
 import jrun.rules.MountOptionsEdit;
 import jrun.rules.Rule;
@@ -72,20 +74,27 @@ public final class Interceptor {
         Path config = bundle.resolve("config.json");
         RuleSet rules = ruleSet();
         boolean onlyCdi = rules.rules().stream().allMatch(r -> r.isPreset() && r.edits().get(0) instanceof jrun.rules.CdiEdit);
-        if (onlyCdi && !args.writeDebugOutput() && !mentionsCdi(config)) return;
-        Json.Document doc = ConfigFile.read(config);
-        Map<String, Object> root = ConfigFile.rootObject(doc, config);
-        String original = doc.source();
-        RuleSet.Result result;
-        try {
-            result = rules.apply(root, context);
-        } catch (JrunException e) {
-            throw new JrunException(config + ": " + e.getMessage(), e);
+        String original, modified;
+        Map<String, Object> root;
+        // The bundle is opened once and config.json read and replaced through it, never by path:
+        // its owner may be a less privileged user than us (docs/security.md).
+        try (DirFd dir = DirFd.open(bundle)) {
+            byte[] bytes = ConfigFile.bytes(dir, "config.json", config);
+            if (onlyCdi && !args.writeDebugOutput() && !mentionsCdi(bytes)) return;
+            Json.Document doc = ConfigFile.parse(bytes, config);
+            root = ConfigFile.rootObject(doc, config);
+            original = doc.source();
+            RuleSet.Result result;
+            try {
+                result = rules.apply(root, context);
+            } catch (JrunException e) {
+                throw new JrunException(config + ": " + e.getMessage(), e);
+            }
+            if (args.writeDebugOutput()) logRules(call, result);
+            if (!result.allowed()) throw new JrunException(result.denyMessage());
+            modified = result.changed() ? Json.write(root, doc.style()) : null;
+            if (result.changed()) ConfigFile.replaceAtomically(dir, "config.json", config, modified);
         }
-        if (args.writeDebugOutput()) logRules(call, result);
-        if (!result.allowed()) throw new JrunException(result.denyMessage());
-        String modified = result.changed() ? Json.write(root, doc.style()) : null;
-        if (result.changed()) ConfigFile.replaceAtomically(config, modified);
         if (args.writeDebugOutput()) writeDebugConfigs(root, call, original, modified);
     }
 
@@ -95,28 +104,28 @@ public final class Interceptor {
      */
     private void rewriteProcess(RuntimeCall call) {
         Path file = Path.of(call.processFile());
-        Json.Document doc = ConfigFile.read(file);
-        Map<String, Object> process = ConfigFile.rootObject(doc, file);
-        Map<String, Object> asConfig = new java.util.LinkedHashMap<>();
-        asConfig.put("process", process);
-        boolean changed = false;
-        for (jrun.rules.EnvEdit edit : args.envEdits()) {
-            try {
-                changed |= edit.apply(asConfig, context);
-            } catch (JrunException e) {
-                throw new JrunException(file + ": " + e.getMessage().replaceFirst("^process\\.", ""), e);
+        Path abs = file.toAbsolutePath();
+        String name = abs.getFileName().toString();
+        try (DirFd dir = DirFd.open(abs.getParent())) {
+            Json.Document doc = ConfigFile.read(dir, name, file);
+            Map<String, Object> process = ConfigFile.rootObject(doc, file);
+            Map<String, Object> asConfig = new java.util.LinkedHashMap<>();
+            asConfig.put("process", process);
+            boolean changed = false;
+            for (jrun.rules.EnvEdit edit : args.envEdits()) {
+                try {
+                    changed |= edit.apply(asConfig, context);
+                } catch (JrunException e) {
+                    throw new JrunException(file + ": " + e.getMessage().replaceFirst("^process\\.", ""), e);
+                }
             }
+            if (changed) ConfigFile.replaceAtomically(dir, name, file, Json.write(process, doc.style()));
         }
-        if (changed) ConfigFile.replaceAtomically(file, Json.write(process, doc.style()));
     }
 
     /** A cheap look for "cdi.k8s.io/" before parsing: without it, no rules and no flags mean nothing to do. */
-    private static boolean mentionsCdi(Path config) {
-        try {
-            return new String(Files.readAllBytes(config), StandardCharsets.ISO_8859_1).contains(jrun.rules.Cdi.ANNOTATION_PREFIX);
-        } catch (IOException e) {
-            return true; // let the full read report it
-        }
+    private static boolean mentionsCdi(byte[] config) {
+        return new String(config, StandardCharsets.ISO_8859_1).contains(jrun.rules.Cdi.ANNOTATION_PREFIX);
     }
 
     private void logRules(RuntimeCall call, RuleSet.Result result) {
@@ -161,7 +170,7 @@ public final class Interceptor {
         try {
             Path dir = Files.createDirectories(Path.of(args.debugOutputDir()));
             Files.writeString(dir.resolve("runtime_calls.log"), text, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             System.err.println("oci-interceptor: warning: debug output in " + args.debugOutputDir() + ": " + e.getMessage());
         }

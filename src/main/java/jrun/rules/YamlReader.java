@@ -41,6 +41,7 @@ public final class YamlReader {
 
     private YamlReader(String text, SourceMap src) {
         this.c = text.toCharArray();
+        if (text.indexOf('\0') >= 0) jrun.spec.ConfigTree.noteNul(); // raw or escaped below: Spec then looks for it (ConfigTree.requireNoNul)
         this.src = src;
         List<int[]> ls = new ArrayList<>();
         int s = 0;
@@ -415,7 +416,10 @@ public final class YamlReader {
                     case 'n' -> sb.append('\n');
                     case 't' -> sb.append('\t');
                     case 'r' -> sb.append('\r');
-                    case '0' -> sb.append('\0');
+                    case '0' -> {
+                        sb.append('\0');
+                        jrun.spec.ConfigTree.noteNul();
+                    }
                     case 'b' -> sb.append('\b');
                     case 'f' -> sb.append('\f');
                     case 'e' -> sb.append('\u001b');
@@ -430,6 +434,7 @@ public final class YamlReader {
                             cp = cp * 16 + d;
                         }
                         if (!Character.isValidCodePoint(cp)) throw err(p - 2, "invalid code point in escape");
+                        if (cp == 0) jrun.spec.ConfigTree.noteNul();
                         sb.appendCodePoint(cp);
                         p += n;
                     }

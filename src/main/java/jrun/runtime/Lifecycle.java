@@ -326,13 +326,13 @@ public final class Lifecycle {
         return net;
     }
 
-    /** linux.cgroupsPath as config.json has it ("" when absent), or null when it is not a string (Spec reports that). */
+    /** linux.cgroupsPath as config.json has it ("" when absent), or null when it is not a string or holds a NUL (Spec reports that). */
     private static String rawCgroupsPath(Map<String, Object> tree) {
         Object linux = tree.get("linux");
         if (linux == null) return "";
         if (!(linux instanceof Map<?, ?> m)) return null;
         Object p = m.get("cgroupsPath");
-        return p == null ? "" : p instanceof String str ? str : null;
+        return p == null ? "" : p instanceof String str && str.indexOf('\0') < 0 ? str : null;
     }
 
     /**
@@ -402,7 +402,7 @@ public final class Lifecycle {
 
     /** The pid file containerd reads: the number, no newline, replaced atomically. */
     static void writePidFile(Path file, long pid) {
-        StateStore.writeAtomically(file.toAbsolutePath(), Long.toString(pid));
+        StateStore.writePidFile(file.toAbsolutePath(), Long.toString(pid));
     }
 
     public void start(String id) {

@@ -1,7 +1,6 @@
 package jrun.runtime;
 
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
@@ -12,18 +11,26 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import jrun.JrunException;
+import jrun.linux.DirFd;
 
 /**
  * The containers' state under --root: ROOT/ID/{state.json, exec.fifo, lock}. state.json is
  * replaced atomically; commands on one container are serialised by an fcntl lock on ROOT/ID/lock.
+ * Private, in runc's modes: ROOT 0700 when jrun makes it, ROOT/ID 0711, its files 0600 at every
+ * write (the rules-edited config copy holds process.env).
  */
 public final class StateStore {
+    private static final FileAttribute<Set<PosixFilePermission>> ROOT_MODE = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> CONTAINER_MODE = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x"));
     private final Path root;
 
     public StateStore(Path root) {
@@ -82,8 +89,8 @@ public final class StateStore {
         try {
             // java.io.File first: NIO's createDirectories throws and catches two exceptions for a
             // root that exists, ~0.1 ms interpreted on the create's critical path; NIO names a failure.
-            if (!root.toFile().isDirectory()) Files.createDirectories(root);
-            if (!d.toFile().mkdir()) Files.createDirectory(d);
+            if (!root.toFile().isDirectory()) Files.createDirectories(root, ROOT_MODE);
+            Files.createDirectory(d, CONTAINER_MODE);
         } catch (FileAlreadyExistsException e) {
             throw new JrunException("container with id " + id + " already exists");
         } catch (IOException e) {
@@ -107,7 +114,8 @@ public final class StateStore {
     private Lock lockDir(String id, Path d) {
         try {
             if (jrun.linux.PosixLock.available()) return new Lock(jrun.linux.PosixLock.lock(d.resolve("lock")));
-            FileChannel ch = FileChannel.open(d.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(d.resolve("lock"), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             return new Lock(ch, ch.lock());
         } catch (NoSuchFileException e) {
             throw notFound(id);
@@ -147,36 +155,24 @@ public final class StateStore {
         writeAtomically(dir(st.id()).resolve("state.json"), st.toJson());
     }
 
-    /** Writes a temp file beside target (its name ends in .tmp), then renames it over target. */
+    /**
+     * Writes a temp file beside target (".NAME.RANDOM.tmp", mode 0600: state is private), then
+     * renames it over target, through target's directory opened once (jrun.linux.DirFd).
+     */
     public static void writeAtomically(Path target, String content) {
-        Path tmp = temp(target);
-        try {
-            // A FileOutputStream, not Files.writeString: a JVM's first FileChannel costs ~0.6 ms (IOUtil's init loads libnet), a stream ~0.2.
-            try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-                out.write(content.getBytes(StandardCharsets.UTF_8));
-            }
-            rename(tmp, target);
+        write(target, content, DirFd.open(target.getParent()), -1);
+    }
+
+    /** writeAtomically, mode 0644 as runc's, in a directory the caller chose (symlinks followed: /var/run is one): a --pid-file. */
+    public static void writePidFile(Path target, String content) {
+        write(target, content, DirFd.openFollowing(target.getParent()), 0644);
+    }
+
+    private static void write(Path target, String content, DirFd dir, int mode) {
+        try (dir) {
+            dir.replace(target.getFileName().toString(), content.getBytes(StandardCharsets.UTF_8), -1, -1, mode, false);
         } catch (IOException e) {
-            deleteQuietly(tmp);
             throw new JrunException(target + ": cannot write: " + e.getMessage(), e);
-        }
-    }
-
-    private static Path temp(Path target) {
-        return target.resolveSibling("." + target.getFileName() + ".tmp");
-    }
-
-    /** rename(2) over target: File.renameTo is one call, where Files.move costs ~0.1 ms interpreted; NIO names a failure. */
-    private static void rename(Path tmp, Path target) throws IOException {
-        if (!tmp.toFile().renameTo(target.toFile()))
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // the target is untouched either way
         }
     }
 
@@ -186,15 +182,16 @@ public final class StateStore {
      * without a commit, it leaves no temp file and the old state.json (if any) as it was.
      */
     public final class Draft implements AutoCloseable {
-        private final Path target, tmp;
-        private FileOutputStream out;
+        private final Path target;
+        private DirFd dir;
+        private DirFd.Temp tmp;
 
         private Draft(ContainerState st) {
             target = dir(st.id()).resolve("state.json");
-            tmp = temp(target);
+            dir = DirFd.open(target.getParent());
             try {
-                out = new FileOutputStream(tmp.toFile());
-                out.write(st.toJsonHead().getBytes(StandardCharsets.UTF_8));
+                tmp = dir.temp("state.json");
+                tmp.write(st.toJsonHead().getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 close();
                 throw new JrunException(target + ": cannot write: " + e.getMessage(), e);
@@ -204,27 +201,21 @@ public final class StateStore {
         /** Ends state.json with the init's pid and start time and puts it in place. */
         public void commit(long pid, long startTime) {
             try {
-                out.write(ContainerState.toJsonTail(pid, startTime).getBytes(StandardCharsets.US_ASCII));
-                out.close();
-                out = null;
-                rename(tmp, target);
+                tmp.write(ContainerState.toJsonTail(pid, startTime).getBytes(StandardCharsets.US_ASCII));
+                tmp.commit(-1, -1, -1, false);
             } catch (IOException e) {
-                close();
-                deleteQuietly(tmp); // the rename's failure: close() found the stream closed already
                 throw new JrunException(target + ": cannot write: " + e.getMessage(), e);
+            } finally {
+                close();
             }
         }
 
         @Override
         public void close() {
-            if (out == null) return;
-            try {
-                out.close();
-            } catch (IOException ignored) {
-                // deleted next
-            }
-            out = null;
-            deleteQuietly(tmp);
+            if (tmp != null) tmp.close(); // removes the temp file unless committed
+            tmp = null;
+            if (dir != null) dir.close();
+            dir = null;
         }
     }
 

@@ -1,30 +1,20 @@
 package jrun.spec;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Map;
 
 import jrun.JrunException;
+import jrun.linux.DirFd;
 
 /** Reads a JSON file with errors that name it, and replaces one atomically. */
 public final class ConfigFile {
     private ConfigFile() {}
 
     public static Json.Document read(Path file) {
-        byte[] bytes = bytes(file);
-        try {
-            return Json.parseDocument(bytes);
-        } catch (JsonSyntaxException e) {
-            throw new JrunException(e.describe(file.toString()) + " (invalid JSON)");
-        }
+        return parse(bytes(file), file);
     }
 
     /** The root object of a JSON file, read without its layout (see Json.parseRoot), or an error naming the file. */
@@ -66,40 +56,61 @@ public final class ConfigFile {
     /**
      * Replaces {@code file} with {@code content}: a temp file in the same directory, fsynced, given
      * the original's mode and owner, then renamed over it, so a reader sees the old or the new file
-     * and never half of one. The temp file is removed on any failure.
+     * and never half of one. The temp file is removed on any failure. The directory is opened
+     * once and everything after the temp file's creation works on fds (DirFd), so its owner cannot
+     * have root chown, chmod or write another file. A symlink in file's place is refused.
      */
     public static void replaceAtomically(Path file, String content) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            PosixFileAttributes attrs = Files.exists(file)
-                    ? Files.readAttributes(file, PosixFileAttributes.class) : null;
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
-            }
-            if (attrs != null) {
-                PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
-                view.setPermissions(attrs.permissions());
-                if (!attrs.owner().equals(view.getOwner()) || !attrs.group().equals(view.readAttributes().group())) {
-                    view.setOwner(attrs.owner());
-                    view.setGroup(attrs.group());
-                }
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-        } catch (IOException e) {
-            throw new JrunException(file + ": cannot write: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the original file is untouched either way
-                }
-            }
+        Path abs = file.toAbsolutePath();
+        try (DirFd dir = DirFd.open(abs.getParent())) {
+            replaceAtomically(dir, abs.getFileName().toString(), file, content);
         }
+    }
+
+    /** replaceAtomically in a directory already open; errors name the file as {@code shown}. */
+    public static void replaceAtomically(DirFd dir, String name, Path shown, String content) {
+        try {
+            DirFd.Stat old = dir.lstat(name);
+            if (old != null && old.isSymlink()) throw symlink(shown);
+            if (old != null && !old.isRegular()) throw new JrunException(shown + ": not a regular file: not replaced");
+            dir.replace(name, content.getBytes(StandardCharsets.UTF_8), old == null ? -1 : old.uid(), old == null ? -1 : old.gid(),
+                    old == null ? -1 : old.permissions(), true);
+        } catch (IOException e) {
+            throw new JrunException(shown + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** read, of a file in a directory already open, never following a symlink; errors name it as {@code shown}. */
+    public static Json.Document read(DirFd dir, String name, Path shown) {
+        return parse(bytes(dir, name, shown), shown);
+    }
+
+    /** The whole of a file in an open directory, never following a symlink; errors name it as {@code shown}. */
+    public static byte[] bytes(DirFd dir, String name, Path shown) {
+        try {
+            return dir.read(name);
+        } catch (DirFd.Failure e) {
+            throw switch (e.errno) {
+                case DirFd.Failure.ENOENT -> new JrunException(shown + ": no such file");
+                case DirFd.Failure.ELOOP -> symlink(shown);
+                case 22 /* EINVAL */ -> new JrunException(shown + ": not a regular file");
+                default -> new JrunException(shown + ": cannot read: " + e.getMessage(), e);
+            };
+        } catch (IOException e) {
+            throw new JrunException(shown + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON document from bytes read from file, or an error naming it. */
+    public static Json.Document parse(byte[] bytes, Path file) {
+        try {
+            return Json.parseDocument(bytes);
+        } catch (JsonSyntaxException e) {
+            throw new JrunException(e.describe(file.toString()) + " (invalid JSON)");
+        }
+    }
+
+    private static JrunException symlink(Path shown) {
+        return new JrunException(shown + ": is a symbolic link, which is not followed here: put the file itself in its place");
     }
 }

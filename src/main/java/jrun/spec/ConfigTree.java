@@ -61,6 +61,54 @@ public final class ConfigTree {
         return l;
     }
 
+    /** Whether a parser of this process (Json, YamlReader) has made a string holding a NUL. */
+    private static volatile boolean nulSeen;
+
+    /** Said by a parser that made a string holding a NUL (JSON's \\u0000, YAML's \\0), so requireNoNul looks. */
+    public static void noteNul() {
+        nulSeen = true;
+    }
+
+    /**
+     * Refuses a NUL character anywhere in a config's strings, member names included, with the
+     * JSON path of the first ("process.args[1]: ..."). The kernel ends a string at its first NUL,
+     * so one would cut a path, an argument or a variable short; checked once for the whole tree,
+     * before any string reaches a path, the helper's plan or a hook. Only a parser makes such a
+     * string (argv and the environment cannot hold one), so the tree is walked only after one did:
+     * the walk costs ~1 ms interpreted on Docker's config. The path is built only for the error.
+     */
+    public static void requireNoNul(Object tree) {
+        if (!nulSeen) return;
+        String at = nulAt(tree);
+        if (at == null) return;
+        boolean name = at.endsWith("\0");
+        if (name) at = at.substring(0, at.length() - 1);
+        if (at.startsWith(".")) at = at.substring(1);
+        throw new JrunException((at.isEmpty() ? "(top level)" : at) + (name ? ": a member name contains" : ": contains")
+                + " a NUL character (\\u0000), which no string given to the kernel may hold");
+    }
+
+    /** Where in v the first NUL is: "" for v itself, ".key[2]" below it, "\0" appended for a member name; null for none. */
+    private static String nulAt(Object v) {
+        if (v instanceof String s) return s.indexOf('\0') < 0 ? null : "";
+        if (v instanceof List<?> l) {
+            for (int i = 0, n = l.size(); i < n; i++) {
+                Object x = l.get(i);
+                if (x instanceof String s ? s.indexOf('\0') < 0 : x instanceof JsonNumber || x instanceof Boolean || x == null) continue;
+                String r = nulAt(x);
+                if (r != null) return "[" + i + "]" + r;
+            }
+        } else if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String k = String.valueOf(e.getKey());
+                if (k.indexOf('\0') >= 0) return "." + k.replace('\0', '?') + "\0";
+                String r = nulAt(e.getValue());
+                if (r != null) return "." + k + r;
+            }
+        }
+        return null;
+    }
+
     public static JrunException typeError(String path, String expected, Object got) {
         return new JrunException(path + ": expected " + expected + ", found " + describe(got));
     }

@@ -429,6 +429,7 @@ public final class Json {
                             cp = cp * 16 + d;
                         }
                         p += 4;
+                        if (cp == 0) ConfigTree.noteNul();
                         sb.append((char) cp);
                     }
                     default -> {

@@ -19,7 +19,13 @@ public record Spec(String ociVersion, ProcessSpec process, Root root, String hos
     /** The bundle's config.json as a lossless tree (parsed once; hooks are kept raw in the state). */
     public static Map<String, Object> readTree(Path bundle) {
         Path file = bundle.resolve("config.json");
-        return ConfigFile.readObject(file);
+        Map<String, Object> tree = ConfigFile.readObject(file);
+        try {
+            ConfigTree.requireNoNul(tree); // before a dialect, rules or the cgroups read any of it (Spec.from checks again after rules)
+        } catch (JrunException e) {
+            throw new JrunException(file + ": " + e.getMessage(), e);
+        }
+        return tree;
     }
 
     /** The model of a tree read from bundle/config.json; errors name the file and the JSON path. */
@@ -32,6 +38,7 @@ public record Spec(String ociVersion, ProcessSpec process, Root root, String hos
     }
 
     public static Spec from(Object tree) {
+        ConfigTree.requireNoNul(tree);
         Fields f = new Fields(tree, "");
         String version = f.str("ociVersion");
         if (!version.startsWith("1.")) throw new JrunException("ociVersion: unsupported version \"" + version + "\"");

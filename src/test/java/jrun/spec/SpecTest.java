@@ -29,6 +29,19 @@ class SpecTest {
     }
 
     @Test
+    void aNulInAnyStringOrMemberNameNamesItsPath() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.process(c).put("env", TestConfigs.json("[\"A=1\", \"B=2\\u0000\"]"));
+        assertEquals("process.env[1]: contains a NUL character (\\u0000), which no string given to the kernel may hold", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"type\":\"tmpfs\",\"destination\":\"/t\",\"options\":[\"size=1\\u0000\"]}"));
+        assertEquals("mounts[2].options[0]: contains a NUL character (\\u0000), which no string given to the kernel may hold", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("sysctl", TestConfigs.json("{\"kernel.x\\u0000\": \"1\"}"));
+        assertEquals("linux.sysctl.kernel.x?: a member name contains a NUL character (\\u0000), which no string given to the kernel may hold", error(c));
+    }
+
+    @Test
     void unknownNamespaceTypeNamesItsPath() {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"foo\"}]"));
