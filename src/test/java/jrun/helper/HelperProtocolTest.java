@@ -149,7 +149,7 @@ class HelperProtocolTest {
             in.write(Plan.go(new byte[0]));
             in.flush();
             var h = ProcessHandle.of(init);
-            for (int i = 0; i < 200 && h.isPresent() && h.get().isAlive(); i++) Thread.sleep(10);
+            for (int i = 0; i < 1000 && h.isPresent() && h.get().isAlive(); i++) Thread.sleep(10); // up to 10 s on a loaded machine
             assertTrue(h.isEmpty() || !h.get().isAlive(), "the init still waits for a start nothing recorded");
         } finally {
             if (init > 0) ProcessHandle.of(init).ifPresent(ProcessHandle::destroyForcibly); // a failing run leaves no init behind
@@ -160,21 +160,26 @@ class HelperProtocolTest {
 
     @Test
     void theInitReportsNothingBeforeTheHelpersP() throws Exception {
-        // The init fails at once, with no go to wait for: its 'E' must still come after 'P'.
-        // Without the helper's ordering this fails only when the scheduler runs the init first
-        // (CompareIT met it once under load); 50 rounds make that likelier, not certain.
+        // The init fails at once, with no go to wait for: its 'E' must still come after 'P'. The
+        // helper runs under strace, which holds each of its writev calls (its reports) 300 ms and
+        // leaves its children alone: an init that did not wait for the 'P' would report first, every time.
         byte[] plan = valid(List.of(Step.of(Op.CLONE, "c", 0L, 0L, ""), Step.of(Op.CHDIR, "process.cwd", "/no/such/dir")));
-        for (int i = 0; i < 50; i++) {
-            Process p = new ProcessBuilder(HELPER.toString()).start();
-            try (OutputStream in = p.getOutputStream(); InputStream out = p.getInputStream()) {
-                in.write(plan);
-                in.flush();
-                assertEquals('P', Report.read(out).kind(), "round " + i);
-                assertEquals('E', Report.read(out).kind(), "round " + i);
-            } finally {
-                p.destroyForcibly();
-                p.waitFor();
-            }
+        Process p = new ProcessBuilder("strace", "-o", "/dev/null", "-e", "trace=writev", "-e", "inject=writev:delay_enter=300000",
+                HELPER.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (OutputStream in = p.getOutputStream(); InputStream out = p.getInputStream()) {
+            long t0 = System.nanoTime();
+            in.write(plan);
+            in.flush();
+            Report first = Report.read(out);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals('P', first == null ? 0 : first.kind(), String.valueOf(first));
+            assertTrue(ms >= 250, "the helper's 'P' was held back (" + ms + " ms): strace delays its writev");
+            Report second = Report.read(out);
+            assertEquals('E', second == null ? 0 : second.kind(), String.valueOf(second));
+            assertEquals(new Report('E', 1, 2 /* ENOENT */, 0, "chdir /no/such/dir: No such file or directory"), second);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
         }
     }
 

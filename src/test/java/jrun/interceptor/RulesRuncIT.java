@@ -9,11 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import jrun.spec.ConfigTree;
 import jrun.spec.Json;
+import jrun.testing.Sandbox;
 
 /**
  * bin/oci-interceptor with --oi-rules in front of real runc, on a busybox-static bundle made here
@@ -55,16 +54,12 @@ class RulesRuncIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (String id : List.of("rules-edit", "rules-deny")) run(List.of("runc", "--root", runcRoot.toString(), "delete", "--force", id), null);
-        List<String> mounts = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-            String mp = line.split(" ")[1];
-            if (mp.startsWith(tmp.toString() + "/")) mounts.add(mp);
-        }
-        mounts.sort(Comparator.comparingInt(String::length).reversed());
-        for (String mp : mounts) run(List.of("umount", "-l", mp), null);
-        try (Stream<Path> s = Files.walk(tmp)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        if (tmp == null) return;
+        try {
+            for (String id : List.of("rules-edit", "rules-deny")) run(List.of("runc", "--root", runcRoot.toString(), "delete", "--force", id), null);
+        } finally {
+            // unmounts everything under tmp (deepest first, failing if any stays), then deletes on this file system only
+            Sandbox.removeTree(tmp);
         }
     }
 

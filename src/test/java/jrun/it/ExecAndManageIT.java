@@ -42,9 +42,13 @@ class ExecAndManageIT extends WithSandbox {
     }
 
     static String cgroupFile(long pid, String controller, String file) throws Exception {
+        return Files.readString(cgroupDir(pid, controller).resolve(file)).strip();
+    }
+
+    static Path cgroupDir(long pid, String controller) throws Exception {
         for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
             String[] f = l.split(":", 3);
-            if (List.of(f[1].split(",")).contains(controller)) return Files.readString(Path.of("/sys/fs/cgroup", controller, f[2], file)).strip();
+            if (List.of(f[1].split(",")).contains(controller)) return Path.of("/sys/fs/cgroup", controller, f[2]);
         }
         throw new AssertionError("no " + controller + " cgroup for " + pid);
     }
@@ -88,7 +92,7 @@ class ExecAndManageIT extends WithSandbox {
 
     @Test
     void pauseResumeUpdateEvents() throws Exception {
-        Map<String, Object> statsKeys = new java.util.HashMap<>();
+        Map<String, java.util.Set<String>> statsKeys = new java.util.HashMap<>();
         for (String r : List.of("jrun", "runc")) {
             String id = "m-" + r;
             rt(r, "run", "--detach", "--bundle", bundle.toString(), id).ok();
@@ -105,13 +109,82 @@ class ExecAndManageIT extends WithSandbox {
             Path res = Files.writeString(sb.dir.resolve(r + "-res.json"), "{\"cpu\":{\"quota\":20000,\"period\":100000}}");
             rt(r, "update", "--resources", res.toString(), id).ok();
             assertEquals("20000", cgroupFile(pid, "cpu", "cpu.cfs_quota_us"), r);
+            rt(r, "exec", "--detach", id, "sleep", "1000").ok(); // a second process for pids.current to count
+            Path procsFile = cgroupDir(pid, "pids").resolve("cgroup.procs");
+            // runc's exec leaves its setup process behind for a moment: wait for the two sleeps alone
+            for (int i = 0; i < 250 && Files.readAllLines(procsFile).size() != 2; i++) Thread.sleep(20);
+            List<String> procs = Files.readAllLines(procsFile);
+
+            // the stats, between two readings of the counters they come from (cpu time only grows)
+            Path acct = cgroupDir(pid, "cpuacct");
+            long cpuBefore = Long.parseLong(Files.readString(acct.resolve("cpuacct.usage")).strip());
+            Map<String, Long> ticksBefore = keyed(acct.resolve("cpuacct.stat"));
             Map<?, ?> ev = (Map<?, ?>) Json.parse(rt(r, "events", "--stats", id).ok().out());
+            long cpuAfter = Long.parseLong(Files.readString(acct.resolve("cpuacct.usage")).strip());
+            Map<String, Long> ticksAfter = keyed(acct.resolve("cpuacct.stat"));
             assertEquals("stats", ev.get("type"), r);
-            Map<?, ?> mem = (Map<?, ?>) ((Map<?, ?>) ev.get("data")).get("memory");
-            assertEquals("33554432", ((Map<?, ?>) mem.get("usage")).get("limit").toString(), r);
-            statsKeys.put(r, ((Map<?, ?>) ev.get("data")).keySet());
+            assertEquals(id, ev.get("id"), r);
+            Map<?, ?> data = (Map<?, ?>) ev.get("data");
+
+            Map<?, ?> pids = (Map<?, ?>) data.get("pids");
+            assertEquals(procs, Files.readAllLines(procsFile), r + ": the same processes before and after the stats");
+            assertEquals(2, procs.size(), r + ": the init and the exec'd sleep: " + procs);
+            assertEquals(Integer.toString(procs.size()), pids.get("current").toString(), r + ": pids.current counts the processes running");
+            assertEquals("7", pids.get("limit").toString(), r);
+
+            Map<?, ?> usage = (Map<?, ?>) ((Map<?, ?>) data.get("cpu")).get("usage");
+            long total = num(usage.get("total"));
+            assertTrue(cpuBefore <= total && total <= cpuAfter, r + ": cpu total " + total + " within cpuacct.usage " + cpuBefore + ".." + cpuAfter);
+            assertEquals(total, ((List<?>) usage.get("percpu")).stream().mapToLong(ExecAndManageIT::num).sum(), r + ": total is the sum of percpu");
+            long tick = 10_000_000; // USER_HZ 100
+            for (String[] k : new String[][] {{"kernel", "system"}, {"user", "user"}}) {
+                long v = num(usage.get(k[0]));
+                assertTrue(ticksBefore.get(k[1]) * tick <= v && v <= ticksAfter.get(k[1]) * tick,
+                        r + ": cpu " + k[0] + " " + v + " within cpuacct.stat " + k[1] + " " + ticksBefore.get(k[1]) + ".." + ticksAfter.get(k[1]) + " ticks");
+            }
+
+            Map<?, ?> mem = (Map<?, ?>) data.get("memory");
+            Map<?, ?> memUsage = (Map<?, ?>) mem.get("usage");
+            assertEquals("33554432", memUsage.get("limit").toString(), r);
+            long used = num(memUsage.get("usage"));
+            assertTrue(used > 0 && used <= 33554432 && num(memUsage.get("max")) >= used, r + ": memory usage " + memUsage);
+            Map<?, ?> raw = (Map<?, ?>) mem.get("raw");
+            assertEquals(keyed(cgroupDir(pid, "memory").resolve("memory.stat")).keySet(), keySet(raw), r + ": raw is memory.stat");
+            assertEquals("33554432", raw.get("hierarchical_memory_limit").toString(), r);
+            statsKeys.put(r, keyPaths("", data));
         }
-        assertTrue(((java.util.Set<?>) statsKeys.get("runc")).containsAll((java.util.Set<?>) statsKeys.get("jrun")), statsKeys.toString());
+        assertEquals(statsKeys.get("runc"), statsKeys.get("jrun"), "the same stats fields as runc's");
+    }
+
+    static long num(Object o) {
+        return Long.parseLong(o.toString());
+    }
+
+    static java.util.Set<String> keySet(Map<?, ?> m) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (Object k : m.keySet()) keys.add(k.toString());
+        return keys;
+    }
+
+    /** Every field's path in a JSON object tree ("memory.usage.limit"), lists as leaves. */
+    static java.util.Set<String> keyPaths(String prefix, Map<?, ?> m) {
+        java.util.Set<String> paths = new java.util.TreeSet<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String p = prefix + e.getKey();
+            paths.add(p);
+            if (e.getValue() instanceof Map<?, ?> sub) paths.addAll(keyPaths(p + ".", sub));
+        }
+        return paths;
+    }
+
+    /** A cgroup "key value" file (cpuacct.stat, memory.stat). */
+    static Map<String, Long> keyed(Path file) throws Exception {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        for (String l : Files.readAllLines(file)) {
+            String[] f = l.split(" ");
+            m.put(f[0], Long.parseLong(f[1]));
+        }
+        return m;
     }
 
     @Test

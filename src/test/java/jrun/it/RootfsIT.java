@@ -134,10 +134,44 @@ class RootfsIT extends WithSandbox {
         for (String dir : sb.cgroupDirs("bad")) assertFalse(Files.exists(Path.of(dir)), dir);
     }
 
+    /**
+     * --no-pivot moves the rootfs onto / and chroots: the old root stays in the container's mount
+     * namespace, under the rootfs. pivot_root detaches it: the rootfs sits on the namespace's base.
+     * mountinfo shows neither (the mounts under the root are unreachable, so unlisted); the probe
+     * walks the mount tree itself (statmount), and the root's line in mountinfo names that parent.
+     */
     @Test
     void noPivotChroots() throws Exception {
+        Path probe = jrun.testing.CProbe.build(sb.dir, "mount-chain");
+        List<String> host = magics(chain(probe, "self"));
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sh", "-c", "ls /bin/busybox && cat /proc/self/mountinfo | head -1"));
         String out = sb.jrun("run", "--no-pivot", "--bundle", b.toString(), "np").ok().out();
         assertTrue(out.startsWith("/bin/busybox\n"), out);
+        Path lb = sb.bundle("long", c -> Sandbox.args(c, "sleep", "1000"));
+        for (boolean noPivot : new boolean[] {false, true}) {
+            String id = noPivot ? "np-long" : "pivot-long";
+            if (noPivot) sb.jrun("run", "--detach", "--no-pivot", "--bundle", lb.toString(), id).ok();
+            else sb.jrun("run", "--detach", "--bundle", lb.toString(), id).ok();
+            long pid = Long.parseLong(((Map<?, ?>) Json.parse(sb.jrun("state", id).ok().out())).get("pid").toString());
+            List<String> chain = chain(probe, Long.toString(pid));
+            String[] rootLine = Files.readString(Path.of("/proc/" + pid + "/mountinfo")).lines().map(l -> l.split(" "))
+                    .filter(f -> f[4].equals("/")).findFirst().orElseThrow();
+            assertEquals(chain.get(0).split(" ")[0], rootLine[0], id + ": the probe starts at the root mountinfo lists");
+            assertEquals(chain.get(1).split(" ")[0], rootLine[1], id + ": the root's parent per mountinfo is the probe's second mount");
+            List<String> below = magics(chain).subList(1, chain.size());
+            if (noPivot) assertEquals(host, below, "--no-pivot: under the rootfs, a copy of the host's / and what it sits on: " + chain);
+            else assertEquals(host.subList(host.size() - 1, host.size()), below, "pivot_root: the old root is gone, the rootfs sits on the base: " + chain);
+            sb.jrun("delete", "--force", id).ok();
+        }
+    }
+
+    static List<String> magics(List<String> chain) {
+        return chain.stream().map(l -> l.split(" ")[1]).toList();
+    }
+
+    /** The mounts from pid's root down to its namespace's base: "ID MAGIC" each (see mount-chain.c). */
+    static List<String> chain(Path probe, String pid) {
+        Sandbox.Result r = Sandbox.exec(List.of(probe.toString(), "/proc/" + pid + "/ns/mnt"), null).ok();
+        return r.out().lines().toList();
     }
 }

@@ -90,6 +90,7 @@ class RunOciIT {
     @Test
     void loginManagerSequence() throws Exception {
         Path b = bundle("b", "sleep", "1000");
+        Files.writeString(b.resolve("rootfs/etc/marker"), "in-rootfs");
         runOci("--log_tag=login", "-c", b.toString(), "start", "arc").ok();
         Path d = state.resolve("arc");
         assertTrue(Files.isRegularFile(d.resolve(".run_oci")));
@@ -100,8 +101,9 @@ class RunOciIT {
         assertTrue(ProcStat.read("/proc/" + pid + "/cmdline").startsWith("sleep"));
         assertEquals(b.resolve("rootfs").toRealPath(), Files.readSymbolicLink(d.resolve("mountpoints/container-root")).toRealPath());
         assertEquals(Path.of("/proc/" + pid + "/root"), Files.readSymbolicLink(d.resolve("root")));
-        assertTrue(Files.isRegularFile(d.resolve("root/bin/busybox"))); // the init's view, through the link
-        assertFalse(Files.exists(d.resolve("root/etc/hostname-of-host")));
+        // the init's view, through the link: the rootfs's files, and none of the host's (this sandbox is on the host)
+        assertEquals("in-rootfs", Files.readString(d.resolve("root/etc/marker")));
+        assertFalse(Files.exists(d.resolve("root").resolve(sb.dir.toString().substring(1))), "the host's " + sb.dir + " seen through root");
 
         // a second start of the same name: refused while it runs
         Sandbox.Result again = runOci("-c", b.toString(), "start", "arc");

@@ -72,14 +72,25 @@ class RunOciOptionsIT {
             t.runOci("destroy", "cg").ok();
             t.sb.sh("for d in /sys/fs/cgroup/*/" + parent + " /sys/fs/cgroup/unified/" + parent + "; do [ -d $d ] && rmdir $d; done; true");
         }
-        // a config's own cgroupsPath wins
-        Path b2 = t.bundle("b2", c -> Sandbox.linux(c).put("cgroupsPath", "/" + parent + "-own"), "cat", "/proc/self/cgroup");
+        // a config's own cgroupsPath wins; read from the host (inside, the cgroup namespace shows every path as /)
+        Path b2 = t.bundle("b2", c -> Sandbox.linux(c).put("cgroupsPath", "/" + parent + "-own"), "sleep", "1000");
+        t.runOci("-p", parent, "-c", b2.toString(), "start", "cg2").ok();
+        long pid2 = t.pid("cg2");
         try {
-            String o = out(b2, "cg2", "-p", parent);
-            assertTrue(o.contains("/" + parent + "-own") || o.contains("::/\n"), o);
-            assertFalse(o.contains("/" + parent + "/cg2"), o);
+            String cgroups = ProcStat.read("/proc/" + pid2 + "/cgroup");
+            assertTrue(cgroups.contains(":memory:/" + parent + "-own\n") || cgroups.contains("::/" + parent + "-own\n"), cgroups);
+            assertFalse(cgroups.contains("/" + parent + "/"), cgroups);
+            for (String dir : List.of("/sys/fs/cgroup/memory/", "/sys/fs/cgroup/pids/", "/sys/fs/cgroup/"))
+                if (Files.isRegularFile(Path.of(dir + parent + "-own/cgroup.procs"))) {
+                    assertEquals(pid2 + "\n", Files.readString(Path.of(dir + parent + "-own/cgroup.procs")), dir);
+                    assertFalse(Files.exists(Path.of(dir + parent + "/cg2")), dir);
+                }
         } finally {
-            t.sb.sh("for d in /sys/fs/cgroup/*/" + parent + "-own /sys/fs/cgroup/unified/" + parent + "-own; do [ -d $d ] && rmdir $d; done; true");
+            t.runOci("-S", "KILL", "kill", "cg2");
+            RunOciIT.waitDead(pid2);
+            t.runOci("destroy", "cg2").ok();
+            t.sb.sh("for d in /sys/fs/cgroup/*/" + parent + "-own /sys/fs/cgroup/unified/" + parent + "-own /sys/fs/cgroup/*/" + parent
+                    + " /sys/fs/cgroup/unified/" + parent + "; do [ -d $d ] && rmdir $d; done; true");
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import jrun.linux.cgroups.CgroupLayout;
+import jrun.linux.cgroups.CgroupWrite;
 import jrun.linux.cgroups.CgroupWriter;
 import jrun.linux.seccomp.Arch;
 import jrun.linux.seccomp.SeccompCompiler;
@@ -47,7 +49,14 @@ class RealConfigsTest {
         String cg = host.cgroupPath((String) linux.get("cgroupsPath"), "ec2d31ba0276", "memory", false, false);
         assertEquals("/docker/ec2d31ba0276052b2b07234d418ecee8e96c873d26d3d2e85e406f77944b1c96", cg);
         Map<String, Object> res = ConfigTree.object(linux.get("resources"), "linux.resources");
-        assertEquals(20, CgroupWriter.planV1(res, "linux.resources", ctrl -> host.directory(ctrl, cg)).size()); // deny a + 8 + runc's 11
+        // memory (disableOOMKiller false), cpu.shares 0 and blockIO.weight 0 write nothing; the devices, in order
+        Path devices = Path.of("/sys/fs/cgroup/devices/docker/ec2d31ba0276052b2b07234d418ecee8e96c873d26d3d2e85e406f77944b1c96");
+        List<CgroupWrite> expected = new ArrayList<>(List.of(new CgroupWrite(devices.resolve("devices.deny"), "a")));
+        expected.addAll(deviceWrites(devices, res));
+        expected.addAll(runcDefaults(devices));
+        assertEquals(expected, CgroupWriter.planV1(res, "linux.resources", ctrl -> host.directory(ctrl, cg)));
+        assertEquals(new CgroupWrite(devices.resolve("devices.deny"), "c 10:229 rwm"), expected.get(8), "the config's last entry: fuse denied");
+        // v2 has no device files (a BPF program does that) and nothing else is set
         assertEquals(List.of(), CgroupWriter.planV2(res, "linux.resources", Path.of("/sys/fs/cgroup", cg)));
     }
 
@@ -70,7 +79,34 @@ class RealConfigsTest {
         String cg = host.cgroupPath((String) linux.get("cgroupsPath"), "7ca5574625c8", "pids", false, false);
         assertEquals("/libpod_parent/libpod-7ca5574625c84f3446dc546f3cef8d214106950da3301a625c619ba5941e01c2", cg);
         Map<String, Object> res = ConfigTree.object(linux.get("resources"), "linux.resources");
-        assertEquals(14, CgroupWriter.planV1(res, "linux.resources", ctrl -> host.directory(ctrl, cg)).size()); // pids + deny a + 1 + runc's 11
+        String dir = "/libpod_parent/libpod-7ca5574625c84f3446dc546f3cef8d214106950da3301a625c619ba5941e01c2";
+        Path devices = Path.of("/sys/fs/cgroup/devices" + dir);
+        List<CgroupWrite> expected = new ArrayList<>(List.of(new CgroupWrite(Path.of("/sys/fs/cgroup/pids" + dir, "pids.max"), "2048"),
+                new CgroupWrite(devices.resolve("devices.deny"), "a"), new CgroupWrite(devices.resolve("devices.deny"), "a *:* rwm")));
+        assertEquals(deviceWrites(devices, res), expected.subList(2, 3), "podman's one device entry");
+        expected.addAll(runcDefaults(devices));
+        assertEquals(expected, CgroupWriter.planV1(res, "linux.resources", ctrl -> host.directory(ctrl, cg)));
+        assertEquals(List.of(new CgroupWrite(Path.of("/sys/fs/cgroup" + dir, "pids.max"), "2048")),
+                CgroupWriter.planV2(res, "linux.resources", Path.of("/sys/fs/cgroup" + dir)));
+    }
+
+    /** linux.resources.devices as v1 writes, read here from the config: "TYPE MAJOR:MINOR ACCESS", a missing number "*". */
+    static List<CgroupWrite> deviceWrites(Path dir, Map<String, Object> resources) {
+        List<CgroupWrite> w = new ArrayList<>();
+        for (Object o : (List<?>) resources.get("devices")) {
+            Map<?, ?> d = (Map<?, ?>) o;
+            String type = d.get("type") == null ? "a" : d.get("type").toString();
+            String major = d.get("major") == null ? "*" : d.get("major").toString(), minor = d.get("minor") == null ? "*" : d.get("minor").toString();
+            w.add(new CgroupWrite(dir.resolve(Boolean.TRUE.equals(d.get("allow")) ? "devices.allow" : "devices.deny"),
+                    type + " " + major + ":" + minor + " " + d.get("access")));
+        }
+        return w;
+    }
+
+    /** What runc allows every container after its config's list (libcontainer/specconv AllowedDevices), as runc 1.1 writes it. */
+    static List<CgroupWrite> runcDefaults(Path dir) {
+        return java.util.stream.Stream.of("c *:* m", "b *:* m", "c 1:3 rwm", "c 1:8 rwm", "c 1:7 rwm", "c 5:0 rwm", "c 1:5 rwm", "c 1:9 rwm",
+                "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm").map(v -> new CgroupWrite(dir.resolve("devices.allow"), v)).toList();
     }
 
     static Map<String, String> namespaces(Map<String, Object> linux) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,12 +59,15 @@ class BesideTest {
         List<String> order = new CopyOnWriteArrayList<>();
         CountDownLatch release = new CountDownLatch(1);
         Thread[] pre = new Thread[1];
+        // prestart's work keeps its failures to itself: what goes wrong in it is handed to this thread
+        AtomicReference<Throwable> wrong = new AtomicReference<>();
         Beside.prestart(() -> {
             pre[0] = Thread.currentThread();
             try {
-                assertTrue(release.await(10, TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
+                if (!release.await(10, TimeUnit.SECONDS)) throw new AssertionError("prestart's work was never released");
+            } catch (InterruptedException | AssertionError e) {
+                wrong.set(e);
+                return;
             }
             order.add("prestart");
             throw new IllegalStateException("its failure stays in it");
@@ -74,6 +78,7 @@ class BesideTest {
         });
         release.countDown();
         Thread t = b.get();
+        if (wrong.get() != null) throw new AssertionError("in prestart's work: " + wrong.get(), wrong.get());
         assertSame(pre[0], t, "the prestarted thread");
         assertEquals(List.of("prestart", "start"), order);
         assertNotSame(b.get(), Beside.start(() -> Thread.currentThread()).get(), "taken once: the next start has its own");
