@@ -62,6 +62,7 @@
 #include <unistd.h>
 
 #include "helper_ops.h"
+#include "sealed_copy.h"
 
 #define PLAN_MAGIC "JRUNHLP1"
 #define PLAN_VERSION 4
@@ -1256,6 +1257,24 @@ static int exec_argv0(char **argv)
     return 127;
 }
 
+/* CVE-2019-5736 (sealed_copy.h): the helper never runs from its file. bin/jrun starts it from a
+ * sealed copy; started any other way, it execs one. */
+static void run_sealed_copy(char **argv)
+{
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0)
+        fail(errno, "open /proc/self/exe");
+    if (jr_is_sealed(self)) {
+        close(self);
+        return;
+    }
+    int copy = jr_sealed_copy(self);
+    if (copy < 0)
+        fail(errno, "make a sealed copy of jrun-helper");
+    syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
+    fail(errno, "exec the sealed copy of jrun-helper");
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "--exec") == 0)
@@ -1267,6 +1286,12 @@ int main(int argc, char **argv)
     struct rlimit nofile;
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 1000)
         high_fd = nofile.rlim_cur > 64 ? (int)nofile.rlim_cur - 32 : 32;
+    report_fd = 1; /* for a failure here; the copy starts afresh */
+    run_sealed_copy(argv);
+    /* Nothing a container runs may ptrace us or open our /proc/PID files (fds, exe) before
+     * the exec of its process, which resets this. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        fail(errno, "prctl PR_SET_DUMPABLE");
     /* The plan and report pipes move out of the way; 0 and 1 hold /dev/null until GETFD. */
     plan_fd = keep(dup(0));
     report_fd = keep(dup(1));

@@ -56,7 +56,7 @@ class Cve20195736IT extends WithSandbox {
         payload = sb.dir.resolve("PWNED");
     }
 
-    /** A busybox bundle running args, with the attacker at /attacker and a "#!/proc/self/exe" script at /evil. */
+    /** A busybox bundle running args (rootfs writable), with the attacker at /attacker and a "#!/proc/self/exe" script at /evil. */
     Path bundle(String name, String... args) throws IOException {
         Path b = sb.bundle(name, c -> Sandbox.args(c, args));
         Files.copy(attacker, b.resolve("rootfs/attacker"));
@@ -155,6 +155,21 @@ class Cve20195736IT extends WithSandbox {
             }
             assertTrue(bad.isEmpty(), "processes in the container's pid namespace ran host files " + bad + " (all seen: " + exes + ")");
             assertTrue(container, "the watch saw the container's own processes: " + exes);
+        }
+    }
+
+    /** The launcher starts the helper from a sealed copy; a helper Java spawns (no prefork) makes its own. */
+    @Test
+    void everyHelperRunsFromASealedCopy() throws Exception {
+        Path b = bundle("b0", "sleep", "1000");
+        for (String prefork : List.of("", "1")) {
+            String id = "s" + prefork;
+            Map<String, String> env = prefork.isEmpty() ? Map.of() : Map.of("JRUN_NO_PREFORK", "1");
+            sb.jrunAt(tree.jrun, "delete", "--force", id); // remembered for cleanup
+            Sandbox.exec(List.of(tree.jrun.toString(), "--root", sb.jrunRoot.toString(), "create", "--bundle", b.toString(), id), null, env).ok();
+            long pid = initPid(id);
+            assertEquals("/memfd:jrun-helper (deleted)", Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString(), "JRUN_NO_PREFORK=" + prefork);
+            copy("delete", "--force", id).ok();
         }
     }
 
