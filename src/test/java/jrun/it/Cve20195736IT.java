@@ -15,12 +15,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import jrun.spec.Json;
-import jrun.testing.Home;
 import jrun.testing.Sandbox;
 import jrun.testing.TreeCopy;
 
@@ -35,16 +33,6 @@ import jrun.testing.TreeCopy;
  * helper, or the container's own binaries): the launchers and the JVM never enter it.
  */
 class Cve20195736IT extends WithSandbox {
-    static Path attacker;
-
-    @BeforeAll
-    static void buildAttacker() throws Exception {
-        Path dir = Files.createDirectories(Home.dir().resolve("target/it-cve"));
-        attacker = dir.resolve("cve-attacker");
-        Sandbox.exec(List.of("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-static", "-o", attacker.toString(),
-                Home.dir().resolve("src/test/c/cve-attacker.c").toString()), null).ok();
-    }
-
     TreeCopy tree;
     String helperBefore;
     Path payload;
@@ -59,7 +47,7 @@ class Cve20195736IT extends WithSandbox {
     /** A busybox bundle running args (rootfs writable), with the attacker at /attacker and a "#!/proc/self/exe" script at /evil. */
     Path bundle(String name, String... args) throws IOException {
         Path b = sb.bundle(name, c -> Sandbox.args(c, args));
-        Files.copy(attacker, b.resolve("rootfs/attacker"));
+        Files.copy(CveAttacker.binary(), b.resolve("rootfs/attacker"));
         Path evil = Files.writeString(b.resolve("rootfs/evil"), "#!/proc/self/exe\n");
         Files.setPosixFilePermissions(evil, PosixFilePermissions.fromString("rwxr-xr-x"));
         return b;
@@ -75,8 +63,7 @@ class Cve20195736IT extends WithSandbox {
     }
 
     static String log(Path bundle) throws IOException {
-        Path l = bundle.resolve("rootfs/tmp/attack.log");
-        return Files.exists(l) ? Files.readString(l) : "";
+        return CveAttacker.log(bundle.resolve("rootfs"), "/tmp/attack.log");
     }
 
     static String waitForLog(Path bundle, String... any) throws Exception {
