@@ -48,10 +48,12 @@
 #include <sys/resource.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
@@ -62,6 +64,7 @@
 #include <unistd.h>
 
 #include "helper_ops.h"
+#include "sealed_copy.h"
 
 #define PLAN_MAGIC "JRUNHLP1"
 #define PLAN_VERSION 4
@@ -116,7 +119,10 @@ static int cur = -1;
 /* Raw syscalls: glibc 2.36 lacks some wrappers, and its headers clash with linux/mount.h. */
 struct jr_open_how { uint64_t flags, mode, resolve; };
 struct jr_mount_attr { uint64_t attr_set, attr_clr, propagation, userns_fd; };
+#define JR_RESOLVE_NO_XDEV 0x01
 #define JR_RESOLVE_NO_MAGICLINKS 0x02
+#define JR_RESOLVE_NO_SYMLINKS 0x04
+#define JR_RESOLVE_BENEATH 0x08
 #define JR_RESOLVE_IN_ROOT 0x10
 #define JR_OPEN_TREE_CLONE 1
 #define JR_MOVE_MOUNT_F_EMPTY_PATH 0x4
@@ -518,6 +524,25 @@ static void set_attr(int fd, uint64_t set, uint64_t clr, int recursive, const ch
         fail(errno, "set mount attributes of %s", what);
 }
 
+/* The rootfs's /dev/null, opened once without following it and checked to be the null device:
+ * masks are bound from this fd, never from what a path resolves to when they are made (CVE-2025-31133:
+ * an image's or a racing container's symlink made a mask a bind of /proc/sys/kernel/core_pattern). */
+static int null_fd = -1;
+
+static int null_in_root(void)
+{
+    if (null_fd >= 0)
+        return null_fd;
+    int fd = in_root("/dev/null", O_PATH | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        fail(errno, "open /dev/null in the rootfs to mask with");
+    if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+        fail(0, "/dev/null in the rootfs is not the null device (char 1:3)%s", S_ISLNK(st.st_mode) ? " but a symlink" : "");
+    null_fd = keep(fd);
+    return null_fd;
+}
+
 static void mask_path(const char *path)
 {
     int t = in_root(path, O_PATH);
@@ -539,7 +564,7 @@ static void mask_path(const char *path)
         tree = (int)syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, JR_MOUNT_ATTR_RDONLY);
         close(fs);
     } else {
-        tree = (int)syscall(SYS_open_tree, root_fd, "dev/null", JR_OPEN_TREE_CLONE | O_CLOEXEC);
+        tree = (int)syscall(SYS_open_tree, null_in_root(), "", JR_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
     }
     if (tree < 0)
         fail(errno, "prepare the mask for %s", path);
@@ -560,6 +585,28 @@ static void readonly_path(const char *path)
     set_attr(tree, JR_MOUNT_ATTR_RDONLY, 0, 1, path);
     move_onto(tree, t, path);
     close(t);
+}
+
+/* A procfs file (a sysctl) under the container's /proc, which must be the root of a procfs, reached
+ * with no symlink and no mount on the way (CVE-2025-52881: a mount or a tmpfs of symlinks raced onto
+ * /proc redirects the write to another procfs file, /proc/sys/kernel/core_pattern). */
+static void write_proc(struct field *f)
+{
+    int proc = in_root_or_fail("/proc", O_PATH | O_DIRECTORY);
+    struct statfs sfs;
+    struct stat st;
+    if (fstatfs(proc, &sfs) < 0 || fstat(proc, &st) < 0)
+        fail(errno, "stat /proc");
+    if (sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != 1 /* procfs's root */)
+        fail(0, "/proc in the container is not a procfs root: /proc/%s not written", f[0].data);
+    struct jr_open_how how = {O_WRONLY | O_CLOEXEC, 0, JR_RESOLVE_BENEATH | JR_RESOLVE_NO_XDEV | JR_RESOLVE_NO_SYMLINKS | JR_RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, proc, f[0].data, &how, sizeof how);
+    if (fd < 0)
+        fail(errno, "open /proc/%s (no symlink or mount may be on the way)", f[0].data);
+    if (write_full(fd, f[1].data, f[1].len) < 0)
+        fail(errno, "write /proc/%s", f[0].data);
+    close(fd);
+    close(proc);
 }
 
 static void reset_signals(void)
@@ -635,11 +682,14 @@ static void console(struct field *f)
     }
     char name[64];
     snprintf(name, sizeof name, "/dev/pts/%d", n);
-    if (f[2].u) { /* bind the pty over /dev/console */
-        int t = in_root_or_fail("/dev/console", O_PATH);
-        char rel[64];
-        snprintf(rel, sizeof rel, "dev/pts/%d", n);
-        int tree = (int)syscall(SYS_open_tree, root_fd, rel, JR_OPEN_TREE_CLONE | O_CLOEXEC);
+    if (f[2].u) { /* bind the pty over /dev/console: from the peer's fd, never by its name (CVE-2025-52565) */
+        int t = in_root_or_fail("/dev/console", O_PATH | O_NOFOLLOW);
+        struct stat st;
+        if (fstat(t, &st) < 0)
+            fail(errno, "stat /dev/console");
+        if (S_ISLNK(st.st_mode))
+            fail(0, "/dev/console in the rootfs is a symlink: the console is not bound onto what it names");
+        int tree = (int)syscall(SYS_open_tree, s, "", JR_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
         if (tree < 0)
             fail(errno, "bind %s", name);
         move_onto(tree, t, "/dev/console");
@@ -1212,13 +1262,9 @@ static void run_step(struct step *s)
     case OP_READONLY:
         readonly_path(f[0].data);
         break;
-    case OP_WRITE_IN_ROOT: {
-        int fd = in_root_or_fail(f[0].data, O_WRONLY);
-        if (write_full(fd, f[1].data, f[1].len) < 0)
-            fail(errno, "write %s", f[0].data);
-        close(fd);
+    case OP_WRITE_PROC:
+        write_proc(f);
         break;
-    }
     case OP_JOIN_KEYRING:
         if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, f[0].data) < 0)
             fail(errno, "join a new session keyring %s", f[0].data);
@@ -1256,6 +1302,24 @@ static int exec_argv0(char **argv)
     return 127;
 }
 
+/* CVE-2019-5736 (sealed_copy.h): the helper never runs from its file. bin/jrun starts it from a
+ * sealed copy; started any other way, it execs one. */
+static void run_sealed_copy(char **argv)
+{
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0)
+        fail(errno, "open /proc/self/exe");
+    if (jr_is_sealed(self)) {
+        close(self);
+        return;
+    }
+    int copy = jr_sealed_copy(self);
+    if (copy < 0)
+        fail(errno, "make a sealed copy of jrun-helper");
+    syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
+    fail(errno, "exec the sealed copy of jrun-helper");
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "--exec") == 0)
@@ -1267,6 +1331,12 @@ int main(int argc, char **argv)
     struct rlimit nofile;
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 1000)
         high_fd = nofile.rlim_cur > 64 ? (int)nofile.rlim_cur - 32 : 32;
+    report_fd = 1; /* for a failure here; the copy starts afresh */
+    run_sealed_copy(argv);
+    /* Nothing a container runs may ptrace us or open our /proc/PID files (fds, exe) before
+     * the exec of its process, which resets this. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        fail(errno, "prctl PR_SET_DUMPABLE");
     /* The plan and report pipes move out of the way; 0 and 1 hold /dev/null until GETFD. */
     plan_fd = keep(dup(0));
     report_fd = keep(dup(1));

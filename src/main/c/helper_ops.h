@@ -55,7 +55,7 @@
     OP(SIGNAL, 36, "uuu")       /* pid, start time (0 = unchecked), signal      */ \
     OP(MASK, 37, "s")           /* in-root path: /dev/null or an ro tmpfs on it */ \
     OP(READONLY, 38, "s")       /* in-root path: bind it on itself read-only    */ \
-    OP(WRITE_IN_ROOT, 39, "sb") /* in-root path, data (sysctls after pivot)     */ \
+    /* 39: WRITE_IN_ROOT, retired for WRITE_PROC */                              \
     OP(JOIN_KEYRING, 40, "s")   /* a new session keyring with this name         */ \
     OP(CAP_BOUNDING, 41, "u")   /* PR_CAPBSET_DROP each bit, then keep caps     */ \
     OP(CAPS, 42, "uuuu")        /* capset effective, permitted, inheritable; ambient */ \
@@ -67,6 +67,7 @@
     OP(IOPRIO, 48, "u")         /* ioprio_set(2) of this process: class << 13 | data */ \
     OP(SCHED_ATTR, 49, "b")     /* sched_setattr(2) of this process: struct sched_attr (48 bytes) */ \
     OP(AFFINITY, 50, "b")       /* sched_setaffinity(2) of this process: cpu_set_t */ \
-    OP(MEMPOLICY, 51, "ub")     /* set_mempolicy(2): mode | flags, node mask (empty: none) */
+    OP(MEMPOLICY, 51, "ub")     /* set_mempolicy(2): mode | flags, node mask (empty: none) */ \
+    OP(WRITE_PROC, 52, "sb")    /* path under the container's /proc (a procfs root), data: no symlink or mount on the way */
 
 #endif

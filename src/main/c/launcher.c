@@ -38,8 +38,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "sealed_copy.h"
 
 #ifndef LAUNCHER_NAME
 #define LAUNCHER_NAME "oci-interceptor"
@@ -387,6 +390,11 @@ static const char *prefork_helper(const char *lib, int argc, char **argv)
             for (int fd = 3; fd < 1024; fd++)
                 close(fd);
         char *hv[] = {helper, NULL}, *env[] = {NULL};
+        /* From a sealed copy (sealed_copy.h), so the helper need not make one and exec again;
+         * if that fails, the helper tries itself and reports why. */
+        int file = open(helper, O_RDONLY | O_CLOEXEC), copy = file < 0 ? -1 : jr_sealed_copy(file);
+        if (copy >= 0)
+            syscall(SYS_execveat, copy, "", hv, env, AT_EMPTY_PATH);
         execve(helper, hv, env);
         /* Leave no zombie for Java to block on: drop the report pipe (Java reads EOF and says
          * the helper is missing), then stay until Java closes the plan pipe. */

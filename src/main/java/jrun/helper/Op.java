@@ -13,9 +13,10 @@ public enum Op {
     CHROOT(21, "s"), SETHOSTNAME(22, "s"), SETDOMAINNAME(23, "s"), CONSOLE(24, "uuu"), RLIMIT(25, "uuu"),
     NO_NEW_PRIVS(26, ""), SETGROUPS(27, "v"), SETGID(28, "u"), SETUID(29, "u"), UMASK(30, "u"),
     CHDIR(31, "s"), WAIT_START(32, ""), CLOSE_FDS(33, "u"), EXEC(34, "vvv"), SETSID(35, ""),
-    SIGNAL(36, "uuu"), MASK(37, "s"), READONLY(38, "s"), WRITE_IN_ROOT(39, "sb"),
+    SIGNAL(36, "uuu"), MASK(37, "s"), READONLY(38, "s"), // 39: WRITE_IN_ROOT, retired for WRITE_PROC
     JOIN_KEYRING(40, "s"), CAP_BOUNDING(41, "u"), CAPS(42, "uuuu"), SECCOMP(43, "ub"), DEVICE_PROG(44, "sb"), SECCOMP_LISTENER(45, "ss"), MORE(46, ""), PERSONALITY(47, "u"),
-    IOPRIO(48, "u"), SCHED_ATTR(49, "b"), AFFINITY(50, "b"), MEMPOLICY(51, "ub");
+    IOPRIO(48, "u"), SCHED_ATTR(49, "b"), AFFINITY(50, "b"), MEMPOLICY(51, "ub"),
+    WRITE_PROC(52, "sb");
 
     public final int code;
     /** One letter per field: s string, u unsigned 64-bit, v string vector, b bytes. */

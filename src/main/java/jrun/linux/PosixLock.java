@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * A whole-file fcntl write lock through lib/jrun/libjrun.so (src/main/c/jrun_jni.c), where the
- * launcher says it is (-Djrun.lib). FileChannel.lock() takes the same kind of lock, and the two
+ * launcher says it is (-Djrun.lib); available() loads the library for RealHostFiles.readInRoot
+ * too. FileChannel.lock() takes the same kind of lock, and the two
  * exclude each other; it stays the fallback where the library is absent (tests from classes).
  * Measured in a fresh JVM with an AOT cache: FileChannel open + lock ~0.7 ms, this ~0.17 ms;
  * a java.lang.foreign downcall ~25 ms.
@@ -38,10 +39,13 @@ public final class PosixLock {
 
     /** Waits for the lock on file (made if missing); the fd that holds it, for unlock. */
     public static int lock(Path file) throws IOException {
-        byte[] s = file.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] z = new byte[s.length + 1]; // NUL-terminated for C
-        System.arraycopy(s, 0, z, 0, s.length);
-        return lock0(z);
+        return lock0(cString(file.toString()));
+    }
+
+    /** s in UTF-8, NUL-terminated for C (libjrun.so's other callers use it too). */
+    static byte[] cString(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return java.util.Arrays.copyOf(b, b.length + 1);
     }
 
     public static void unlock(int fd) {

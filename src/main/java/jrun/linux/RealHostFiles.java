@@ -45,28 +45,45 @@ public final class RealHostFiles implements HostFiles {
     /** Files larger than this are not read from a rootfs (an /etc/passwd is a few KiB). */
     static final long MAX_IN_ROOT = 1 << 20;
 
+    /**
+     * Through libjrun.so (src/main/c/jrun_jni.c): openat2 RESOLVE_IN_ROOT, so a container that swaps
+     * a component for a symlink to a host path meanwhile (exec reads a running container's
+     * /etc/passwd) never gets a host file read. Only where the library is absent (Java tests run
+     * from classes) does the walk stand in.
+     */
     @Override
     public String readInRoot(Path root, String path) {
+        return PosixLock.available() ? readInRootNative(root, path) : readInRootWalking(root, path);
+    }
+
+    static String readInRootNative(Path root, String path) {
+        byte[] b = readInRoot0(PosixLock.cString(root.toString()), PosixLock.cString(path), (int) MAX_IN_ROOT);
+        return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** resolveInRoot, then the last component opened without following it (what is left racy: the directories). */
+    static String readInRootWalking(Path root, String path) {
         Path resolved = resolveInRoot(root, path);
         if (resolved == null) return null;
         try {
             PosixFileAttributes a = Files.readAttributes(resolved, PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.size() > MAX_IN_ROOT) return null;
-            // A FileInputStream, not Files.readAllBytes (a FileChannel: ~0.6 ms on its first use); no more than the limit
-            try (java.io.FileInputStream in = new java.io.FileInputStream(resolved.toFile())) {
+            try (java.io.InputStream in = Files.newInputStream(resolved, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 byte[] b = in.readNBytes((int) MAX_IN_ROOT + 1);
                 return b.length > MAX_IN_ROOT ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
             }
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             return null;
         }
     }
 
+    /** root and path NUL-terminated; the file's bytes, or null (see jrun_jni.c). */
+    private static native byte[] readInRoot0(byte[] root, byte[] path, int max);
+
     /**
      * Resolves path under root one component at a time, following symlinks as the container would
      * see them ("/" and ".." stop at root). Hand-written: Java has no openat2(RESOLVE_IN_ROOT); the
-     * helper uses that for everything it mounts or creates, and this read-only lookup at create
-     * time (before the container runs) follows the same rules, as crun's fallback does.
+     * fallback of readInRoot without libjrun.so, as crun's is without openat2.
      */
     static Path resolveInRoot(Path root, String path) {
         java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();

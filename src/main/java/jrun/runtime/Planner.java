@@ -295,7 +295,7 @@ public final class Planner {
         for (Map.Entry<String, String> e : spec.linux().sysctl().entrySet()) {
             String key = e.getKey();
             if (key.contains("..") || key.startsWith("/") || key.isEmpty()) throw new JrunException("linux.sysctl: bad key \"" + key + "\"");
-            s.add(Step.of(Op.WRITE_IN_ROOT, "linux.sysctl." + key, "/proc/sys/" + key.replace('.', '/'), bytes(e.getValue())));
+            s.add(Step.of(Op.WRITE_PROC, "linux.sysctl." + key, "sys/" + key.replace('.', '/'), bytes(e.getValue())));
         }
         List<String> ro = spec.linux().readonlyPaths(), masked = spec.linux().maskedPaths();
         for (int i = 0; i < ro.size(); i++) s.add(Step.of(Op.READONLY, "linux.readonlyPaths[" + i + "]", ro.get(i)));

@@ -118,6 +118,14 @@ public final class Sandbox implements AutoCloseable {
         return exec(cmd, null);
     }
 
+    /** Runs another build's launcher (a TreeCopy's) with this sandbox's --root; its containers are deleted at close too. */
+    public Result jrunAt(Path launcher, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--root", jrunRoot.toString()));
+        cmd.addAll(List.of(args));
+        remember("jrun", args);
+        return exec(cmd, null);
+    }
+
     public Result runc(String... args) {
         List<String> cmd = new ArrayList<>(List.of("runc", "--root", runcRoot.toString()));
         cmd.addAll(List.of(args));
