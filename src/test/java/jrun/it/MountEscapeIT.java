@@ -54,6 +54,16 @@ class MountEscapeIT extends EscapeTest {
         return s;
     }
 
+    /** Name, inode and modification time of every entry of a host directory (not following links). */
+    static TreeMap<String, String> listing(Path dir) throws Exception {
+        TreeMap<String, String> s = new TreeMap<>();
+        try (var l = Files.list(dir)) {
+            for (Path p : l.toList())
+                s.put(p.getFileName().toString(), Files.readAttributes(p, "unix:ino,lastModifiedTime", java.nio.file.LinkOption.NOFOLLOW_LINKS).toString());
+        }
+        return s;
+    }
+
     /** Five tmpfs mounts stacked on the racy destination, told apart by their sizes (whole pages). */
     static final List<String> SIZES = List.of("1200k", "1204k", "1208k", "1212k", "1216k");
 
@@ -67,6 +77,7 @@ class MountEscapeIT extends EscapeTest {
         for (String n : List.of("mnt", "srv", "opt", "media"))
             if (name == null && Files.isDirectory(Path.of("/" + n), java.nio.file.LinkOption.NOFOLLOW_LINKS)) name = n;
         assertTrue(name != null, "the host has /mnt, /srv, /opt or /media");
+        TreeMap<String, String> hostName = listing(Path.of("/" + name));
         Path volume = Files.createDirectories(sb.dir.resolve("volume"));
         Files.createDirectories(volume.resolve("d/" + name));
         Map<String, Object> volumeMount = Map.of("destination", "/vol", "type", "bind", "source", volume.toString(),
@@ -119,6 +130,7 @@ class MountEscapeIT extends EscapeTest {
         assertTrue(s.out().startsWith("start\nswaps ") && !s.out().contains("swaps 0\n"), rt + ": the attacker swapped: " + s);
         assertTrue(created > 0, rt + ": no victim was created at all: " + refused);
         assertEquals(before, hostMounts(), rt + ": no mount appeared on the host");
+        assertEquals(hostName, listing(Path.of("/" + name)), rt + ": the host's /" + name + " is untouched");
     }
 
     @ParameterizedTest
