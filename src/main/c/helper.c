@@ -930,6 +930,27 @@ static void device_prog(struct field *f)
     close(prog);
 }
 
+/* close_range refused (a seccomp filter jrun itself runs under, say): fcntl each open fd instead. */
+static void cloexec_by_list(int from, int err)
+{
+    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        fail(err, "close_range");
+    char buf[4096];
+    long n;
+    while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0)
+        for (long at = 0; at < n;) {
+            struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *d = (void *)(buf + at);
+            int fd = atoi(d->name);
+            at += d->reclen;
+            if (fd >= from && fd != dir && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+                fail(errno, "fcntl FD_CLOEXEC on fd %d", fd);
+        }
+    if (n < 0)
+        fail(errno, "read /proc/self/fd");
+    close(dir);
+}
+
 static void run_step(struct step *s)
 {
     struct field *f = s->f;
@@ -1185,7 +1206,7 @@ static void run_step(struct step *s)
     }
     case OP_CLOSE_FDS:
         if (syscall(SYS_close_range, (unsigned)f[0].u, ~0U, JR_CLOSE_RANGE_CLOEXEC) < 0)
-            fail(errno, "close_range");
+            cloexec_by_list((int)f[0].u, errno);
         break;
     case OP_EXEC:
         exec_process(f);

@@ -307,12 +307,11 @@ public final class Planner {
     }
 
     private void process(List<Step> s, ProcessSpec p) {
-        identity(s, spec, p, hardening);
+        identity(s, spec, p, hardening, 3L + opts.extraFds());
         s.add(Step.of(Op.UMASK, "process.user.umask", (long) (p.user().umask() == null ? 022 : p.user().umask())));
         hardening.beforeStart(spec, s);
         s.add(Step.of(Op.WAIT_START, "start"));
         hooks(s, spec.hooks().startContainer(), HookStates.START_CONTAINER);
-        s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.extraFds()));
         List<String> env = withHome(p.env(), p.user().uid(), host.readInRoot(rootfs, "/etc/passwd"));
         if (opts.listenFds() > 0) {
             env.removeIf(e -> e.startsWith("LISTEN_FDS=") || e.startsWith("LISTEN_PID="));
@@ -325,10 +324,14 @@ public final class Planner {
 
     /**
      * The process's limits, directory and identity, in the order both the init and an exec need:
-     * personality, memory policy, scheduler and I/O priority, rlimits, no_new_privs, cwd, then (after the hardening
-     * that must precede it) groups, gid, uid.
+     * stray fds (from keepFds on) marked close-on-exec, personality, memory policy, scheduler and
+     * I/O priority, rlimits, no_new_privs, cwd, then (after the hardening that must precede it)
+     * groups, gid, uid.
      */
-    static void identity(List<Step> s, Spec spec, ProcessSpec p, Hardening hardening) {
+    static void identity(List<Step> s, Spec spec, ProcessSpec p, Hardening hardening, long keepFds) {
+        // First: without no_new_privs the seccomp filter is loaded before the user switch, and a
+        // profile older than close_range(2) refuses it (nothing after this opens an fd to keep).
+        s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", keepFds));
         // while still privileged: a real-time policy or I/O class needs CAP_SYS_NICE / CAP_SYS_ADMIN
         if (spec.linux().personality() != null) s.add(Step.of(Op.PERSONALITY, "linux.personality", (long) spec.linux().personality()));
         ProcessTuning.MemoryPolicy mp = spec.linux().memoryPolicy();
