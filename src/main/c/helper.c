@@ -104,6 +104,9 @@ static uint32_t nsteps;
 static uint32_t java_pid;
 static int plan_fd = -1, report_fd = -1, java_pidfd = -1;
 static int root_fd = AT_FDCWD, fifo_fd = -1, console_fd = -1;
+/* The start fifo after `start`'s byte: kept until exec closes it (close-on-exec), so `start`
+ * learns the process ran (no reader left) or reads why it did not (fail() writes it here). */
+static int started_fd = -1;
 /* The init tells the helper it is ready on this pipe: Java's pipes to the helper die with it. */
 static int ready_fd = -1;
 /* The states Java sent: slot 0 with 'G' (the runtime's view: the seccomp listener's payload),
@@ -161,6 +164,8 @@ __attribute__((noreturn, format(printf, 2, 3))) static void fail(int err, const 
     va_end(ap);
     if (err && n >= 0 && (size_t)n < sizeof msg)
         snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(err));
+    if (started_fd >= 0)
+        (void)!write(started_fd, msg, strlen(msg)); /* under PIPE_BUF: whole, and never blocks */
     if (report('E', cur, err, 0, msg) < 0) /* nobody reads it after create returned */
         dprintf(2, "jrun: %s\n", msg);
     _exit(err == ENOENT && cur >= 0 && steps[cur].op->code == OP_EXEC ? 127 : 1);
@@ -769,6 +774,10 @@ static void do_clone(struct field *f)
     }
     close(ready[1]);
     close(announced[0]);
+    if (fifo_fd >= 0) { /* the init's alone: `start` waits until it has no reader left */
+        close(fifo_fd);
+        fifo_fd = -1;
+    }
     report('P', cur, 0, (uint32_t)pid, NULL);
     close(announced[1]); /* EOF: the init goes on */
     if (f[1].u == 2)
@@ -804,6 +813,29 @@ static void exec_process(struct field *f)
     }
     signal(SIGPIPE, SIG_IGN);
     fail(err, "exec %s", f[1].vec[0] ? f[1].vec[0] : "(no args)");
+}
+
+/*
+ * Whether EXEC would find the program, checked at create as runc does: the first candidate that
+ * is a regular file with an execute bit. After the pivot (or chroot) and chdir, so paths resolve
+ * inside the container's root, links included, as the exec's will.
+ */
+static void lookup(struct field *f)
+{
+    int err = ENOENT;
+    for (char **c = f[0].vec; *c; c++) {
+        struct stat st;
+        if (stat(*c, &st) < 0) {
+            err = errno;
+            continue;
+        }
+        if (S_ISREG(st.st_mode) && (st.st_mode & 0111))
+            return;
+        err = EACCES;
+    }
+    if (strchr(f[1].data, '/'))
+        fail(err, "exec: \"%s\"", f[1].data);
+    fail(0, "exec: \"%s\": executable file not found in $PATH", f[1].data);
 }
 
 /* Bounding set first, while we still hold CAP_SETPCAP; caps survive the setuid that follows. */
@@ -1200,7 +1232,7 @@ static void run_step(struct step *s)
             ;
         if (r != 1)
             fail(r < 0 ? errno : EPIPE, "wait for start");
-        close(fifo_fd);
+        started_fd = fifo_fd;
         fifo_fd = -1;
         break;
     }
@@ -1210,6 +1242,9 @@ static void run_step(struct step *s)
         break;
     case OP_EXEC:
         exec_process(f);
+        break;
+    case OP_LOOKUP:
+        lookup(f);
         break;
     case OP_SETSID:
         if (setsid() < 0)

@@ -67,6 +67,7 @@
     OP(IOPRIO, 48, "u")         /* ioprio_set(2) of this process: class << 13 | data */ \
     OP(SCHED_ATTR, 49, "b")     /* sched_setattr(2) of this process: struct sched_attr (48 bytes) */ \
     OP(AFFINITY, 50, "b")       /* sched_setaffinity(2) of this process: cpu_set_t */ \
-    OP(MEMPOLICY, 51, "ub")     /* set_mempolicy(2): mode | flags, node mask (empty: none) */
+    OP(MEMPOLICY, 51, "ub")     /* set_mempolicy(2): mode | flags, node mask (empty: none) */ \
+    OP(LOOKUP, 52, "vs")        /* candidate paths, program: fail unless one is an executable file */
 
 #endif

@@ -15,7 +15,7 @@ public enum Op {
     CHDIR(31, "s"), WAIT_START(32, ""), CLOSE_FDS(33, "u"), EXEC(34, "vvv"), SETSID(35, ""),
     SIGNAL(36, "uuu"), MASK(37, "s"), READONLY(38, "s"), WRITE_IN_ROOT(39, "sb"),
     JOIN_KEYRING(40, "s"), CAP_BOUNDING(41, "u"), CAPS(42, "uuuu"), SECCOMP(43, "ub"), DEVICE_PROG(44, "sb"), SECCOMP_LISTENER(45, "ss"), MORE(46, ""), PERSONALITY(47, "u"),
-    IOPRIO(48, "u"), SCHED_ATTR(49, "b"), AFFINITY(50, "b"), MEMPOLICY(51, "ub");
+    IOPRIO(48, "u"), SCHED_ATTR(49, "b"), AFFINITY(50, "b"), MEMPOLICY(51, "ub"), LOOKUP(52, "vs");
 
     public final int code;
     /** One letter per field: s string, u unsigned 64-bit, v string vector, b bytes. */

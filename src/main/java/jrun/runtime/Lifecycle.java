@@ -421,15 +421,18 @@ public final class Lifecycle {
                 default -> "cannot start a container in the " + s.specName() + " state";
             });
         }
-        // O_RDWR never blocks on a fifo, even if the init died a moment ago. RandomAccessFile, not a
-        // FileChannel (~0.6 ms on its first use); its O_CREAT would make a missing fifo a file, so it is checked first.
+        // Checked first: the fallback's O_CREAT would make a missing fifo a file.
         Path fifo = store.fifo(st.id());
         if (!fifo.toFile().exists()) throw new JrunException("cannot start container " + st.id() + ": its exec fifo is gone");
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
-            f.write('0');
+        String failed;
+        try {
+            failed = jrun.linux.StartFifo.start(fifo); // returns once the process runs, or could not be started
         } catch (IOException e) {
+            if ("No such device or address".equals(e.getMessage())) // ENXIO: nobody reads the fifo
+                throw new StartFailed("cannot start container " + st.id() + ": its init is gone");
             throw new JrunException(fifo + ": " + e.getMessage(), e);
         }
+        if (failed != null) throw new StartFailed("cannot start container " + st.id() + ": " + failed);
         ContainerState running = st.with(Status.RUNNING);
         store.save(running);
         try {
@@ -444,6 +447,13 @@ public final class Lifecycle {
             throw e;
         }
         extension.started(running);
+    }
+
+    /** The container's process could not be started: its init is gone, and run reads the helper's own report of why. */
+    private static final class StartFailed extends JrunException {
+        StartFailed(String message) {
+            super(message);
+        }
     }
 
     public String state(String id) {
@@ -541,6 +551,10 @@ public final class Lifecycle {
             try {
                 startLocked(c.state());
             } catch (JrunException e) {
+                if (e instanceof StartFailed) { // the init reported to the helper too, naming the config field
+                    Report r = c.helper().next();
+                    if (r != null && r.kind() == 'E') e = c.helper().failure(r);
+                }
                 c.helper().close();
                 destroy(store.load(id));
                 if (c.relay() != null) c.relay().close();

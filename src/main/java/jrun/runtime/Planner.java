@@ -310,16 +310,19 @@ public final class Planner {
         identity(s, spec, p, hardening, 3L + opts.extraFds());
         s.add(Step.of(Op.UMASK, "process.user.umask", (long) (p.user().umask() == null ? 022 : p.user().umask())));
         hardening.beforeStart(spec, s);
-        s.add(Step.of(Op.WAIT_START, "start"));
-        hooks(s, spec.hooks().startContainer(), HookStates.START_CONTAINER);
         List<String> env = withHome(p.env(), p.user().uid(), host.readInRoot(rootfs, "/etc/passwd"));
         if (opts.listenFds() > 0) {
             env.removeIf(e -> e.startsWith("LISTEN_FDS=") || e.startsWith("LISTEN_PID="));
             env.add("LISTEN_FDS=" + opts.listenFds());
             env.add("LISTEN_PID=1");
         }
+        List<String> candidates = candidates(p.args().get(0), env);
+        // As runc: a program that is not there fails the create, not the start.
+        s.add(Step.of(Op.LOOKUP, "process.args", candidates, p.args().get(0)));
+        s.add(Step.of(Op.WAIT_START, "start"));
+        hooks(s, spec.hooks().startContainer(), HookStates.START_CONTAINER);
         hardening.beforeExec(spec, s);
-        s.add(Step.of(Op.EXEC, "process.args", candidates(p.args().get(0), env), p.args(), env));
+        s.add(Step.of(Op.EXEC, "process.args", candidates, p.args(), env));
     }
 
     /**

@@ -1,8 +1,11 @@
 package jrun.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,5 +65,59 @@ class ConformanceCoreIT extends WithSandbox {
         assertEquals("running", ((Map<?, ?>) Json.parse(sb.jrun("state", "j2").ok().out())).get("status"));
         assertEquals("up\n", java.nio.file.Files.readString(b2.resolve("rootfs/tmp/out")));
         sb.jrun("delete", "--force", "j2").ok();
+    }
+
+    /** Item 2: runc looks the program up in the container's root and PATH at create, and fails there. */
+    @Test
+    void aMissingExecutableFailsCreate() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "nosuch"));
+        Sandbox.Result runc = sb.runc("create", "--bundle", b.toString(), "r1");
+        assertEquals(1, runc.status(), runc.err());
+        assertTrue(runc.err().contains("exec: \\\"nosuch\\\": executable file not found in $PATH"), runc.err());
+        Sandbox.Result r = sb.jrun("create", "--bundle", b.toString(), "j1");
+        assertEquals(1, r.status(), r.err());
+        assertEquals("jrun: process.args: exec: \"nosuch\": executable file not found in $PATH\n", r.err());
+        assertFalse(Files.exists(sb.jrunRoot.resolve("j1")), "state of a failed create");
+        // a link out of the root is followed inside it: the host's /usr/bin/env is not the container's
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/env")));
+        Path esc = sb.bundle("esc", c -> Sandbox.args(c, "/bin/escape"));
+        Files.createSymbolicLink(esc.resolve("rootfs/bin/escape"), Path.of("/usr/bin/env"));
+        r = sb.jrun("create", "--bundle", esc.toString(), "j2");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith("jrun: process.args: exec: \"/bin/escape\": No such file or directory"), r.err());
+        // a directory on PATH by the program's name is skipped; an absolute link inside the root is followed
+        Path ok = sb.bundle("ok", c -> {
+            Sandbox.args(c, "prog");
+            Sandbox.process(c).put("env", new ArrayList<Object>(List.of("PATH=/first:/bin")));
+        });
+        Files.createDirectories(ok.resolve("rootfs/first/prog"));
+        Files.createSymbolicLink(ok.resolve("rootfs/bin/prog"), Path.of("/bin/busybox"));
+        sb.jrun("create", "--bundle", ok.toString(), "j3").ok();
+        sb.jrun("delete", "--force", "j3").ok();
+        assertEquals("", sb.jrun("list", "-q").ok().out().strip());
+    }
+
+    /** Item 2: an exec that fails after create's checks (a script whose interpreter is missing) fails `start`, never exit 0. */
+    @Test
+    void startFailsWhenTheProcessCannotBeStarted() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "script"));
+        Files.writeString(b.resolve("rootfs/bin/script"), "#!/no/such/interpreter\necho hi\n");
+        Files.setPosixFilePermissions(b.resolve("rootfs/bin/script"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        sb.jrun("create", "--bundle", b.toString(), "j1").ok();
+        Sandbox.Result r = sb.jrun("start", "j1");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("cannot start container j1: exec script: No such file or directory"), r.err());
+        assertEquals("stopped", ((Map<?, ?>) Json.parse(sb.jrun("state", "j1").ok().out())).get("status"));
+        sb.jrun("delete", "j1").ok();
+        // run: the same, named by the config field; and a program that exits at once is a success
+        r = sb.jrun("run", "--bundle", b.toString(), "j2");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("process.args: exec script: No such file or directory"), r.err());
+        Path quick = sb.bundle("quick", c -> Sandbox.args(c, "true"));
+        for (int i = 0; i < 5; i++) {
+            sb.jrun("create", "--bundle", quick.toString(), "q" + i).ok();
+            sb.jrun("start", "q" + i).ok();
+            sb.jrun("delete", "--force", "q" + i).ok();
+        }
     }
 }

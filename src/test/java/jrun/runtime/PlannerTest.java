@@ -57,13 +57,15 @@ class PlannerTest {
         assertEquals(0L, clone.number(1));
         assertTrue(ops.indexOf(Op.PIVOT) > ops.lastIndexOf(Op.MOUNT));
         assertTrue(ops.indexOf(Op.SETHOSTNAME) > ops.indexOf(Op.PIVOT));
-        assertEquals(List.of(Op.CLOSE_FDS, Op.CHDIR, Op.SETGROUPS, Op.SETGID, Op.SETUID, Op.UMASK, Op.WAIT_START, Op.EXEC),
-                ops.subList(ops.size() - 8, ops.size()));
+        assertEquals(List.of(Op.CLOSE_FDS, Op.CHDIR, Op.SETGROUPS, Op.SETGID, Op.SETUID, Op.UMASK, Op.LOOKUP, Op.WAIT_START, Op.EXEC),
+                ops.subList(ops.size() - 9, ops.size()));
+        Step lookup = s.get(ops.indexOf(Op.LOOKUP)); // at create, as runc: the exec's own candidates
+        assertEquals(List.of(List.of("/usr/bin/sh", "/bin/sh"), "sh"), lookup.args());
         assertFalse(ops.contains(Op.BARRIER), "no host hooks, no barrier");
         Step exec = s.get(s.size() - 1);
         assertEquals(List.of("/usr/bin/sh", "/bin/sh"), exec.args().get(0));
         assertEquals(List.of("sh", "-c", "true"), exec.args().get(1));
-        assertEquals(022L, s.get(s.size() - 3).number(0));
+        assertEquals(022L, s.get(s.size() - 4).number(0));
     }
 
     @Test
