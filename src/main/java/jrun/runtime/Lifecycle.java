@@ -489,7 +489,16 @@ public final class Lifecycle {
     }
 
     public void delete(String id, boolean force) {
-        try (StateStore.Lock lock = store.lock(id)) {
+        // As runc: forced, a container that is not there is deleted already (callers force-delete
+        // after every removal, and after a failed create). An invalid id is still an error.
+        StateStore.Lock locked;
+        try {
+            locked = store.lock(id);
+        } catch (JrunException e) {
+            if (force && !Files.isDirectory(store.dir(id), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+            throw e;
+        }
+        try (StateStore.Lock lock = locked) {
             ContainerState st;
             try {
                 st = store.load(id);

@@ -120,4 +120,20 @@ class ConformanceCoreIT extends WithSandbox {
             sb.jrun("delete", "--force", "q" + i).ok();
         }
     }
+
+    /** Item 3: as runc, `delete --force` of a container that is not there is done (Docker and Podman call it after every removal). */
+    @Test
+    void deleteForceOfAMissingContainerSucceeds() throws Exception {
+        for (String rt : List.of("runc", "jrun")) {
+            Sandbox.Result forced = rt.equals("runc") ? sb.runc("delete", "--force", "nope") : sb.jrun("delete", "--force", "nope");
+            assertEquals(0, forced.status(), rt + ": " + forced.err());
+            assertEquals("", forced.out() + (rt.equals("jrun") ? forced.err() : ""), rt);
+            Sandbox.Result plain = rt.equals("runc") ? sb.runc("delete", "nope") : sb.jrun("delete", "nope");
+            assertEquals(1, plain.status(), rt);
+            assertTrue(plain.err().contains("does not exist"), rt + ": " + plain.err());
+            Sandbox.Result bad = rt.equals("runc") ? sb.runc("delete", "--force", "../x") : sb.jrun("delete", "--force", "../x");
+            assertTrue(bad.status() != 0, rt + ": an invalid id is still an error");
+        }
+        assertEquals(0, sb.jrun("delete", "-f", "nope").status());
+    }
 }
