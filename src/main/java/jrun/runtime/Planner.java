@@ -114,11 +114,14 @@ public final class Planner {
         ProcessSpec p = spec.process();
         if (p == null) throw new JrunException("process: required to create a container");
         Namespace mnt = spec.namespace(Namespace.Type.MOUNT);
-        if (mnt == null || !mnt.isNew()) throw new JrunException("linux.namespaces: jrun needs a new mount namespace to set up the rootfs");
-        if (!spec.hostname().isEmpty() && !isNew(Namespace.Type.UTS))
-            throw new JrunException("hostname: setting it needs a new uts namespace");
-        if (!spec.domainname().isEmpty() && !isNew(Namespace.Type.UTS))
-            throw new JrunException("domainname: setting it needs a new uts namespace");
+        // A joined mount namespace (path) is set up as a new one is, as runc and crun do: the
+        // rootfs is mounted and pivoted into inside it.
+        if (mnt == null) throw new JrunException("linux.namespaces: jrun needs a mount namespace (new, or joined by path) to set up the rootfs");
+        // The container's own uts namespace, new or joined (runc and crun set the name in a joined one too); never the host's.
+        if (!spec.hostname().isEmpty() && !spec.hasNamespace(Namespace.Type.UTS))
+            throw new JrunException("hostname: setting it needs a uts namespace");
+        if (!spec.domainname().isEmpty() && !spec.hasNamespace(Namespace.Type.UTS))
+            throw new JrunException("domainname: setting it needs a uts namespace");
         if (p.terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
             throw new JrunException("cannot allocate tty if jrun will detach without setting console socket"); // runc's text
         if (!p.terminal() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
@@ -237,13 +240,17 @@ public final class Planner {
         return n != null && n.isNew();
     }
 
-    /** Joined namespaces, user first: the others may belong to it. */
+    /**
+     * Joined namespaces, user first (the others may belong to it), mount last: the paths of the
+     * others are the host's, and inside the joined mount namespace they may name other files.
+     */
     private void joinNamespaces(List<Step> s) {
         List<Namespace> ns = spec.linux().namespaces();
-        for (int pass = 0; pass < 2; pass++)
+        for (int pass = 0; pass < 3; pass++)
             for (int i = 0; i < ns.size(); i++) {
                 Namespace n = ns.get(i);
-                if (n.isNew() || (pass == 0) != (n.type() == Namespace.Type.USER)) continue;
+                int order = n.type() == Namespace.Type.USER ? 0 : n.type() == Namespace.Type.MOUNT ? 2 : 1;
+                if (n.isNew() || order != pass) continue;
                 s.add(Step.of(Op.SETNS, "linux.namespaces[" + i + "].path", n.path(), n.type().flag));
             }
     }

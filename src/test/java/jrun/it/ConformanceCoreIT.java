@@ -136,4 +136,39 @@ class ConformanceCoreIT extends WithSandbox {
         }
         assertEquals(0, sb.jrun("delete", "-f", "nope").status());
     }
+
+    /**
+     * Item 5: a container joins a mount and a uts namespace kept by bind-mounted ns files (as
+     * `unshare --mount=FILE`), sets its hostname in the joined uts namespace, and sees its own
+     * rootfs; as under runc. The host's hostname is left alone.
+     */
+    @Test
+    void joinsMountAndUtsNamespacesByPath() throws Exception {
+        String hostname = Sandbox.exec(List.of("hostname"), null).ok().out();
+        for (String rt : List.of("runc", "jrun")) {
+            Path ns = Files.createDirectories(sb.dir.resolve("ns-" + rt));
+            Sandbox.exec(List.of("mount", "--bind", ns.toString(), ns.toString()), null).ok();
+            Sandbox.exec(List.of("mount", "--make-private", ns.toString()), null).ok();
+            Files.createFile(ns.resolve("mnt"));
+            Files.createFile(ns.resolve("uts"));
+            Sandbox.exec(List.of("unshare", "--mount=" + ns.resolve("mnt"), "--uts=" + ns.resolve("uts"), "true"), null).ok();
+            String mntIno = Sandbox.exec(List.of("stat", "-L", "-c", "%i", ns.resolve("mnt").toString()), null).ok().out().strip();
+            String utsIno = Sandbox.exec(List.of("stat", "-L", "-c", "%i", ns.resolve("uts").toString()), null).ok().out().strip();
+            Path b = sb.bundle("b-" + rt, c -> {
+                Sandbox.args(c, "sh", "-c", "hostname; readlink /proc/self/ns/mnt; readlink /proc/self/ns/uts; cat /marker");
+                c.put("hostname", "joined-" + rt);
+                List<Object> namespaces = new ArrayList<>();
+                for (String t : List.of("pid", "ipc", "network", "cgroup")) namespaces.add(new java.util.LinkedHashMap<>(Map.of("type", t)));
+                namespaces.add(new java.util.LinkedHashMap<>(Map.of("type", "mount", "path", ns.resolve("mnt").toString())));
+                namespaces.add(new java.util.LinkedHashMap<>(Map.of("type", "uts", "path", ns.resolve("uts").toString())));
+                Sandbox.linux(c).put("namespaces", namespaces);
+            });
+            Files.writeString(b.resolve("rootfs/marker"), "rootfs of " + rt + "\n");
+            Sandbox.Result r = rt.equals("runc") ? sb.runc("run", "--bundle", b.toString(), "c-" + rt) : sb.jrun("run", "--bundle", b.toString(), "c-" + rt);
+            assertEquals(0, r.status(), rt + ": " + r.err());
+            assertEquals("joined-" + rt + "\nmnt:[" + mntIno + "]\nuts:[" + utsIno + "]\nrootfs of " + rt + "\n", r.out(), rt);
+            assertEquals("joined-" + rt + "\n", Sandbox.exec(List.of("nsenter", "--uts=" + ns.resolve("uts"), "hostname"), null).ok().out(), rt);
+            assertEquals(hostname, Sandbox.exec(List.of("hostname"), null).ok().out(), rt + ": the host's hostname");
+        }
+    }
 }

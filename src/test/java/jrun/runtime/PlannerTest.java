@@ -203,11 +203,27 @@ class PlannerTest {
     void refusals() {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"}]"));
-        assertEquals("hostname: setting it needs a new uts namespace",
+        assertEquals("hostname: setting it needs a uts namespace",
                 assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles())).getMessage());
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"}]"));
-        assertEquals("linux.namespaces: jrun needs a new mount namespace to set up the rootfs",
+        assertEquals("linux.namespaces: jrun needs a mount namespace (new, or joined by path) to set up the rootfs",
                 assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles())).getMessage());
+    }
+
+    @Test
+    void joinedMountAndUtsNamespaces() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"},{\"type\":\"mount\",\"path\":\"/run/ns/mnt\"},"
+                + "{\"type\":\"uts\",\"path\":\"/run/ns/uts\"}]"));
+        List<Step> s = plan(c, OPTS, new FakeHostFiles());
+        List<Op> ops = ops(s);
+        List<String> joined = s.stream().filter(x -> x.op() == Op.SETNS).map(Step::toString).toList();
+        // mount last: inside it the other paths may name other files
+        assertEquals(List.of("SETNS /run/ns/uts 67108864", "SETNS /run/ns/mnt 131072"), joined);
+        assertTrue(ops.lastIndexOf(Op.SETNS) < ops.indexOf(Op.CLONE), "joined by the helper: the init is born in them");
+        assertEquals(0x20000000L, s.get(ops.indexOf(Op.CLONE)).number(0), "only the pid namespace is new");
+        assertTrue(ops.indexOf(Op.PIVOT) > ops.indexOf(Op.CLONE), "the rootfs is set up inside the joined namespace");
+        assertTrue(ops.contains(Op.SETHOSTNAME), "the name is set in the joined uts namespace");
     }
 
     @Test
