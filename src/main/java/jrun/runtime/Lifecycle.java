@@ -440,11 +440,16 @@ public final class Lifecycle {
         } catch (IOException ignored) {
             // delete removes it with the directory
         }
-        try {
-            HookRunner.run(savedHooks(st).poststart(), HookStates.host(running, Status.RUNNING));
-        } catch (JrunException e) { // spec 1.3: a failing poststart hook is an error, and the container stops
-            signal(running, 9, false);
-            throw e;
+        // runtime-spec 1.2.1 (the ociVersion jrun reports), runtime.md, lifecycle step 9: a failing
+        // poststart hook is a warning, and the remaining hooks and the lifecycle go on (as crun;
+        // runc fails and kills the container, which the spec says only from 1.3.0 on).
+        String state = HookStates.host(running, Status.RUNNING);
+        for (Hook h : savedHooks(st).poststart()) {
+            try {
+                HookRunner.run(h, state);
+            } catch (JrunException e) {
+                System.err.println("jrun: warning: " + e.getMessage());
+            }
         }
         extension.started(running);
     }

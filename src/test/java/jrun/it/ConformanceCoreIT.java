@@ -171,4 +171,23 @@ class ConformanceCoreIT extends WithSandbox {
             assertEquals(hostname, Sandbox.exec(List.of("hostname"), null).ok().out(), rt + ": the host's hostname");
         }
     }
+
+    /**
+     * Item 7, runtime-spec 1.2.1 lifecycle step 7: a failing startContainer hook is an error of
+     * `start`, and the container stops (the program never runs).
+     */
+    @Test
+    void aFailingStartContainerHookFailsStart() throws Exception {
+        Path b = sb.bundle("b", c -> {
+            Sandbox.args(c, "sh", "-c", "touch /tmp/ran; sleep 1000");
+            c.put("hooks", Json.parse("{\"startContainer\":[{\"path\":\"/bin/false\"}]}"));
+        });
+        sb.jrun("create", "--bundle", b.toString(), "j1").ok();
+        Sandbox.Result r = sb.jrun("start", "j1");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("cannot start container j1: hook /bin/false exited with status 1"), r.err());
+        assertEquals("stopped", ((Map<?, ?>) Json.parse(sb.jrun("state", "j1").ok().out())).get("status"));
+        assertFalse(Files.exists(b.resolve("rootfs/tmp/ran")), "the program ran");
+        sb.jrun("delete", "j1").ok();
+    }
 }
