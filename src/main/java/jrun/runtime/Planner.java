@@ -279,6 +279,9 @@ public final class Planner {
         s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
         boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null;
         MountPlanner mounts = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs);
+        // linux.mountLabel: applied where SELinux is enabled (selinuxfs mounted), ignored elsewhere, as crun does.
+        String label = spec.linux().mountLabel();
+        if (!label.isEmpty() && MountInfo.hasType(mountinfo, "selinuxfs")) mounts.withMountLabel(label);
         boolean freshDev = false, bindDev = false;
         for (Mount m : spec.mounts()) {
             mounts.plan(s, m);

@@ -190,4 +190,20 @@ class ConformanceCoreIT extends WithSandbox {
         assertFalse(Files.exists(b.resolve("rootfs/tmp/ran")), "the program ran");
         sb.jrun("delete", "j1").ok();
     }
+
+    /** Item 8: linux.mountLabel on a host without SELinux is ignored, as crun does (runc fails). */
+    @Test
+    void aMountLabelWithoutSelinuxIsIgnored() throws Exception {
+        assertFalse(Files.exists(Path.of("/sys/fs/selinux/enforce")), "this host has SELinux: the test is for one without");
+        Path b = sb.bundle("b", c -> {
+            Sandbox.args(c, "sh", "-c", "grep -c context= /proc/self/mountinfo");
+            Sandbox.linux(c).put("mountLabel", "system_u:object_r:container_file_t:s0:c1,c2");
+        });
+        Sandbox.Result crun = sb.crun("run", "--bundle", b.toString(), "c1");
+        assertEquals("0\n", crun.out(), "crun: " + crun.err());
+        Sandbox.Result r = sb.jrun("run", "--bundle", b.toString(), "j1");
+        assertEquals(1, r.status(), r.err()); // grep -c found nothing: no mount got a context
+        assertEquals("0\n", r.out(), r.err());
+        assertEquals("", r.err());
+    }
 }

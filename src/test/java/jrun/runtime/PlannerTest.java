@@ -211,6 +211,20 @@ class PlannerTest {
     }
 
     @Test
+    void mountLabelOnlyWhereSelinuxIsEnabled() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("mountLabel", "system_u:object_r:container_file_t:s0:c1,c2");
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"mode=755\"]}"));
+        String plain = text(plan(c, OPTS, new FakeHostFiles()));
+        assertFalse(plain.contains("context="), "no selinuxfs mounted: ignored, as crun");
+        String selinux = "1 0 0:1 / / rw - ext4 /dev/vda rw\n2 1 0:20 / /sys/fs/selinux rw,relatime - selinuxfs selinuxfs rw\n";
+        String t = text(new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/run/jrun/c/exec.fifo"), new FakeHostFiles(), selinux,
+                V2, Map.of("/sys/fs/cgroup", "/me/jrun-c")).plan());
+        assertTrue(t.contains("MOUNT tmpfs /run tmpfs 0 mode=755,context=\"system_u:object_r:container_file_t:s0:c1,c2\"\n"), t);
+        assertTrue(t.contains("MOUNT proc /proc proc 0 \n"), "proc takes no context: " + t);
+    }
+
+    @Test
     void joinedMountAndUtsNamespaces() {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"},{\"type\":\"mount\",\"path\":\"/run/ns/mnt\"},"
