@@ -107,6 +107,9 @@ static uint32_t nsteps;
 static uint32_t java_pid;
 static int plan_fd = -1, report_fd = -1, java_pidfd = -1;
 static int root_fd = AT_FDCWD, fifo_fd = -1, console_fd = -1;
+/* The start fifo after `start`'s byte: kept until exec closes it (close-on-exec), so `start`
+ * learns the process ran (no reader left) or reads why it did not (fail() writes it here). */
+static int started_fd = -1;
 /* The init tells the helper it is ready on this pipe: Java's pipes to the helper die with it. */
 static int ready_fd = -1;
 /* The states Java sent: slot 0 with 'G' (the runtime's view: the seccomp listener's payload),
@@ -167,6 +170,8 @@ __attribute__((noreturn, format(printf, 2, 3))) static void fail(int err, const 
     va_end(ap);
     if (err && n >= 0 && (size_t)n < sizeof msg)
         snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(err));
+    if (started_fd >= 0)
+        (void)!write(started_fd, msg, strlen(msg)); /* under PIPE_BUF: whole, and never blocks */
     if (report('E', cur, err, 0, msg) < 0) /* nobody reads it after create returned */
         dprintf(2, "jrun: %s\n", msg);
     _exit(err == ENOENT && cur >= 0 && steps[cur].op->code == OP_EXEC ? 127 : 1);
@@ -819,6 +824,10 @@ static void do_clone(struct field *f)
     }
     close(ready[1]);
     close(announced[0]);
+    if (fifo_fd >= 0) { /* the init's alone: `start` waits until it has no reader left */
+        close(fifo_fd);
+        fifo_fd = -1;
+    }
     report('P', cur, 0, (uint32_t)pid, NULL);
     close(announced[1]); /* EOF: the init goes on */
     if (f[1].u == 2)
@@ -854,6 +863,29 @@ static void exec_process(struct field *f)
     }
     signal(SIGPIPE, SIG_IGN);
     fail(err, "exec %s", f[1].vec[0] ? f[1].vec[0] : "(no args)");
+}
+
+/*
+ * Whether EXEC would find the program, checked at create as runc does: the first candidate that
+ * is a regular file with an execute bit. After the pivot (or chroot) and chdir, so paths resolve
+ * inside the container's root, links included, as the exec's will.
+ */
+static void lookup(struct field *f)
+{
+    int err = ENOENT;
+    for (char **c = f[0].vec; *c; c++) {
+        struct stat st;
+        if (stat(*c, &st) < 0) {
+            err = errno;
+            continue;
+        }
+        if (S_ISREG(st.st_mode) && (st.st_mode & 0111))
+            return;
+        err = EACCES;
+    }
+    if (strchr(f[1].data, '/'))
+        fail(err, "exec: \"%s\"", f[1].data);
+    fail(0, "exec: \"%s\": executable file not found in $PATH", f[1].data);
 }
 
 /* Bounding set first, while we still hold CAP_SETPCAP; caps survive the setuid that follows. */
@@ -978,6 +1010,27 @@ static void device_prog(struct field *f)
         fail(errno, "attach the device program to %s", f[0].data);
     close(cg);
     close(prog);
+}
+
+/* close_range refused (a seccomp filter jrun itself runs under, say): fcntl each open fd instead. */
+static void cloexec_by_list(int from, int err)
+{
+    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        fail(err, "close_range");
+    char buf[4096];
+    long n;
+    while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0)
+        for (long at = 0; at < n;) {
+            struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *d = (void *)(buf + at);
+            int fd = atoi(d->name);
+            at += d->reclen;
+            if (fd >= from && fd != dir && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+                fail(errno, "fcntl FD_CLOEXEC on fd %d", fd);
+        }
+    if (n < 0)
+        fail(errno, "read /proc/self/fd");
+    close(dir);
 }
 
 static void run_step(struct step *s)
@@ -1229,16 +1282,19 @@ static void run_step(struct step *s)
             ;
         if (r != 1)
             fail(r < 0 ? errno : EPIPE, "wait for start");
-        close(fifo_fd);
+        started_fd = fifo_fd;
         fifo_fd = -1;
         break;
     }
     case OP_CLOSE_FDS:
         if (syscall(SYS_close_range, (unsigned)f[0].u, ~0U, JR_CLOSE_RANGE_CLOEXEC) < 0)
-            fail(errno, "close_range");
+            cloexec_by_list((int)f[0].u, errno);
         break;
     case OP_EXEC:
         exec_process(f);
+        break;
+    case OP_LOOKUP:
+        lookup(f);
         break;
     case OP_SETSID:
         if (setsid() < 0)

@@ -68,6 +68,7 @@
     OP(SCHED_ATTR, 49, "b")     /* sched_setattr(2) of this process: struct sched_attr (48 bytes) */ \
     OP(AFFINITY, 50, "b")       /* sched_setaffinity(2) of this process: cpu_set_t */ \
     OP(MEMPOLICY, 51, "ub")     /* set_mempolicy(2): mode | flags, node mask (empty: none) */ \
-    OP(WRITE_PROC, 52, "sb")    /* path under the container's /proc (a procfs root), data: no symlink or mount on the way */
+    OP(WRITE_PROC, 52, "sb")    /* path under the container's /proc (a procfs root), data: no symlink or mount on the way */ \
+    OP(LOOKUP, 53, "vs")        /* candidate paths, program: fail unless one is an executable file */
 
 #endif

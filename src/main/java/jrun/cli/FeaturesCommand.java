@@ -43,7 +43,7 @@ final class FeaturesCommand implements Command {
         sec.put("archs", new ArrayList<Object>(SeccompFeatures.archs()));
         List<Object> flags = new ArrayList<>(SeccompFeatures.FLAGS);
         sec.put("knownFlags", flags);
-        sec.put("supportedFlags", new ArrayList<>(flags));
+        sec.put("supportedFlags", new ArrayList<Object>(SeccompFeatures.supportedFlags(System.getProperty("os.version"))));
         linux.put("seccomp", sec);
         return doc;
     }

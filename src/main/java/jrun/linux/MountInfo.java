@@ -24,6 +24,16 @@ public final class MountInfo {
         return best;
     }
 
+    /** Whether a filesystem of this type is mounted (the field after " - "); selinuxfs: SELinux is enabled. */
+    public static boolean hasType(String mountinfo, String type) {
+        String needle = " - " + type + " ";
+        for (int at = mountinfo.indexOf(needle); at >= 0; at = mountinfo.indexOf(needle, at + 1)) {
+            int lineStart = mountinfo.lastIndexOf('\n', at) + 1;
+            if (mountinfo.indexOf(" - ", lineStart) == at) return true; // the separator, not a mount point named so
+        }
+        return false;
+    }
+
     /** Mountinfo escapes space, tab, newline and backslash as \ooo. */
     public static String unescape(String s) {
         if (s.indexOf('\\') < 0) return s;

@@ -24,6 +24,8 @@ public final class MountPlanner {
     /** hierarchy mount point -> the container's cgroup path in that hierarchy. */
     private final Map<String, String> containerCgroups;
     private final boolean newCgroupNs;
+    /** linux.mountLabel, or null: the SELinux context of the filesystems mounted (not bound) here. */
+    private String mountLabel;
 
     /**
      * newCgroupNs: mount the cgroup filesystems themselves (their root is then the container's
@@ -39,6 +41,12 @@ public final class MountPlanner {
         this.newCgroupNs = newCgroupNs;
     }
 
+    /** Labels the filesystems these mounts make with context= (only on a host with SELinux enabled). */
+    public MountPlanner withMountLabel(String label) {
+        this.mountLabel = label;
+        return this;
+    }
+
     public void plan(List<Step> out, Mount m) {
         String where = m.path();
         String dest = ConfigTree.normalizeDestination(m.destination());
@@ -50,11 +58,21 @@ public final class MountPlanner {
         } else {
             if (m.type().isEmpty()) throw new JrunException(where + ".type: required for a mount that is not a bind mount");
             out.add(Step.of(Op.MKDIRS, where, dest, 0755L));
-            out.add(Step.of(Op.MOUNT, where, m.source(), dest, m.type(), o.flags(), o.data()));
+            out.add(Step.of(Op.MOUNT, where, m.source(), dest, m.type(), o.flags(), labelled(m.type(), o.data())));
         }
         for (long p : o.propagation()) out.add(Step.of(Op.MOUNT, where, "", dest, "", p, ""));
         if (o.recursiveSet() != 0 || o.recursiveClear() != 0)
             out.add(Step.of(Op.SETATTR, where, dest, o.recursiveSet(), o.recursiveClear(), 1L));
+    }
+
+    /**
+     * As runc: a filesystem mounted with the container's label, but for proc, sysfs and mqueue
+     * (which take no context= option); binds keep their source's labels.
+     */
+    private String labelled(String type, String data) {
+        if (mountLabel == null || type.equals("proc") || type.equals("sysfs") || type.equals("mqueue")) return data;
+        String context = "context=\"" + mountLabel + "\"";
+        return data.isEmpty() ? context : data + "," + context;
     }
 
     private void bind(List<Step> out, Mount m, String dest, MountOptions o, String where) {

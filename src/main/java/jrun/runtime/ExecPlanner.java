@@ -120,10 +120,9 @@ public final class ExecPlanner {
             s.add(Step.of(Op.SETSID, "process.terminal"));
             s.add(Step.of(Op.CONSOLE, "process.terminal", (long) p.consoleRows(), (long) p.consoleCols(), 0L));
         }
-        Planner.identity(s, spec, p, hardening);
+        Planner.identity(s, spec, p, hardening, 3L + opts.preserveFds());
         if (p.user().umask() != null) s.add(Step.of(Op.UMASK, "process.user.umask", (long) p.user().umask()));
         hardening.beforeStart(spec, s);
-        s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.preserveFds()));
         hardening.beforeExec(spec, s);
         List<String> env = Planner.withHome(p.env(), p.user().uid(), passwd);
         s.add(Step.of(Op.EXEC, "process.args", Planner.candidates(p.args().get(0), env), p.args(), env));

@@ -114,11 +114,14 @@ public final class Planner {
         ProcessSpec p = spec.process();
         if (p == null) throw new JrunException("process: required to create a container");
         Namespace mnt = spec.namespace(Namespace.Type.MOUNT);
-        if (mnt == null || !mnt.isNew()) throw new JrunException("linux.namespaces: jrun needs a new mount namespace to set up the rootfs");
-        if (!spec.hostname().isEmpty() && !isNew(Namespace.Type.UTS))
-            throw new JrunException("hostname: setting it needs a new uts namespace");
-        if (!spec.domainname().isEmpty() && !isNew(Namespace.Type.UTS))
-            throw new JrunException("domainname: setting it needs a new uts namespace");
+        // A joined mount namespace (path) is set up as a new one is, as runc and crun do: the
+        // rootfs is mounted and pivoted into inside it.
+        if (mnt == null) throw new JrunException("linux.namespaces: jrun needs a mount namespace (new, or joined by path) to set up the rootfs");
+        // The container's own uts namespace, new or joined (runc and crun set the name in a joined one too); never the host's.
+        if (!spec.hostname().isEmpty() && !spec.hasNamespace(Namespace.Type.UTS))
+            throw new JrunException("hostname: setting it needs a uts namespace");
+        if (!spec.domainname().isEmpty() && !spec.hasNamespace(Namespace.Type.UTS))
+            throw new JrunException("domainname: setting it needs a uts namespace");
         if (p.terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
             throw new JrunException("cannot allocate tty if jrun will detach without setting console socket"); // runc's text
         if (!p.terminal() && opts.consoleSocket() != null && !opts.consoleSocket().isEmpty())
@@ -237,13 +240,17 @@ public final class Planner {
         return n != null && n.isNew();
     }
 
-    /** Joined namespaces, user first: the others may belong to it. */
+    /**
+     * Joined namespaces, user first (the others may belong to it), mount last: the paths of the
+     * others are the host's, and inside the joined mount namespace they may name other files.
+     */
     private void joinNamespaces(List<Step> s) {
         List<Namespace> ns = spec.linux().namespaces();
-        for (int pass = 0; pass < 2; pass++)
+        for (int pass = 0; pass < 3; pass++)
             for (int i = 0; i < ns.size(); i++) {
                 Namespace n = ns.get(i);
-                if (n.isNew() || (pass == 0) != (n.type() == Namespace.Type.USER)) continue;
+                int order = n.type() == Namespace.Type.USER ? 0 : n.type() == Namespace.Type.MOUNT ? 2 : 1;
+                if (n.isNew() || order != pass) continue;
                 s.add(Step.of(Op.SETNS, "linux.namespaces[" + i + "].path", n.path(), n.type().flag));
             }
     }
@@ -272,6 +279,9 @@ public final class Planner {
         s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
         boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null;
         MountPlanner mounts = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs);
+        // linux.mountLabel: applied where SELinux is enabled (selinuxfs mounted), ignored elsewhere, as crun does.
+        String label = spec.linux().mountLabel();
+        if (!label.isEmpty() && MountInfo.hasType(mountinfo, "selinuxfs")) mounts.withMountLabel(label);
         boolean freshDev = false, bindDev = false;
         for (Mount m : spec.mounts()) {
             mounts.plan(s, m);
@@ -307,28 +317,34 @@ public final class Planner {
     }
 
     private void process(List<Step> s, ProcessSpec p) {
-        identity(s, spec, p, hardening);
+        identity(s, spec, p, hardening, 3L + opts.extraFds());
         s.add(Step.of(Op.UMASK, "process.user.umask", (long) (p.user().umask() == null ? 022 : p.user().umask())));
         hardening.beforeStart(spec, s);
-        s.add(Step.of(Op.WAIT_START, "start"));
-        hooks(s, spec.hooks().startContainer(), HookStates.START_CONTAINER);
-        s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", 3L + opts.extraFds()));
         List<String> env = withHome(p.env(), p.user().uid(), host.readInRoot(rootfs, "/etc/passwd"));
         if (opts.listenFds() > 0) {
             env.removeIf(e -> e.startsWith("LISTEN_FDS=") || e.startsWith("LISTEN_PID="));
             env.add("LISTEN_FDS=" + opts.listenFds());
             env.add("LISTEN_PID=1");
         }
+        List<String> candidates = candidates(p.args().get(0), env);
+        // As runc: a program that is not there fails the create, not the start.
+        s.add(Step.of(Op.LOOKUP, "process.args", candidates, p.args().get(0)));
+        s.add(Step.of(Op.WAIT_START, "start"));
+        hooks(s, spec.hooks().startContainer(), HookStates.START_CONTAINER);
         hardening.beforeExec(spec, s);
-        s.add(Step.of(Op.EXEC, "process.args", candidates(p.args().get(0), env), p.args(), env));
+        s.add(Step.of(Op.EXEC, "process.args", candidates, p.args(), env));
     }
 
     /**
      * The process's limits, directory and identity, in the order both the init and an exec need:
-     * personality, memory policy, scheduler and I/O priority, rlimits, no_new_privs, cwd, then (after the hardening
-     * that must precede it) groups, gid, uid.
+     * stray fds (from keepFds on) marked close-on-exec, personality, memory policy, scheduler and
+     * I/O priority, rlimits, no_new_privs, cwd, then (after the hardening that must precede it)
+     * groups, gid, uid.
      */
-    static void identity(List<Step> s, Spec spec, ProcessSpec p, Hardening hardening) {
+    static void identity(List<Step> s, Spec spec, ProcessSpec p, Hardening hardening, long keepFds) {
+        // First: without no_new_privs the seccomp filter is loaded before the user switch, and a
+        // profile older than close_range(2) refuses it (nothing after this opens an fd to keep).
+        s.add(Step.of(Op.CLOSE_FDS, "--preserve-fds", keepFds));
         // while still privileged: a real-time policy or I/O class needs CAP_SYS_NICE / CAP_SYS_ADMIN
         if (spec.linux().personality() != null) s.add(Step.of(Op.PERSONALITY, "linux.personality", (long) spec.linux().personality()));
         ProcessTuning.MemoryPolicy mp = spec.linux().memoryPolicy();

@@ -16,7 +16,8 @@ import jrun.JrunException;
 public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings, List<IdMapping> gidMappings,
         List<Device> devices, String cgroupsPath, String rootfsPropagation, List<String> maskedPaths,
         List<String> readonlyPaths, Map<String, String> sysctl, Map<String, long[]> timeOffsets,
-        Map<String, Object> resources, Map<String, Object> seccomp, Integer personality, ProcessTuning.MemoryPolicy memoryPolicy) {
+        Map<String, Object> resources, Map<String, Object> seccomp, Integer personality, ProcessTuning.MemoryPolicy memoryPolicy,
+        String mountLabel) {
 
     static LinuxSpec from(Fields f) {
         List<Namespace> ns = list(f, "namespaces", Namespace::from);
@@ -43,7 +44,6 @@ public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings,
         Fields res = f.object("resources"), sec = f.object("seccomp");
         f.refuse("intelRdt", "no Intel RDT support");
         f.refuse("netDevices", "not applied yet");
-        f.refuse("mountLabel", "there is no SELinux on this host");
         List<IdMapping> um = list(f, "uidMappings", IdMapping::from), gm = list(f, "gidMappings", IdMapping::from);
         // Loops, not streams: a create's first stream initialises StreamOpFlag's EnumMaps, by reflection (~0.4 ms interpreted).
         boolean newUser = isNew(ns, Namespace.Type.USER);
@@ -56,7 +56,7 @@ public record LinuxSpec(List<Namespace> namespaces, List<IdMapping> uidMappings,
         return new LinuxSpec(ns, um, gm, list(f, "devices", Device::from), f.optStr("cgroupsPath", ""), prop,
                 f.strings("maskedPaths"), f.strings("readonlyPaths"), sysctl, offsets,
                 res == null ? null : res.map(), sec == null ? null : sec.map(), ProcessTuning.personality(f.object("personality")),
-                ProcessTuning.memoryPolicy(f.object("memoryPolicy")));
+                ProcessTuning.memoryPolicy(f.object("memoryPolicy")), f.optStr("mountLabel", ""));
     }
 
     private static boolean isNew(List<Namespace> ns, Namespace.Type type) {

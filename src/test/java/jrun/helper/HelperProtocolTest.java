@@ -189,6 +189,25 @@ class HelperProtocolTest {
         return out;
     }
 
+    /**
+     * A helper that runs under a filter refusing close_range (jrun inside a container with an older
+     * profile) still marks stray fds close-on-exec, one fcntl each: fd 5, taken from this JVM
+     * without close-on-exec, is not inherited by the program.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void closeFdsWithoutCloseRangeStillMarksEveryFd() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "pidfd_getfd of the parent needs root");
+        jrun.linux.seccomp.SeccompProgram deny = jrun.linux.seccomp.SeccompCompiler.compile((java.util.Map<String, Object>) jrun.spec.TestConfigs.json(
+                "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"close_range\"],\"action\":\"SCMP_ACT_ERRNO\"}]}"), "s");
+        List<String> sh = List.of("/bin/sh", "-c", "test -e /proc/self/fd/5 && exit 7; exit 0");
+        Outcome o = feed(valid(List.of(Step.of(Op.GETFD, "fd", 0L, 5L), Step.of(Op.NO_NEW_PRIVS, "nnp"),
+                Step.of(Op.SECCOMP, "seccomp", deny.flags(), deny.filter()), Step.of(Op.CLOSE_FDS, "fds", 3L),
+                Step.of(Op.EXEC, "exec", List.of("/bin/sh"), sh, List.of()))));
+        assertNull(o.report(), "reported " + o.report());
+        assertEquals(0, o.status(), "fd 5 inherited by the program");
+    }
+
     @Test
     void refusesToRunByHand() throws Exception {
         Process p = new ProcessBuilder(HELPER.toString(), "--help").start();

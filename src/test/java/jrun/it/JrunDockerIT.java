@@ -207,4 +207,14 @@ class JrunDockerIT {
         same(r);
         assertEquals("touch: /x: Read-only file system\n1\ntouch: /tmp/y: Read-only file system\n1\n", r.get("jrun").out(), r.toString());
     }
+
+    /** A missing command is `docker run`'s error, as under runc (it failed create), not a container that exited 127. */
+    @Test
+    void aMissingCommandIsARunError() {
+        Map<String, Cmd.Result> r = both(IMAGE, "nosuch");
+        same(r);
+        assertEquals(127, r.get("jrun").exit(), r.toString());
+        for (String rt : RUNTIMES)
+            assertTrue(r.get(rt).err().contains("exec: \"nosuch\": executable file not found in $PATH"), rt + ": " + r.get(rt));
+    }
 }

@@ -143,7 +143,7 @@ class LifecycleIT extends WithSandbox {
         Path missing = sb.bundle("m", c -> Sandbox.args(c, "no-such-program"));
         Sandbox.Result m = sb.jrun("run", "--bundle", missing.toString(), "r3");
         assertNotEquals(0, m.status());
-        assertTrue(m.err().contains("process.args: exec no-such-program: No such file or directory"), m.err());
+        assertTrue(m.err().contains("process.args: exec: \"no-such-program\": executable file not found in $PATH"), m.err());
     }
 
     @Test

@@ -57,8 +57,10 @@ class PlannerTest {
         assertEquals(0L, clone.number(1));
         assertTrue(ops.indexOf(Op.PIVOT) > ops.lastIndexOf(Op.MOUNT));
         assertTrue(ops.indexOf(Op.SETHOSTNAME) > ops.indexOf(Op.PIVOT));
-        assertEquals(List.of(Op.CHDIR, Op.SETGROUPS, Op.SETGID, Op.SETUID, Op.UMASK, Op.WAIT_START, Op.CLOSE_FDS, Op.EXEC),
-                ops.subList(ops.size() - 8, ops.size()));
+        assertEquals(List.of(Op.CLOSE_FDS, Op.CHDIR, Op.SETGROUPS, Op.SETGID, Op.SETUID, Op.UMASK, Op.LOOKUP, Op.WAIT_START, Op.EXEC),
+                ops.subList(ops.size() - 9, ops.size()));
+        Step lookup = s.get(ops.indexOf(Op.LOOKUP)); // at create, as runc: the exec's own candidates
+        assertEquals(List.of(List.of("/usr/bin/sh", "/bin/sh"), "sh"), lookup.args());
         assertFalse(ops.contains(Op.BARRIER), "no host hooks, no barrier");
         Step exec = s.get(s.size() - 1);
         assertEquals(List.of("/usr/bin/sh", "/bin/sh"), exec.args().get(0));
@@ -201,11 +203,41 @@ class PlannerTest {
     void refusals() {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"}]"));
-        assertEquals("hostname: setting it needs a new uts namespace",
+        assertEquals("hostname: setting it needs a uts namespace",
                 assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles())).getMessage());
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"}]"));
-        assertEquals("linux.namespaces: jrun needs a new mount namespace to set up the rootfs",
+        assertEquals("linux.namespaces: jrun needs a mount namespace (new, or joined by path) to set up the rootfs",
                 assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles())).getMessage());
+    }
+
+    @Test
+    void mountLabelOnlyWhereSelinuxIsEnabled() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("mountLabel", "system_u:object_r:container_file_t:s0:c1,c2");
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"mode=755\"]}"));
+        String plain = text(plan(c, OPTS, new FakeHostFiles()));
+        assertFalse(plain.contains("context="), "no selinuxfs mounted: ignored, as crun");
+        String selinux = "1 0 0:1 / / rw - ext4 /dev/vda rw\n2 1 0:20 / /sys/fs/selinux rw,relatime - selinuxfs selinuxfs rw\n";
+        String t = text(new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/run/jrun/c/exec.fifo"), new FakeHostFiles(), selinux,
+                V2, Map.of("/sys/fs/cgroup", "/me/jrun-c")).plan());
+        assertTrue(t.contains("MOUNT tmpfs /run tmpfs 0 mode=755,context=\"system_u:object_r:container_file_t:s0:c1,c2\"\n"), t);
+        assertTrue(t.contains("MOUNT proc /proc proc 0 \n"), "proc takes no context: " + t);
+    }
+
+    @Test
+    void joinedMountAndUtsNamespaces() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"},{\"type\":\"mount\",\"path\":\"/run/ns/mnt\"},"
+                + "{\"type\":\"uts\",\"path\":\"/run/ns/uts\"}]"));
+        List<Step> s = plan(c, OPTS, new FakeHostFiles());
+        List<Op> ops = ops(s);
+        List<String> joined = s.stream().filter(x -> x.op() == Op.SETNS).map(Step::toString).toList();
+        // mount last: inside it the other paths may name other files
+        assertEquals(List.of("SETNS /run/ns/uts 67108864", "SETNS /run/ns/mnt 131072"), joined);
+        assertTrue(ops.lastIndexOf(Op.SETNS) < ops.indexOf(Op.CLONE), "joined by the helper: the init is born in them");
+        assertEquals(0x20000000L, s.get(ops.indexOf(Op.CLONE)).number(0), "only the pid namespace is new");
+        assertTrue(ops.indexOf(Op.PIVOT) > ops.indexOf(Op.CLONE), "the rootfs is set up inside the joined namespace");
+        assertTrue(ops.contains(Op.SETHOSTNAME), "the name is set in the joined uts namespace");
     }
 
     @Test

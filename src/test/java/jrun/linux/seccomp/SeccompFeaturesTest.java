@@ -30,6 +30,15 @@ class SeccompFeaturesTest {
         assertEquals(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64"), SeccompFeatures.archs());
     }
 
+    @Test
+    void supportedFlagsFollowTheKernelRelease() {
+        assertEquals(SeccompFeatures.FLAGS, SeccompFeatures.supportedFlags("6.18.0-1-amd64"));
+        assertEquals(List.of("SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"),
+                SeccompFeatures.supportedFlags("5.10.0"));
+        assertEquals(List.of("SECCOMP_FILTER_FLAG_TSYNC"), SeccompFeatures.supportedFlags("4.9.337"));
+        assertEquals(SeccompFeatures.FLAGS, SeccompFeatures.supportedFlags("weird"), "unknown: claim what is known");
+    }
+
     static SeccompProgram compile(String json) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) jrun.spec.Json.parse(json);
