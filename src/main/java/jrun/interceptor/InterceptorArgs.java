@@ -33,7 +33,7 @@ public record InterceptorArgs(
      * The description the parser, the help (--oi-help) and the man page read, in jrun.cli.Args's
      * form: {NAME, ARGUMENTS, SUMMARY, DESCRIPTION, then NAMES, VALUE, HELP per flag}.
      */
-    public static final String[] SPEC = {"oci-interceptor", "[FLAGS] [--] RUNTIME-ARGS...",
+    public static final String[] SPEC = {"oci-interceptor", "[OPTIONS] [--] RUNTIME-ARGS...",
             "an OCI runtime wrapper that rewrites config.json by rules, then execs the real runtime",
             """
             oci-interceptor is registered as a runtime in Docker, Podman or containerd. On create, run \
