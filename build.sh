@@ -3,7 +3,8 @@
 #   ./build.sh            build: bin/oci-interceptor, bin/jrun, lib/jrun/ (jar + AOT cache)
 #   ./build.sh demo       build, then run a busybox container through oci-interceptor in front of runc
 #   ./build.sh test       build and run every test (unit and integration; integration needs root)
-#   ./build.sh install [PREFIX]   install launchers to PREFIX/bin and the rest to PREFIX/lib/jrun (default /usr/local)
+#   ./build.sh install [PREFIX]   install launchers to PREFIX/bin, the rest to PREFIX/lib/jrun, man pages to
+#                                 PREFIX/share/man/man8 and bash completion to PREFIX/share/bash-completion (default /usr/local)
 #   ./build.sh bench      run the benchmarks in bench/
 # It finds a JDK 25 by itself (JAVA_HOME if it is 25+, else /usr/lib/jvm/*25*): the default java here is 17.
 set -euo pipefail
@@ -59,7 +60,8 @@ case "$cmd" in
     for b in bin/*; do [ -x "$b" ] && [ -f "$b" ] && install -m 0755 "$b" "$prefix/bin/"; done
     install -m 0644 lib/jrun/jrun.jar "$prefix/lib/jrun/jrun.jar"
     install -m 0644 lib/jrun/libjrun.so "$prefix/lib/jrun/libjrun.so"
-    # the AOT cache records the jar's path, so it is trained again where the jar now lives
+    # the AOT cache records the jar's path, so it is trained again where the jar now lives; this
+    # also writes PREFIX/share/man/man8 and PREFIX/share/bash-completion/completions
     bash scripts/assemble.sh "$prefix/lib/jrun/jrun.jar" "$prefix" "$JAVA_HOME/bin/java"
     echo "installed to $prefix" ;;
   bench)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Assembles the runnable tree under HOME: lib/jrun/{jrun.jar,java,jrun.aot}. bin/ is built by
+# Assembles the runnable tree under HOME: lib/jrun/{jrun.jar,java,jrun.aot}, and share/ (man pages,
+# bash completion). bin/ is built by
 # src/main/c/build-native.sh. The AOT cache is trained on real work (jrun.cli.AotTraining) with the
 # same JVM flags the launcher uses; a cache made with other flags or another jar is silently ignored.
 set -euo pipefail
@@ -27,4 +28,6 @@ rm -f "$lib/jrun.aot.config"
 train_cache oci-interceptor interceptor
 train_cache jrun jrun
 train_cache run_oci jrun
+# Man pages and bash completion, from the command descriptions the parsers and the help read.
+"$lib/java" -cp "$lib/jrun.jar" jrun.cli.ManPages "$home/share"
 echo "assembled $lib (AOT caches: $(cd "$lib" && du -h ./*.aot | tr '\n\t' ' '))"

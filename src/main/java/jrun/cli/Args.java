@@ -2,64 +2,127 @@ package jrun.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import jrun.JrunException;
 
 /**
- * A small command-line reader in runc's style: "--name value", "--name=value", "-n value",
- * boolean flags, then positional arguments. Hand-written because picocli costs ~190 ms of
- * startup (shared/notes/machine-facts.md) and we parse a dozen flags.
+ * A small command-line reader in runc's style, driven by a command's description. Hand-written
+ * because picocli costs ~190 ms of startup (shared/notes/machine-facts.md) and we parse a dozen flags.
+ *
+ * <p>A description is one String[] that this parser, the help ({@link Help}) and the build's man
+ * pages and bash completion ({@link ManPages}) all read, so they cannot disagree:
+ * <pre>
+ *   {NAME, ARGUMENTS, SUMMARY, DESCRIPTION,
+ *    NAMES, VALUE, HELP,     one triple per flag
+ *    ...}
+ * </pre>
+ * NAMES are the flag's spellings separated by spaces, the first the canonical one the command
+ * sees ("--bundle -b"); VALUE names the flag's value ("DIR"), or is "" for a switch. DESCRIPTION
+ * is paragraphs separated by blank lines; a paragraph whose lines start with two spaces is shown
+ * as it is written. As in Go's flag package (runc's parser), one dash or two are the same:
+ * -root, --root, -b and --b. A switch takes =true or =false. --help and -h ask for the help.
  */
-final class Args {
-    private final String command;
-    private final List<String> in;
-    private int at;
-    private final List<String> positional = new ArrayList<>();
+public final class Args {
+    private Args() {}
 
-    Args(String command, List<String> in) {
-        this.command = command;
-        this.in = in;
+    /** Where a description's flag triples start. */
+    public static final int HEAD = 4;
+
+    /**
+     * The "exit code" of the JrunException that asks for a command's help (its message is the
+     * command's name): a JrunException, not a class of its own, because a create must load no
+     * class the help needs, and a class thrown or caught is loaded when its method is verified.
+     */
+    static final int HELP_REQUESTED = -1;
+
+    static JrunException helpRequested(String[] spec) {
+        return new JrunException(spec[0], HELP_REQUESTED, null);
     }
 
-    /** Reads options; valueFlags take a value, boolFlags do not. Calls back for each option. */
+    /** Called for each flag with its canonical name and its value ("true"/"false" for a switch). */
     interface Sink {
         void option(String name, String value);
     }
 
-    List<String> parse(Set<String> valueFlags, Set<String> boolFlags, Sink sink) {
+    static List<String> parse(String[] spec, List<String> in, Sink sink) {
+        return parse(spec, in, sink, false);
+    }
+
+    /**
+     * Reads flags and returns the positional arguments. firstEnds: the first positional argument
+     * ends the flags, and it and everything after it are returned as they are (exec ID COMMAND...,
+     * ps ID PS-ARGS...); else flags and arguments may mix. "--" always ends the flags.
+     */
+    static List<String> parse(String[] spec, List<String> in, Sink sink, boolean firstEnds) {
+        List<String> positional = new ArrayList<>();
         boolean onlyPositional = false;
-        for (at = 0; at < in.size(); at++) {
+        for (int at = 0; at < in.size(); at++) {
             String a = in.get(at);
-            if (onlyPositional || !a.startsWith("-") || a.equals("-")) {
+            if (onlyPositional || a.length() < 2 || a.charAt(0) != '-') {
                 positional.add(a);
+                if (firstEnds) onlyPositional = true;
                 continue;
             }
             if (a.equals("--")) {
                 onlyPositional = true;
                 continue;
             }
-            String name = a, value = null;
             int eq = a.indexOf('=');
-            if (eq > 0) {
-                name = a.substring(0, eq);
-                value = a.substring(eq + 1);
+            String name = eq > 0 ? a.substring(0, eq) : a;
+            int f = find(spec, name);
+            if (f < 0) {
+                if (isHelp(name)) throw helpRequested(spec);
+                throw JrunException.usage(spec[0] + ": unknown flag " + name);
             }
-            if (valueFlags.contains(name)) {
+            String value = eq > 0 ? a.substring(eq + 1) : null;
+            if (takesValue(spec, f)) {
                 if (value == null) {
-                    if (at + 1 >= in.size()) throw JrunException.usage(command + ": flag " + name + " needs a value");
+                    if (at + 1 >= in.size()) throw JrunException.usage(spec[0] + ": flag " + name + " needs a value");
                     value = in.get(++at);
                 }
-                sink.option(name, value);
-            } else if (boolFlags.contains(name)) {
-                if (value != null && !value.equals("true") && !value.equals("false"))
-                    throw JrunException.usage(command + ": flag " + name + " takes no value");
-                sink.option(name, value == null ? "true" : value);
-            } else {
-                throw JrunException.usage(command + ": unknown flag " + name);
+            } else if (value == null) {
+                value = "true";
+            } else if (!value.equals("true") && !value.equals("false")) {
+                throw JrunException.usage(spec[0] + ": flag " + name + " takes no value");
             }
+            sink.option(canonical(spec, f), value);
         }
         return positional;
+    }
+
+    /** The index of the flag triple that spells name ("--root", "-root", "-b", "--b"), or -1. */
+    static int find(String[] spec, String name) {
+        int skip = name.startsWith("--") ? 2 : name.startsWith("-") ? 1 : 0;
+        for (int i = HEAD; i < spec.length; i += 3) if (spells(spec[i], name, skip)) return i;
+        return -1;
+    }
+
+    /** Whether one of names, dashes aside, is name.substring(skip). A loop, not split: this runs on every create. */
+    private static boolean spells(String names, String name, int skip) {
+        int len = name.length() - skip, n = names.length(), at = 0;
+        while (at < n) {
+            while (at < n && names.charAt(at) == '-') at++;
+            int end = names.indexOf(' ', at);
+            if (end < 0) end = n;
+            if (end - at == len && names.regionMatches(at, name, skip, len)) return true;
+            at = end + 1;
+        }
+        return false;
+    }
+
+    static boolean takesValue(String[] spec, int flag) {
+        return !spec[flag + 1].isEmpty();
+    }
+
+    /** The first of a flag's spellings: the one the command's switch names. */
+    static String canonical(String[] spec, int flag) {
+        String names = spec[flag];
+        int sp = names.indexOf(' ');
+        return sp < 0 ? names : names.substring(0, sp);
+    }
+
+    static boolean isHelp(String name) {
+        return name.equals("--help") || name.equals("-h") || name.equals("-help") || name.equals("--h");
     }
 
     static String oneId(String command, List<String> positional) {

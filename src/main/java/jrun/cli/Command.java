@@ -6,4 +6,7 @@ import java.util.List;
 interface Command {
     /** Returns the exit status. */
     int run(Globals globals, List<String> args);
+
+    /** Its description (see Args): name, arguments, summary, description, flags. */
+    String[] spec();
 }

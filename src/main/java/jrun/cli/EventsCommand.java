@@ -1,7 +1,6 @@
 package jrun.cli;
 
 import java.util.List;
-import java.util.Set;
 
 import jrun.JrunException;
 import jrun.linux.cgroups.CgroupStats;
@@ -14,12 +13,26 @@ import jrun.spec.Json;
  * container stops. One JSON object per line, runc's shape.
  */
 final class EventsCommand implements Command {
+    static final String[] SPEC = {"events", "[flags] ID", "print a container's resource use and OOM events",
+            """
+            Prints one JSON object per line for the container ID: its resource use (cpu, memory, pids, \
+            blkio) every --interval, and an "oom" event whenever the kernel's OOM killer kills in its \
+            cgroup, until the container stops. With --stats, its resource use once.""",
+            "--interval", "DURATION", "how often to print the resource use: 500ms, 5s, 1m (default 5s)",
+            "--stats", "", "print the resource use once and exit",
+    };
+
     private boolean stats;
     private long intervalMs = 5000;
 
     @Override
+    public String[] spec() {
+        return SPEC;
+    }
+
+    @Override
     public int run(Globals g, List<String> args) {
-        String id = Args.oneId("events", new Args("events", args).parse(Set.of("--interval"), Set.of("--stats"), (n, v) -> {
+        String id = Args.oneId("events", Args.parse(SPEC, args, (n, v) -> {
             if (n.equals("--stats")) stats = Boolean.parseBoolean(v);
             else intervalMs = duration(v);
         }));

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jrun.JrunException;
 import jrun.runtime.ExecOptions;
@@ -22,10 +21,32 @@ import jrun.spec.JsonNumber;
  * --preserve-fds, --ignore-paused. Flags stop at the id: what follows is the command.
  */
 final class ExecCommand implements Command {
-    static final Set<String> VALUES = Set.of("--process", "-p", "--console-socket", "--pid-file", "--cwd", "--env", "-e",
-            "--user", "-u", "--additional-gids", "-g", "--cap", "-c", "--preserve-fds", "--cgroup", "--process-label",
-            "--apparmor");
-    static final Set<String> BOOLS = Set.of("--tty", "-t", "--detach", "-d", "--no-new-privs", "--ignore-paused", "--no-subreaper");
+    static final String[] SPEC = {"exec", "[flags] ID COMMAND [ARG...] | --process FILE ID", "run a new process in a running container",
+            """
+            Runs COMMAND in the container ID, in its namespaces and cgroups, with the container's own \
+            process settings (user, env, cwd, capabilities, rlimits, seccomp) as the base that the flags \
+            edit; or runs the runtime-spec process object of --process FILE instead. Flags end at ID: \
+            what follows is the command. In the foreground jrun passes its signals on to the process and \
+            exits with its status; with --tty and no --console-socket it relays the pty to its own stdin \
+            and stdout, as run does.""",
+            "--process -p", "FILE", "a runtime-spec process object (JSON) to run; - reads it from stdin",
+            "--tty -t", "", "give the process a pty (process.terminal)",
+            "--console-socket", "PATH", "a unix socket that receives the pty's master",
+            "--detach -d", "", "return once the process runs",
+            "--pid-file", "FILE", "write the process's host pid to FILE",
+            "--cwd", "DIR", "the working directory in the container",
+            "--env -e", "NAME=VALUE", "set an environment variable (repeatable)",
+            "--user -u", "UID[:GID]", "the uid, and gid, to run as",
+            "--additional-gids -g", "GID", "an additional group id (repeatable; also a comma-separated list)",
+            "--cap -c", "CAP", "add a capability to the bounding, effective and permitted sets (repeatable)",
+            "--no-new-privs", "", "set no_new_privs for the process",
+            "--preserve-fds", "N", "pass N more file descriptors, from fd 3 on, to the process",
+            "--ignore-paused", "", "run even in a paused container",
+            "--no-subreaper", "", "accepted for runc's sake: jrun never makes itself a subreaper",
+            "--cgroup", "PATH", "not supported: joining a sub-cgroup is refused",
+            "--process-label", "LABEL", "not supported: there is no SELinux on this host",
+            "--apparmor", "PROFILE", "not supported: there is no AppArmor on this host",
+    };
 
     String process, consoleSocket, pidFile, cwd, user;
     boolean tty, detach, noNewPrivs, ignorePaused;
@@ -34,17 +55,17 @@ final class ExecCommand implements Command {
 
     void option(String name, String value) {
         switch (name) {
-            case "--process", "-p" -> process = value;
+            case "--process" -> process = value;
             case "--console-socket" -> consoleSocket = value;
             case "--pid-file" -> pidFile = value;
             case "--cwd" -> cwd = value;
-            case "--env", "-e" -> env.add(value);
-            case "--user", "-u" -> user = value;
-            case "--additional-gids", "-g" -> gids.add(value);
-            case "--cap", "-c" -> caps.add(value);
+            case "--env" -> env.add(value);
+            case "--user" -> user = value;
+            case "--additional-gids" -> gids.add(value);
+            case "--cap" -> caps.add(value);
             case "--preserve-fds" -> preserveFds = Args.nonNegative(name, value);
-            case "--tty", "-t" -> tty = Boolean.parseBoolean(value);
-            case "--detach", "-d" -> detach = Boolean.parseBoolean(value);
+            case "--tty" -> tty = Boolean.parseBoolean(value);
+            case "--detach" -> detach = Boolean.parseBoolean(value);
             case "--no-new-privs" -> noNewPrivs = Boolean.parseBoolean(value);
             case "--ignore-paused" -> ignorePaused = Boolean.parseBoolean(value);
             case "--no-subreaper" -> { } // jrun never becomes a subreaper
@@ -56,19 +77,16 @@ final class ExecCommand implements Command {
     }
 
     @Override
+    public String[] spec() {
+        return SPEC;
+    }
+
+    @Override
     public int run(Globals g, List<String> args) {
-        // Options up to the id; everything after it is the command.
-        int idAt = 0;
-        for (; idAt < args.size(); idAt++) {
-            String a = args.get(idAt);
-            if (!a.startsWith("-") || a.equals("-")) break;
-            if (a.equals("--")) continue;
-            if (!a.contains("=") && VALUES.contains(a)) idAt++;
-        }
-        if (idAt >= args.size()) throw JrunException.usage("exec: expects a container id");
-        new Args("exec", args.subList(0, idAt)).parse(VALUES, BOOLS, this::option);
-        String id = args.get(idAt);
-        List<String> command = args.subList(idAt + 1, args.size());
+        List<String> pos = Args.parse(SPEC, args, this::option, true); // the id ends the flags: what follows is the command
+        if (pos.isEmpty()) throw JrunException.usage("exec: expects a container id");
+        String id = pos.get(0);
+        List<String> command = pos.subList(1, pos.size());
         var exec = g.exec();
         Map<String, Object> p;
         if (process != null) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jrun.JrunException;
 import jrun.linux.Capabilities;
@@ -16,9 +15,21 @@ import jrun.spec.Json;
 
 /** jrun features: the runtime-spec features document, saying only what jrun really applies. */
 final class FeaturesCommand implements Command {
+    static final String[] SPEC = {"features", "", "print what this runtime supports",
+            """
+            Prints the runtime-spec features document as JSON: the hooks, mount options, namespaces, \
+            capabilities, cgroup controllers and seccomp actions, operators and architectures jrun \
+            really applies.""",
+    };
+
+    @Override
+    public String[] spec() {
+        return SPEC;
+    }
+
     @Override
     public int run(Globals g, List<String> args) {
-        if (!new Args("features", args).parse(Set.of(), Set.of(), (n, v) -> { }).isEmpty())
+        if (!Args.parse(SPEC, args, (n, v) -> { }).isEmpty())
             throw JrunException.usage("features: takes no arguments");
         String text;
         try (InputStream in = FeaturesCommand.class.getResourceAsStream("/jrun/features.json")) {

@@ -62,8 +62,28 @@ final class Globals {
         }
     }
 
+    /**
+     * A --debug line, as runc logs each step: into the --log file (text or JSON lines), else onto
+     * stderr. Callers test `debug` first, so a run without --debug builds no message.
+     */
+    void debug(String message) {
+        if (log == null) {
+            System.err.println("time=\"" + java.time.OffsetDateTime.now() + "\" level=debug msg=\"" + message.replace("\"", "\\\"") + "\"");
+        } else if (jsonLog) {
+            ErrorLog.appendJson(log, "debug", message);
+        } else {
+            try {
+                java.nio.file.Files.writeString(Path.of(log), "time=\"" + java.time.OffsetDateTime.now() + "\" level=debug msg=\""
+                        + message.replace("\"", "\\\"") + "\"\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException ignored) {
+                // a debug line is not worth failing for
+            }
+        }
+    }
+
     jrun.runtime.Exec exec() {
-        return new jrun.runtime.Exec(new StateStore(Path.of(root)), LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root, ".cache", "seccomp")));
+        jrun.runtime.Exec e = new jrun.runtime.Exec(new StateStore(Path.of(root)), LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root, ".cache", "seccomp")));
+        return debug ? e.withDebug(this::debug) : e;
     }
 
     jrun.runtime.Manage manage() {
@@ -73,7 +93,8 @@ final class Globals {
     }
 
     Lifecycle lifecycle() {
-        return new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles(),
+        Lifecycle l = new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles(),
                 LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root, ".cache", "seccomp")), rules());
+        return debug ? l.withDebug(this::debug) : l;
     }
 }

@@ -51,7 +51,7 @@ public final class InterceptorMain {
 
     static int run(InterceptorArgs args, RuntimeCall call, int fd) {
         if (args.help()) {
-            System.out.print(InterceptorArgs.usage());
+            System.out.print(Help.page(null, InterceptorArgs.SPEC, null));
             return 0;
         }
         if (args.version()) {

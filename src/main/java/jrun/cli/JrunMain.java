@@ -8,8 +8,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 import jrun.JrunException;
 import jrun.Version;
@@ -22,22 +20,64 @@ import jrun.Version;
 public final class JrunMain {
     private JrunMain() {}
 
-    private static final Map<String, Supplier<Command>> COMMANDS = Map.ofEntries(Map.entry("create", CreateCommand::new),
-            Map.entry("start", StartCommand::new), Map.entry("state", StateCommand::new), Map.entry("kill", KillCommand::new),
-            Map.entry("delete", DeleteCommand::new), Map.entry("run", RunCommand::new), Map.entry("list", ListCommand::new),
-            Map.entry("spec", SpecCommand::new), Map.entry("features", FeaturesCommand::new), Map.entry("exec", ExecCommand::new),
-            Map.entry("ps", PsCommand::new), Map.entry("pause", PauseCommand::new), Map.entry("resume", ResumeCommand::new),
-            Map.entry("update", UpdateCommand::new), Map.entry("events", EventsCommand::new));
+    /** jrun's own description (see Args): its global flags. */
+    static final String[] SPEC = {"jrun", "[global flags] COMMAND [flags] [ARGS...]", "an OCI container runtime with runc's command line",
+            """
+            jrun runs containers from OCI bundles (a directory with config.json and a root filesystem) \
+            and speaks runc's command line, so Docker, Podman and containerd call it as they call runc. \
+            Java plans each container; a small C helper (jrun-helper) makes the namespaces and mounts and \
+            executes the plan.
 
-    static final String USAGE = """
-            usage: jrun [global flags] COMMAND [flags] [ID]
-            global flags: --root DIR (default /run/jrun), --log FILE, --log-format text|json, --debug,
-                          --systemd-cgroup, --rootless, --version
-            rules (applied in-process at create/run): --rules FILE|DIR, --oi-env K=V, --oi-env-force K=V,
-                          --oi-readonly-networking-mounts, --oi-no-default-rules, --rules-write-config
-            commands: create, start, state, kill, delete, run, list, spec, features, exec, ps, pause, resume,
-                      update, events
-            """;
+            A container's life: "jrun create ID" sets it up with its process waiting, "jrun start ID" lets \
+            the process run, "jrun delete ID" removes it; "jrun run ID" does create and start at once. \
+            Errors are one line on stderr (and in --log) and a non-zero status: 2 for a bad command line.
+
+            Rules flags (--rules, --oi-*) apply oci-interceptor's rule engine to config.json in-process at \
+            create and run; see oci-interceptor(8).""",
+            "--root", "DIR", "where container state is kept (default /run/jrun; best on a tmpfs)",
+            "--log", "FILE", "also write errors, warnings and --debug lines to FILE",
+            "--log-format", "FORMAT", "the --log format: text or json (default text)",
+            "--debug", "", "log each step jrun takes (to --log, else stderr), and stack traces of errors",
+            "--systemd-cgroup", "", "not supported: jrun has no systemd cgroup driver",
+            "--rootless", "VALUE", "true, false or auto (default auto); true is not supported",
+            "--criu", "PATH", "not supported: jrun has no checkpoint/restore (CRIU) support",
+            "--rules --oi-rules", "PATH", "a rule file or directory to apply at create and run (repeatable)",
+            "--oi-env", "NAME=VALUE", "set NAME in process.env unless it is set (repeatable; exec too)",
+            "--oi-env-force", "NAME=VALUE", "set NAME in process.env, replacing its value (repeatable; exec too)",
+            "--oi-readonly-networking-mounts", "", "make the mounts of /etc/hosts, /etc/hostname and /etc/resolv.conf read-only",
+            "--oi-no-default-rules", "", "with rules flags, do not read /etc/oci-interceptor/rules.d",
+            "--rules-write-config", "", "write the config the rules edited back to the bundle's config.json",
+            "--help -h", "", "print this help, or with a command its help",
+            "--version -v", "", "print the version, the git commit and the runtime-spec version",
+    };
+
+    /** Every command, for the help and the man pages, in the order they are listed; command() knows each. */
+    static final String[] COMMANDS = {"checkpoint", "create", "delete", "events", "exec", "features", "kill", "list", "pause", "ps",
+        "restore", "resume", "run", "spec", "start", "state", "update"};
+
+    /** A switch, not a map of constructors: nothing to build (and no lambda classes to load) before a command runs. */
+    static Command command(String name) {
+        return switch (name) {
+            case "create" -> new CreateCommand();
+            case "start" -> new StartCommand();
+            case "state" -> new StateCommand();
+            case "kill" -> new KillCommand();
+            case "delete" -> new DeleteCommand();
+            case "exec" -> new ExecCommand();
+            case "run" -> new RunCommand();
+            case "list" -> new ListCommand();
+            case "spec" -> new SpecCommand();
+            case "features" -> new FeaturesCommand();
+            case "ps" -> new PsCommand();
+            case "pause" -> new PauseCommand();
+            case "resume" -> new ResumeCommand();
+            case "update" -> new UpdateCommand();
+            case "events" -> new EventsCommand();
+            case "checkpoint" -> new UnsupportedCommand(UnsupportedCommand.CHECKPOINT);
+            case "restore" -> new UnsupportedCommand(UnsupportedCommand.RESTORE);
+            default -> null;
+        };
+    }
 
     public static void main(String[] argv) {
         Exit.now(run(Arrays.asList(argv)));
@@ -49,60 +89,34 @@ public final class JrunMain {
             int i = 0;
             for (; i < argv.size(); i++) {
                 String a = argv.get(i);
-                if (!a.startsWith("-")) break;
-                String name = a, value = null;
+                if (a.length() < 2 || a.charAt(0) != '-') break;
                 int eq = a.indexOf('=');
-                if (eq > 0) {
-                    name = a.substring(0, eq);
-                    value = a.substring(eq + 1);
+                String name = eq > 0 ? a.substring(0, eq) : a, value = eq > 0 ? a.substring(eq + 1) : null;
+                int f = Args.find(SPEC, name);
+                if (f < 0) throw JrunException.usage("unknown global flag " + name);
+                if (Args.takesValue(SPEC, f)) {
+                    if (value == null) {
+                        if (i + 1 >= argv.size()) throw JrunException.usage("flag " + name + " needs a value");
+                        value = argv.get(++i);
+                    }
+                } else if (value == null) {
+                    value = "true";
+                } else if (!value.equals("true") && !value.equals("false")) {
+                    throw JrunException.usage("flag " + name + " takes no value");
                 }
-                switch (name) {
-                    case "--root", "--log", "--log-format", "--criu" -> {
-                        if (value == null) {
-                            if (i + 1 >= argv.size()) throw JrunException.usage("flag " + name + " needs a value");
-                            value = argv.get(++i);
-                        }
-                        if (name.equals("--root")) g.root = value;
-                        else if (name.equals("--log")) g.log = value;
-                        else if (name.equals("--log-format")) {
-                            if (!value.equals("text") && !value.equals("json"))
-                                throw JrunException.usage("--log-format: expected text or json, got \"" + value + "\"");
-                            g.jsonLog = value.equals("json");
-                        }
-                    }
-                    case "--rules", "--oi-rules", "--oi-env", "--oi-env-force" -> { // rules in-process (Globals.rules)
-                        if (value == null) {
-                            if (i + 1 >= argv.size()) throw JrunException.usage("flag " + name + " needs a value");
-                            value = argv.get(++i);
-                        }
-                        g.ruleFlags.add(name.equals("--rules") ? "--oi-rules" : name);
-                        g.ruleFlags.add(value);
-                    }
-                    case "--oi-readonly-networking-mounts", "--oi-no-default-rules" -> g.ruleFlags.add(name);
-                    case "--rules-write-config" -> g.rulesWriteConfig = true;
-                    case "--debug" -> g.debug = true;
-                    case "--systemd-cgroup" -> throw new JrunException(
-                            "--systemd-cgroup: jrun has no systemd cgroup driver" + (Files.isDirectory(Path.of("/run/systemd/system")) ? "" : " (and this host runs no systemd)"));
-                    case "--rootless" -> {
-                        if (value != null && value.equals("true")) throw new JrunException("--rootless: rootless mode is not supported yet");
-                    }
-                    case "--version", "-v" -> {
-                        System.out.println("jrun version " + Version.VERSION);
-                        System.out.println("spec: " + Version.SPEC);
-                        return 0;
-                    }
-                    case "--help", "-h" -> {
-                        System.out.print(USAGE);
-                        return 0;
-                    }
-                    default -> throw JrunException.usage("unknown global flag " + name);
-                }
+                if (global(g, Args.canonical(SPEC, f), value)) return 0;
             }
-            if (i >= argv.size()) throw JrunException.usage("no command given\n" + USAGE.strip());
-            Supplier<Command> c = COMMANDS.get(argv.get(i));
-            if (c == null) throw JrunException.usage("unknown command \"" + argv.get(i) + "\"");
-            return c.get().run(g, argv.subList(i + 1, argv.size()));
+            if (i >= argv.size()) return Help.program(); // as runc: no command prints the help
+            String name = argv.get(i);
+            if (name.equals("help") || name.equals("h")) return Help.topic(argv.subList(i + 1, argv.size()));
+            Command c = command(name);
+            if (c == null) throw JrunException.usage("unknown command \"" + name + "\" (see jrun --help)");
+            if (g.debug) g.debug("jrun " + String.join(" ", argv));
+            int status = c.run(g, argv.subList(i + 1, argv.size()));
+            if (g.debug) g.debug(name + ": exit status " + status);
+            return status;
         } catch (JrunException e) {
+            if (e.exitCode() == Args.HELP_REQUESTED) return Help.topic(List.of(e.getMessage()));
             report(g, e.getMessage());
             if (g.debug) e.printStackTrace();
             return e.exitCode();
@@ -111,6 +125,53 @@ public final class JrunMain {
             if (g.debug) e.printStackTrace();
             return 70;
         }
+    }
+
+    /** One global flag, by its canonical name; true when it answered the call itself (--version, --help). */
+    private static boolean global(Globals g, String name, String value) {
+        switch (name) {
+            case "--root" -> g.root = value;
+            case "--log" -> g.log = value;
+            case "--log-format" -> {
+                if (!value.equals("text") && !value.equals("json"))
+                    throw JrunException.usage("--log-format: expected text or json, got \"" + value + "\"");
+                g.jsonLog = value.equals("json");
+            }
+            case "--rules", "--oi-env", "--oi-env-force" -> { // rules in-process (Globals.rules)
+                g.ruleFlags.add(name.equals("--rules") ? "--oi-rules" : name);
+                g.ruleFlags.add(value);
+            }
+            case "--oi-readonly-networking-mounts", "--oi-no-default-rules" -> {
+                if (value.equals("true")) g.ruleFlags.add(name);
+            }
+            case "--rules-write-config" -> g.rulesWriteConfig = Boolean.parseBoolean(value);
+            case "--debug" -> g.debug = Boolean.parseBoolean(value);
+            case "--systemd-cgroup" -> {
+                if (value.equals("true")) throw new JrunException("--systemd-cgroup: jrun has no systemd cgroup driver"
+                        + (Files.isDirectory(Path.of("/run/systemd/system")) ? "" : " (and this host runs no systemd)"));
+            }
+            case "--rootless" -> {
+                switch (value) {
+                    case "true" -> throw new JrunException("--rootless: rootless mode is not supported yet");
+                    case "false", "auto" -> { }
+                    default -> throw JrunException.usage("--rootless: expected true, false or auto, got \"" + value + "\"");
+                }
+            }
+            case "--criu" -> throw new JrunException("--criu: jrun has no checkpoint/restore (CRIU) support");
+            case "--version" -> {
+                System.out.println("jrun version " + Version.VERSION);
+                System.out.println("commit: " + Version.commit());
+                System.out.println("spec: " + Version.SPEC);
+                System.out.println("java: " + System.getProperty("java.version"));
+                return true;
+            }
+            case "--help" -> {
+                Help.program();
+                return true;
+            }
+            default -> throw new IllegalStateException(name);
+        }
+        return false;
     }
 
     private static void report(Globals g, String message) {

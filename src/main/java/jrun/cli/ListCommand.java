@@ -2,7 +2,6 @@ package jrun.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import jrun.JrunException;
 import jrun.runtime.ContainerState;
@@ -12,13 +11,26 @@ import jrun.spec.Json;
 
 /** jrun list [--format table|json] [--quiet]: runc's columns, or its JSON array. */
 final class ListCommand implements Command {
+    static final String[] SPEC = {"list", "[flags]", "list the containers under --root",
+            """
+            Lists the containers whose state is under the global --root: a table of ID, PID, STATUS, \
+            BUNDLE, CREATED and OWNER, or a JSON array of their states.""",
+            "--format -f", "FORMAT", "table or json (default table)",
+            "--quiet -q", "", "print the container ids only",
+    };
+
     private String format = "table";
     private boolean quiet;
 
     @Override
+    public String[] spec() {
+        return SPEC;
+    }
+
+    @Override
     public int run(Globals g, List<String> args) {
-        List<String> pos = new Args("list", args).parse(Set.of("--format", "-f"), Set.of("--quiet", "-q"), (n, v) -> {
-            if (n.startsWith("--f") || n.equals("-f")) format = v;
+        List<String> pos = Args.parse(SPEC, args, (n, v) -> {
+            if (n.equals("--format")) format = v;
             else quiet = Boolean.parseBoolean(v);
         });
         if (!pos.isEmpty()) throw JrunException.usage("list: takes no arguments");

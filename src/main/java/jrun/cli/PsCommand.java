@@ -15,19 +15,29 @@ import jrun.JrunException;
  * header and the container's lines, as runc does.
  */
 final class PsCommand implements Command {
+    static final String[] SPEC = {"ps", "[flags] ID [PS-ARGS...]", "list the processes of a container",
+            """
+            Lists the processes in the cgroups of the container ID: with --format table, the lines of \
+            ps(1) (run with PS-ARGS, by default -ef) for those processes; with --format json, an array of \
+            their host pids. Flags end at ID: what follows goes to ps.""",
+            "--format -f", "FORMAT", "table or json (default table)",
+    };
+
     private String format = "table";
 
     @Override
+    public String[] spec() {
+        return SPEC;
+    }
+
+    @Override
     public int run(Globals g, List<String> args) {
-        int idAt = 0;
-        for (; idAt < args.size() && args.get(idAt).startsWith("-"); idAt++)
-            if (args.get(idAt).equals("--format") || args.get(idAt).equals("-f")) idAt++;
-        if (idAt >= args.size()) throw JrunException.usage("ps: expects a container id");
-        new Args("ps", args.subList(0, idAt)).parse(Set.of("--format", "-f"), Set.of(), (n, v) -> format = v);
+        List<String> pos = Args.parse(SPEC, args, (n, v) -> format = v, true); // the id ends the flags: what follows is ps's
+        if (pos.isEmpty()) throw JrunException.usage("ps: expects a container id");
         if (!format.equals("table") && !format.equals("json"))
             throw JrunException.usage("ps: --format: expected table or json, got \"" + format + "\"");
-        String id = args.get(idAt);
-        List<String> psArgs = args.subList(idAt + 1, args.size());
+        String id = pos.get(0);
+        List<String> psArgs = pos.subList(1, pos.size());
         List<Long> pids = g.manage().pids(id);
         if (format.equals("json")) {
             if (!psArgs.isEmpty()) throw JrunException.usage("ps: ps arguments cannot be used with --format json");

@@ -114,9 +114,15 @@ public final class RulesCommand {
         String before = Json.write(root, style);
         RuleSet.Result result;
         try {
-            result = rules.apply(root, context);
+            result = rules.apply(root, context, true);
         } catch (JrunException e) {
             throw new JrunException(file + ": " + e.getMessage(), e);
+        }
+        boolean anyListed = false;
+        for (RuleSet.Outcome o : result.outcomes()) anyListed |= RulesReport.listed(o, false);
+        if (!anyListed) { // say so, and why for each rule, rather than print nothing
+            err.println(result.outcomes().isEmpty() ? "no rule matched: there are no rules (give --rules PATH)" : "no rule matched:");
+            all = true;
         }
         for (RuleSet.Outcome o : result.outcomes()) {
             if (RulesReport.listed(o, all)) err.println(RulesReport.line(o));
@@ -126,6 +132,7 @@ public final class RulesCommand {
             return DENIED;
         }
         String after = Json.write(root, style);
+        if (diff && before.equals(after)) err.println("no change: the config is left as it is");
         if (diff) out.print(TextDiff.unified(config, config + " (rules applied)", before, after));
         else out.print(after);
         return 0;

@@ -19,16 +19,12 @@ public record RunOciArgs(String command, String id, List<String> extraArgs, Stri
 
     public static final List<String> COMMANDS = List.of("run", "start", "kill", "destroy");
 
-    /** Long name -> short letter; the letter's case in VALUED says whether it takes a value. */
-    private static final Map<String, Character> LONG = Map.of("bind_mount", 'b', "container_path", 'c', "cgroup_parent", 'p',
-            "use_current_user", 'u', "signal", 'S', "log_dir", 'l', "log_tag", 't', "sigstop_when_ready", 's', "help", 'h');
-    private static final String VALUED = "bcpSlt";
-    private static final String FLAGS = "ush";
+    /** The description the parser, the help and the man page read (Args's form; every flag is --long_name -l). */
+    public static final String[] SPEC = {"run_oci", "[OPTIONS] COMMAND ID [-- EXTRA-ARGS...]",
+            "run a Chrome OS container from an OCI bundle, on jrun's engine",
+            """
+            Chrome OS's run_oci command line. Commands:
 
-    public static final String USAGE = """
-            usage: run_oci [OPTIONS] COMMAND ID [-- EXTRA-ARGS...]
-
-            Commands:
               run      create and start the container in the foreground; wait for it, run the
                        poststop hooks, clean up, and exit with the container's status
               start    create and start the container and return once the poststart hooks ran,
@@ -38,33 +34,43 @@ public record RunOciArgs(String command, String id, List<String> extraArgs, Stri
                        directory and remove it; succeeds if it is already gone, fails while the
                        container is still running
 
-            ID may not contain '/'. EXTRA-ARGS are appended to process.args (run and start).
-            Options may appear anywhere before "--".
-
-            Options:
-              -c, --container_path=PATH   the bundle (holding config.json); default: the current directory
-              -b, --bind_mount=SRC:DST    bind SRC (host) on DST (container), not recursively,
-                                          creating DST; repeatable (run, start)
-              -p, --cgroup_parent=NAME    the cgroup parent when linux.cgroupsPath is empty: the
-                                          container's cgroup is /NAME/ID (run, start)
-              -u, --use_current_user      a user namespace mapping container uid 0 to the caller's
-                                          uid and gid 0 to the caller's gid (run, start)
-              -S, --signal=SIGNAL         the signal for kill: a name (TERM, SIGTERM) or a number;
-                                          default TERM
-              -l, --log_dir=DIR           log to the file DIR/ID.<timestamp> (DIR is created),
-                                          with hooks' and the container's stdout and stderr;
-                                          later commands on ID log to the same file
-              -t, --log_tag=TAG           log to syslog with TAG, with the container's stdout and
-                                          stderr (run, start); ignored with --log_dir
-              -s, --sigstop_when_ready    run: stop run_oci itself with SIGSTOP once the container
-                                          is ready (for supervisors such as Upstart's "expect stop")
-              -h, --help                  print this text and exit
+            ID may not contain '/'. EXTRA-ARGS are appended to process.args (run and start). Options \
+            may appear anywhere before "--", as getopt_long reads them: --name=value or --name value, \
+            a unique prefix of a long name, -cPATH, and clustered switches such as -us.
 
             Environment:
-              RUN_OCI_STATE_ROOT          where state directories live (default /run/containers);
-                                          for tests and private instances
-              RUN_OCI_SYSLOG_SOCKET       the syslog socket for --log_tag (default /dev/log)
-            """;
+
+              RUN_OCI_STATE_ROOT     where state directories live (default /run/containers);
+                                     for tests and private instances
+              RUN_OCI_SYSLOG_SOCKET  the syslog socket for --log_tag (default /dev/log)
+
+            Exit status: the container's for run, 0 on success, 1 on failure, 2 for a bad command line.""",
+            "--container_path -c", "PATH", "the bundle (holding config.json); default: the current directory",
+            "--bind_mount -b", "SRC:DST", "bind SRC (host) on DST (container), not recursively, creating DST; repeatable (run, start)",
+            "--cgroup_parent -p", "NAME", "the cgroup parent when linux.cgroupsPath is empty: the container's cgroup is /NAME/ID (run, start)",
+            "--use_current_user -u", "", "a user namespace mapping container uid 0 to the caller's uid and gid 0 to the caller's gid (run, start)",
+            "--signal -S", "SIGNAL", "the signal for kill: a name (TERM, SIGTERM) or a number; default TERM",
+            "--log_dir -l", "DIR", "log to the file DIR/ID.<timestamp> (DIR is created), with hooks' and the container's stdout and stderr; later commands on ID log to the same file",
+            "--log_tag -t", "TAG", "log to syslog with TAG, with the container's stdout and stderr (run, start); ignored with --log_dir",
+            "--sigstop_when_ready -s", "", "run: stop run_oci itself with SIGSTOP once the container is ready (for supervisors such as Upstart's \"expect stop\")",
+            "--help -h", "", "print this text and exit",
+    };
+
+    /** Long name -> short letter, the letters that take a value and those that do not: from SPEC. */
+    private static final Map<String, Character> LONG = new java.util.HashMap<>();
+    private static final String VALUED, FLAGS;
+
+    static {
+        StringBuilder valued = new StringBuilder(), flags = new StringBuilder();
+        for (int i = Args.HEAD; i < SPEC.length; i += 3) {
+            String[] names = SPEC[i].split(" "); // "--long_name -l"
+            char letter = names[1].charAt(1);
+            LONG.put(names[0].substring(2), letter);
+            (SPEC[i + 1].isEmpty() ? flags : valued).append(letter);
+        }
+        VALUED = valued.toString();
+        FLAGS = flags.toString();
+    }
 
     public static RunOciArgs parse(List<String> argv) {
         List<String> positional = new ArrayList<>();

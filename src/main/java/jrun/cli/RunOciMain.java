@@ -40,7 +40,7 @@ public final class RunOciMain {
         try {
             RunOciArgs a = RunOciArgs.parse(argv);
             if (a.help()) {
-                System.out.print(RunOciArgs.USAGE);
+                System.out.print(Help.page(null, RunOciArgs.SPEC, null));
                 return 0;
             }
             String rootEnv = System.getenv("RUN_OCI_STATE_ROOT");

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jrun.JrunException;
 import jrun.spec.ConfigFile;
@@ -20,14 +19,38 @@ import jrun.spec.JsonNumber;
  * it); the flags win over it. Intel RDT flags are refused.
  */
 final class UpdateCommand implements Command {
-    /** flag -> {object, member} in linux.resources */
-    private static final Map<String, String[]> FLAGS = Map.ofEntries(
-            Map.entry("--memory", new String[] {"memory", "limit"}), Map.entry("-m", new String[] {"memory", "limit"}),
+    static final String[] SPEC = {"update", "[flags] ID", "change the resource limits of a running container",
+            """
+            Writes new limits into the cgroups of the container ID. --resources gives a runtime-spec \
+            linux.resources object (memory, cpu, blockIO, pids, ...); the flags set single fields and win \
+            over it. Sizes take a k, m, g or t suffix (powers of 1024); -1 means unlimited.""",
+            "--resources -r", "FILE", "a linux.resources JSON object; - reads it from stdin (as Docker sends it)",
+            "--memory -m", "BYTES", "memory.limit",
+            "--memory-reservation", "BYTES", "memory.reservation (the soft limit)",
+            "--memory-swap", "BYTES", "memory.swap: memory plus swap; -1 for unlimited swap",
+            "--kernel-memory", "BYTES", "memory.kernel (cgroup v1 only, and deprecated there)",
+            "--kernel-memory-tcp", "BYTES", "memory.kernelTCP (cgroup v1 only)",
+            "--cpu-share --cpu-shares", "N", "cpu.shares: the relative weight against other cgroups",
+            "--cpu-quota", "USECS", "cpu.quota: CPU time allowed in each period",
+            "--cpu-period", "USECS", "cpu.period: the CFS period",
+            "--cpu-rt-period", "USECS", "cpu.realtimePeriod",
+            "--cpu-rt-runtime", "USECS", "cpu.realtimeRuntime: realtime CPU time allowed in each period",
+            "--cpuset-cpus", "LIST", "cpu.cpus: the CPUs to run on (0-3,5)",
+            "--cpuset-mems", "LIST", "cpu.mems: the memory nodes to use",
+            "--blkio-weight", "N", "blockIO.weight (10 to 1000)",
+            "--pids-limit", "N", "pids.limit: the most processes and threads",
+            "--l3-cache-schema", "SCHEMA", "not supported: no Intel RDT",
+            "--mem-bw-schema", "SCHEMA", "not supported: no Intel RDT",
+    };
+
+    /** A resource flag's canonical name -> {object, member} in linux.resources. */
+    private static final Map<String, String[]> FIELDS = Map.ofEntries(
+            Map.entry("--memory", new String[] {"memory", "limit"}),
             Map.entry("--memory-reservation", new String[] {"memory", "reservation"}),
             Map.entry("--memory-swap", new String[] {"memory", "swap"}),
             Map.entry("--kernel-memory", new String[] {"memory", "kernel"}),
             Map.entry("--kernel-memory-tcp", new String[] {"memory", "kernelTCP"}),
-            Map.entry("--cpu-shares", new String[] {"cpu", "shares"}), Map.entry("--cpu-quota", new String[] {"cpu", "quota"}),
+            Map.entry("--cpu-share", new String[] {"cpu", "shares"}), Map.entry("--cpu-quota", new String[] {"cpu", "quota"}),
             Map.entry("--cpu-period", new String[] {"cpu", "period"}),
             Map.entry("--cpu-rt-period", new String[] {"cpu", "realtimePeriod"}),
             Map.entry("--cpu-rt-runtime", new String[] {"cpu", "realtimeRuntime"}),
@@ -38,16 +61,21 @@ final class UpdateCommand implements Command {
     private final Map<String, String> flags = new LinkedHashMap<>();
 
     @Override
+    public String[] spec() {
+        return SPEC;
+    }
+
+    @Override
     public int run(Globals g, List<String> args) {
-        Set<String> values = new java.util.HashSet<>(FLAGS.keySet());
-        values.addAll(List.of("--resources", "-r", "--l3-cache-schema", "--mem-bw-schema"));
-        String id = Args.oneId("update", new Args("update", args).parse(values, Set.of(), (n, v) -> {
-            if (n.equals("--resources") || n.equals("-r")) resources = v;
+        String id = Args.oneId("update", Args.parse(SPEC, args, (n, v) -> {
+            if (n.equals("--resources")) resources = v;
             else if (n.equals("--l3-cache-schema") || n.equals("--mem-bw-schema"))
                 throw new JrunException("update: " + n + ": no Intel RDT support");
             else flags.put(n, v);
         }));
-        g.manage().update(id, resources());
+        Map<String, Object> r = resources();
+        if (g.debug) g.debug("update " + id + ": linux.resources " + jrun.spec.Json.write(r, jrun.spec.Json.Style.COMPACT));
+        g.manage().update(id, r);
         return 0;
     }
 
@@ -67,7 +95,7 @@ final class UpdateCommand implements Command {
             }
         }
         for (Map.Entry<String, String> f : flags.entrySet()) {
-            String[] at = FLAGS.get(f.getKey());
+            String[] at = FIELDS.get(f.getKey());
             Map<String, Object> o = r.get(at[0]) instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
             o.put(at[1], at[1].equals("cpus") || at[1].equals("mems") ? f.getValue() : JsonNumber.of(bytes(f.getKey(), f.getValue())));
             r.put(at[0], o);

@@ -29,11 +29,58 @@ public record InterceptorArgs(
 
     public static final String DEFAULT_DEBUG_DIR = "/var/log/oci-interceptor";
 
-    static final Set<String> VALUE_FLAGS = Set.of(
-            "--oi-runtime-path", "--runtime-path", "--oi-debug-output-dir", "--oi-env", "--oi-env-force", "--oi-rules");
-    static final Set<String> BOOL_FLAGS = Set.of(
-            "--oi-readonly-networking-mounts", "--readonly-networking-mounts", "--oi-no-default-rules",
-            "--oi-write-debug-output", "--oi-help", "--oi-version");
+    /**
+     * The description the parser, the help (--oi-help) and the man page read, in jrun.cli.Args's
+     * form: {NAME, ARGUMENTS, SUMMARY, DESCRIPTION, then NAMES, VALUE, HELP per flag}.
+     */
+    public static final String[] SPEC = {"oci-interceptor", "[OPTIONS] [--] RUNTIME-ARGS...",
+            "an OCI runtime wrapper that rewrites config.json by rules, then execs the real runtime",
+            """
+            oci-interceptor is registered as a runtime in Docker, Podman or containerd. On create, run \
+            and restore it edits the bundle's config.json (the presets its flags ask for, CDI devices \
+            requested by cdi.k8s.io annotations, and rules), then execs the real runtime with \
+            RUNTIME-ARGS unchanged: same pid, file descriptors, stdio, environment and exit status. \
+            Every other call (start, state, kill, delete, exec, ...) goes straight to the runtime \
+            without starting Java.
+
+            Its flags are read only before the first runtime argument; a leading -- ends them and is \
+            not forwarded. --flag=value and --flag value both work. --help, --version and everything \
+            else that is not its own go to the runtime. The old names --runtime-path and \
+            --readonly-networking-mounts are accepted too.
+
+            Rules are YAML or JSON files in /etc/oci-interceptor/rules.d (by name) and from --oi-rules. \
+            A bad config.json or rule file, or a rule's deny, is one line on stderr (and a JSON line in \
+            the runtime's --log, which Docker shows), a non-zero status, and the runtime is not started.
+
+            Subcommands of its own:
+
+              oci-interceptor rules check [PATH...]
+                  validate rule files (default: the rules directory)
+              oci-interceptor rules apply --config FILE [--rules PATH]... [--diff] [--all] [--no-default-rules]
+                  a dry run: the edited config (or a diff) on stdout, what each rule did and why on stderr
+
+            See docs/rules.md for the rules.""",
+            "--oi-runtime-path --runtime-path", "PATH", "the runtime to exec: a path, or a name looked up in PATH (default runc)",
+            "--oi-readonly-networking-mounts --readonly-networking-mounts", "", "make the mounts of /etc/hosts, /etc/hostname and /etc/resolv.conf read-only",
+            "--oi-env", "NAME=VALUE", "set NAME in process.env unless it is already set (repeatable)",
+            "--oi-env-force", "NAME=VALUE", "set NAME in process.env, replacing any value (repeatable)",
+            "--oi-rules", "PATH", "a rule file or directory to apply (repeatable)",
+            "--oi-no-default-rules", "", "do not read /etc/oci-interceptor/rules.d",
+            "--oi-write-debug-output", "", "keep each container's original and modified config, and a log of every call",
+            "--oi-debug-output-dir", "DIR", "where debug output goes (default /var/log/oci-interceptor)",
+            "--oi-help", "", "print this help",
+            "--oi-version", "", "print the version",
+    };
+
+    /** Every spelling of the flags that take a value, and of those that do not (from SPEC). */
+    static final Set<String> VALUE_FLAGS = spellings(true), BOOL_FLAGS = spellings(false);
+
+    private static Set<String> spellings(boolean valued) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (int i = jrun.cli.Args.HEAD; i < SPEC.length; i += 3)
+            if (SPEC[i + 1].isEmpty() != valued) out.addAll(List.of(SPEC[i].split(" ")));
+        return Set.copyOf(out);
+    }
 
     public static InterceptorArgs parse(List<String> argv) {
         String runtime = "runc";
@@ -89,33 +136,4 @@ public record InterceptorArgs(
                 || a.equals("--readonly-networking-mounts") || a.startsWith("--readonly-networking-mounts=");
     }
 
-    public static String usage() {
-        return """
-                Usage: oci-interceptor [OPTIONS] [--] RUNTIME-ARGS...
-
-                An OCI runtime wrapper: on create, run and restore it rewrites the bundle's config.json
-                (built-in fixes and rules), then execs the real runtime with RUNTIME-ARGS unchanged.
-                Every other call goes straight to the runtime.
-
-                Options (only before the first runtime argument):
-                  --oi-runtime-path PATH          runtime to exec: a path, or a name looked up in PATH [default: runc]
-                  --oi-readonly-networking-mounts make /etc/hosts, /etc/hostname and /etc/resolv.conf read-only
-                  --oi-env NAME=VALUE             set NAME in process.env unless it is already set (repeatable)
-                  --oi-env-force NAME=VALUE       set NAME in process.env, replacing any value (repeatable)
-                  --oi-rules PATH                 rule file or directory to apply (repeatable)
-                  --oi-no-default-rules           do not read /etc/oci-interceptor/rules.d
-                  --oi-write-debug-output         keep original and modified configs and a log of every call
-                  --oi-debug-output-dir DIR       where debug output goes [default: /var/log/oci-interceptor]
-                  --oi-help                       print this help
-                  --oi-version                    print the version
-                Old names accepted: --runtime-path, --readonly-networking-mounts. Both --flag=value and
-                --flag value work.
-
-                Subcommands of our own:
-                  oci-interceptor rules check [PATH...]          validate rule files (default: the rules directory)
-                  oci-interceptor rules apply --config FILE [--rules PATH]... [--diff] [--all] [--no-default-rules]
-                                                                 dry run: the result (or a diff) on stdout, why on stderr
-                See docs/rules.md.
-                """;
-    }
 }

@@ -13,6 +13,11 @@ public interface Condition {
         return test(config);
     }
 
+    /** Why the test fails on config, for "why did this rule not match" (`rules apply`); compounds name the part that failed. */
+    default String whyNot(Map<String, Object> config, Facts facts) {
+        return "not " + describe();
+    }
+
     Condition ALWAYS = new Condition() {
         @Override
         public boolean test(Map<String, Object> config) {

@@ -136,6 +136,12 @@ public final class Conditions {
             for (Condition x : all) d.add(x.describe());
             return String.join(" and ", d);
         }
+
+        @Override
+        public String whyNot(Map<String, Object> c, Facts f) {
+            for (Condition x : all) if (!x.test(c, f)) return x.whyNot(c, f);
+            return "not " + describe();
+        }
     }
 
     record AnyOf(List<Condition> any) implements Condition {
@@ -154,6 +160,13 @@ public final class Conditions {
             for (Condition x : any) d.add(x.describe());
             return "(" + String.join(" or ", d) + ")";
         }
+
+        @Override
+        public String whyNot(Map<String, Object> c, Facts f) {
+            List<String> d = new ArrayList<>();
+            for (Condition x : any) d.add(x.whyNot(c, f));
+            return "none of: " + String.join("; ", d);
+        }
     }
 
     record Not(Condition inner) implements Condition {
@@ -168,6 +181,11 @@ public final class Conditions {
 
         public String describe() {
             return "not (" + inner.describe() + ")";
+        }
+
+        @Override
+        public String whyNot(Map<String, Object> c, Facts f) {
+            return inner.describe() + " holds";
         }
     }
 

@@ -108,9 +108,12 @@ public final class RuleSet {
      * does not log them does not pay for them.
      */
     public record Outcome(Rule rule, Kind kind, String detail, List<ConfigEdit> changed) {
-        /** The condition that held (with the failed test for a deny-unless), or the failed test of a skipped rule. */
+        /**
+         * The condition that held (with the failed test for a deny-unless), the failed test of a
+         * skipped rule, or why a rule did not match (when apply was asked to explain, else null).
+         */
         public String why() {
-            if (kind == Kind.NOT_MATCHED) return null;
+            if (kind == Kind.NOT_MATCHED) return detail;
             if (kind == Kind.SKIPPED) return detail;
             String when = rule.when().describe();
             return detail == null ? when : when + ", and " + detail;
@@ -137,13 +140,18 @@ public final class RuleSet {
     }
 
     public Result apply(Map<String, Object> config, Context ctx) {
+        return apply(config, ctx, false);
+    }
+
+    /** explain: also say why each rule that did not match did not (`rules apply`; a create does not pay for it). */
+    public Result apply(Map<String, Object> config, Context ctx, boolean explain) {
         List<Outcome> outcomes = new ArrayList<>(rules.size());
         List<String> recorded = new ArrayList<>();
         boolean changed = false;
         Facts facts = new Facts(ctx);
         for (Rule r : rules) {
             if (!r.when().test(config, facts)) {
-                outcomes.add(new Outcome(r, Kind.NOT_MATCHED, null, List.of()));
+                outcomes.add(new Outcome(r, Kind.NOT_MATCHED, explain ? r.when().whyNot(config, facts) : null, List.of()));
                 continue;
             }
             if (r.edits().isEmpty()) {

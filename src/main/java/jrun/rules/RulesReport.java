@@ -22,7 +22,7 @@ public final class RulesReport {
             case NOT_MATCHED -> "not matched";
         });
         sb.append(": rule ").append(r.name()).append(" (").append(r.source()).append(')');
-        if (o.why() != null) sb.append(o.kind() == RuleSet.Kind.SKIPPED ? ": " : ": when ").append(o.why());
+        if (o.why() != null) sb.append(o.kind() == RuleSet.Kind.SKIPPED || o.kind() == RuleSet.Kind.NOT_MATCHED ? ": " : ": when ").append(o.why());
         if (!o.edits().isEmpty()) sb.append("; edits: ").append(String.join("; ", o.edits()));
         if (o.kind() == RuleSet.Kind.DENIED) sb.append("; message: ").append(r.deny());
         return sb.toString();

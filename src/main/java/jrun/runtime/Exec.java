@@ -26,6 +26,15 @@ public final class Exec {
         this.hardening = hardening;
     }
 
+    /** --debug's sink, or null: every call site tests it first. */
+    private java.util.function.Consumer<String> debug;
+
+    /** Logs each step of the exec to sink (jrun --debug). */
+    public Exec withDebug(java.util.function.Consumer<String> sink) {
+        this.debug = sink;
+        return this;
+    }
+
     /**
      * process: the runtime-spec process object to run (from --process, or built from the
      * container's own process and the command line). Returns the exit status (0 with --detach).
@@ -37,6 +46,25 @@ public final class Exec {
             throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
         if (s == Status.STOPPED || s == Status.CREATING) throw new JrunException("cannot exec in a stopped container");
         Spec spec = specFor(config(st), process);
+        if (opts.detach() && spec.process().terminal() && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty()))
+            throw new JrunException("cannot allocate tty if jrun will detach without setting console socket"); // runc's text
+        // As runc: in the foreground with a terminal and no console socket, jrun relays the pty itself.
+        TtyRelay relay = TtyRelay.needed(spec, opts) ? TtyRelay.start(store.dir(id), "exec-" + ProcessHandle.current().pid() + ".sock") : null;
+        if (debug != null) debug.accept("exec " + id + ": " + spec.process().args() + " in the container of pid " + st.pid()
+                + (spec.process().terminal() ? relay != null ? ", its pty relayed to jrun's stdio" : ", its pty to " + opts.consoleSocket() : ""));
+        if (relay == null) return exec(id, st, spec, opts);
+        int status;
+        try {
+            status = exec(id, st, spec, relay.options(opts));
+        } catch (RuntimeException e) {
+            relay.close();
+            throw e;
+        }
+        relay.finish(); // the pty's last output, before jrun returns
+        return status;
+    }
+
+    private int exec(String id, ContainerState st, Spec spec, ExecOptions opts) {
         // As the init: it joins its cgroups itself unless in a user namespace, where Java does,
         // with a write that waits for the migration lock (started now, on a thread).
         ExecPlanner.SelfPlacement self = Planner.selfPlaced(spec) ? ExecPlanner.SelfPlacement.of(st.cgroupDirs()) : null;
@@ -45,6 +73,7 @@ public final class Exec {
         // the container's own view of /etc/passwd, through its init's root (symlinks kept inside it)
         String passwd = new jrun.linux.RealHostFiles().readInRoot(java.nio.file.Path.of("/proc/" + st.pid() + "/root"), "/etc/passwd");
         List<Step> steps = ExecPlanner.plan(spec, st.pid(), opts, hardening, passwd, self);
+        if (debug != null) Lifecycle.debugPlan(debug, "exec " + id, steps);
         boolean waitsForGo = Lifecycle.waitsForGo(steps);
         try (HelperProcess helper = HelperProcess.start(steps)) {
             // While the helper joins and clones: from here on, signals to jrun go to the process. (A
@@ -55,6 +84,7 @@ public final class Exec {
             if (r == null) throw new JrunException("jrun-helper exited without a report (status " + helper.waitFor() + ")");
             if (r.kind() == 'E') throw helper.failure(r);
             long pid = r.value();
+            if (debug != null) debug.accept("exec " + id + ": the process is pid " + pid);
             try {
                 if (self == null) CgroupPlacement.place(st.cgroupDirs(), pid);
                 if (spec.process().oomScoreAdj() != null) Lifecycle.writeOomScoreAdj(pid, spec.process().oomScoreAdj());
@@ -70,6 +100,7 @@ public final class Exec {
             }
             if (opts.pidFile() != null) Lifecycle.writePidFile(Path.of(opts.pidFile()), pid);
             int status = helper.waitFor();
+            if (debug != null) debug.accept("exec " + id + ": " + (opts.detach() ? "detached" : "the process exited with status " + status));
             return opts.detach() ? 0 : status;
         }
     }

@@ -34,6 +34,8 @@ public final class Lifecycle {
     private final Hardening hardening;
     private final ConfigRules rules;
     private LifecycleExtension extension = LifecycleExtension.NONE;
+    /** --debug's sink, or null: every call site tests it first, so no message is built without --debug. */
+    private java.util.function.Consumer<String> debug;
 
     /** With jrun.linux applied (warnings to stderr): a config's capabilities, seccomp and resources are never ignored. */
     public Lifecycle(StateStore store, HostFiles host) {
@@ -49,6 +51,18 @@ public final class Lifecycle {
         this.host = host;
         this.hardening = hardening;
         this.rules = rules;
+    }
+
+    /** Logs each step of the lifecycle to sink (jrun --debug). */
+    public Lifecycle withDebug(java.util.function.Consumer<String> sink) {
+        this.debug = sink;
+        return this;
+    }
+
+    /** The lines --debug logs for a plan: one per step, its op and the config field it comes from. */
+    static void debugPlan(java.util.function.Consumer<String> debug, String what, List<Step> steps) {
+        debug.accept(what + ": a plan of " + steps.size() + " steps for jrun-helper");
+        for (int i = 0; i < steps.size(); i++) debug.accept(what + ": step " + i + ": " + steps.get(i).op() + " (" + steps.get(i).origin() + ")");
     }
 
     /** A dialect's additions (run_oci's state layout and flags); NONE by default. */
@@ -100,6 +114,7 @@ public final class Lifecycle {
         Beside<HelperProcess> spare = null;
         try {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
+            if (debug != null) debug.accept("create " + id + ": bundle " + bundle + ", state in " + store.dir(id));
             if (!Files.isDirectory(bundle)) throw new JrunException("bundle " + bundle + " does not exist or is not a directory");
             Map<String, Object> tree = Spec.readTree(bundle);
             if (extension != LifecycleExtension.NONE) { // a dialect's edits may write into the container's directory
@@ -107,6 +122,7 @@ public final class Lifecycle {
                 extension.editConfig(id, tree);
             }
             boolean edited = rules.apply(tree, bundle);
+            if (debug != null && rules != ConfigRules.NONE) debug.accept("create " + id + ": rules " + (edited ? "edited" : "left") + " the config");
             // The cgroups need only linux.cgroupsPath: the second thread makes them while this one
             // reads the rest (a cgroupsPath of the wrong type waits for Spec's error, and makes none).
             String earlyPath = rawCgroupsPath(tree);
@@ -146,6 +162,7 @@ public final class Lifecycle {
             // What the init does not join by itself (Planner.selfPlaced) Java places after 'P'. That
             // write waits for the migration lock: started after mkdir, which would wait for it too.
             List<String> javaPlaces = Planner.javaPlaced(spec, hierarchies, cgroups);
+            if (debug != null) debug.accept("create " + id + ": root " + rootfs + ", cgroups " + cgroups);
             Planner planner = new Planner(spec, id, rootfs, opts, store.fifo(id), host, hv.mountinfo(), hierarchies, cgroups, hardening);
             if (spare != null) planner.networkMade();
             // The plan in two parts, unless a dialect edits it whole: the second thread sends the
@@ -201,12 +218,14 @@ public final class Lifecycle {
                 helper = HelperProcess.start(steps, plan);
             }
             dirs = made.get().dirs(); // saved in the state for delete
+            if (debug != null) debugPlan(debug, "create " + id, steps);
             made = null;
             st = initial;
             if (draft == null) draft = store.draft(st.with(Status.CREATED));
             Report r = expect(helper, 'P');
             long pid = r.value();
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
+            if (debug != null) debug.accept("create " + id + ": the init is pid " + pid + " (jrun-helper pid " + helper.pid() + ")");
             CgroupPlacement.place(javaPlaces, pid);
             if (spec.process().oomScoreAdj() != null) writeOomScoreAdj(pid, spec.process().oomScoreAdj());
             if (spec.hasNamespace(Namespace.Type.USER) && spec.namespace(Namespace.Type.USER).isNew()) {
@@ -226,12 +245,14 @@ public final class Lifecycle {
                 if (r.kind() == 'R') break;
                 if (r.kind() != 'B') throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
                 String state = HookStates.host(st, Status.CREATING);
+                if (debug != null) debug.accept("create " + id + ": the init's mounts are made: prestart, createRuntime and prechroot hooks");
                 HookRunner.run(spec.hooks().prestart(), state);
                 HookRunner.run(spec.hooks().createRuntime(), state);
                 HookRunner.run(spec.hooks().prechroot(), state);
                 helper.go(new byte[0]);
             }
             st = st.with(Status.CREATED);
+            if (debug != null) debug.accept("create " + id + ": created; the init waits on " + store.fifo(id) + " for start");
             extension.created(spec, st);
             if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
             if (!opts.foreground()) helper.waitFor();
@@ -426,6 +447,7 @@ public final class Lifecycle {
         if (!fifo.toFile().exists()) throw new JrunException("cannot start container " + st.id() + ": its exec fifo is gone");
         // Saved before the init is released: a save that fails (a full /run) must not leave it running as "created".
         ContainerState running = st.with(Status.RUNNING);
+        if (debug != null) debug.accept("start " + st.id() + ": pid " + st.pid() + " released through " + fifo);
         store.save(running);
         String failed;
         try {
@@ -451,6 +473,7 @@ public final class Lifecycle {
         // poststart hook is a warning, and the remaining hooks and the lifecycle go on (as crun;
         // runc fails and kills the container, which the spec says only from 1.3.0 on).
         String state = HookStates.host(running, Status.RUNNING);
+        if (debug != null && !savedHooks(st).poststart().isEmpty()) debug.accept("start " + st.id() + ": poststart hooks");
         for (Hook h : savedHooks(st).poststart()) {
             try {
                 HookRunner.run(h, state);
@@ -479,6 +502,7 @@ public final class Lifecycle {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
             if (!StateStore.liveStatus(st).canKill()) throw new JrunException("container not running");
+            if (debug != null) debug.accept("kill " + id + ": signal " + signal + " to " + (all ? "every process in " + st.cgroupDirs() : "pid " + st.pid()));
             signal(st, signal, all);
         }
     }
@@ -523,6 +547,7 @@ public final class Lifecycle {
             }
             Status s = StateStore.liveStatus(st);
             if (!s.canDelete(force)) throw new JrunException("cannot delete container " + id + " that is not stopped: " + s.specName());
+            if (debug != null) debug.accept("delete " + id + ": " + s.specName() + (force ? ", --force" : ""));
             destroy(st);
         }
     }
@@ -555,6 +580,7 @@ public final class Lifecycle {
         }
         CgroupPlacement.remove(st.cgroupDirs());
         store.remove(st.id());
+        if (debug != null) debug.accept("delete " + st.id() + ": processes gone, poststop hooks run, cgroups " + st.cgroupDirs() + " and state removed");
     }
 
     /** The poststart/poststop hooks saved at create, read with the spec model's checks. */
@@ -565,6 +591,14 @@ public final class Lifecycle {
 
     /** run: create and start; in the foreground, wait and return the container's exit status. */
     public int run(String id, CreateOptions opts) {
+        return run(id, opts, false);
+    }
+
+    /**
+     * create and start; in the foreground, wait for the process and return its status. keep: a
+     * container whose process exited is left stopped, for `delete` (run --keep), not deleted.
+     */
+    public int run(String id, CreateOptions opts, boolean keep) {
         Creation c = doCreate(id, opts);
         try {
             // Before the program can run (and tell anyone it is up): from here on, signals to jrun go to it.
@@ -591,8 +625,13 @@ public final class Lifecycle {
         Report r = c.helper().next(); // EOF: the program ran and exited (the helper kept the pipe); 'E': it could not be exec'd
         int status = c.helper().waitFor();
         c.helper().close();
-        try (StateStore.Lock lock = store.lock(id)) {
-            destroy(store.load(id));
+        if (debug != null) debug.accept("run " + id + ": the process exited with status " + status + (keep ? "; kept, stopped (--keep)" : ""));
+        try {
+            if (!keep) {
+                try (StateStore.Lock lock = store.lock(id)) {
+                    destroy(store.load(id));
+                }
+            }
         } finally {
             if (c.relay() != null) c.relay().finish(); // the pty's last output, before jrun returns
         }

@@ -32,6 +32,12 @@ final class TtyRelay implements AutoCloseable {
         this.ownDir = ownDir;
     }
 
+    /** Whether an exec needs a relay: in the foreground, a terminal, and no console socket (`runc exec -t ID sh`). */
+    static boolean needed(Spec spec, ExecOptions opts) {
+        return !opts.detach() && spec.process() != null && spec.process().terminal()
+                && (opts.consoleSocket() == null || opts.consoleSocket().isEmpty());
+    }
+
     /** Whether create needs a relay: `run` in the foreground, a terminal, and no console socket. */
     static boolean needed(Spec spec, CreateOptions opts) {
         return opts.foreground() && spec.process() != null && spec.process().terminal()
@@ -40,12 +46,17 @@ final class TtyRelay implements AutoCloseable {
 
     /** Starts the relay with a socket in dir (the container's state dir) and waits until it listens. */
     static TtyRelay start(Path dir) {
+        return start(dir, "tty.sock");
+    }
+
+    /** The same with the socket's name: an exec's own, as several may run at once. */
+    static TtyRelay start(Path dir, String name) {
         Path ownDir = null;
-        Path socket = dir.resolve("tty.sock");
+        Path socket = dir.resolve(name);
         try {
             if (socket.toString().length() > SUN_PATH_MAX) {
                 ownDir = Files.createTempDirectory("jrun-tty", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                socket = ownDir.resolve("tty.sock");
+                socket = ownDir.resolve(name);
             }
         } catch (IOException e) {
             throw new JrunException("cannot allocate a tty: " + e.getMessage(), e);
@@ -77,6 +88,11 @@ final class TtyRelay implements AutoCloseable {
     CreateOptions options(CreateOptions o) {
         return new CreateOptions(o.bundle(), o.pidFile(), socket.toString(), o.noPivot(), o.noNewKeyring(), o.preserveFds(),
                 o.listenFds(), o.foreground());
+    }
+
+    /** The exec options with this relay's socket as the console socket. */
+    ExecOptions options(ExecOptions o) {
+        return new ExecOptions(socket.toString(), o.detach(), o.pidFile(), o.preserveFds(), o.ignorePaused());
     }
 
     /** After the container is gone: lets the relay copy what is left in the pty, then ends it. */

@@ -104,6 +104,29 @@ class RulesCommandTest {
                 + " \t\"mounts\": [\n \t\t{\n \t\t\t\"destination\": \"/proc\",\n", out());
     }
 
+    /** Not an empty diff and silence: "no rule matched", and for each rule the test that failed. */
+    @Test
+    void applyDiffSaysNoRuleMatchedAndWhy() throws Exception {
+        Path r = file("r.yaml", "version: 1\nrules:\n  - name: web\n    when: {arg0: sh, hostname: 'web-.*'}\n    edits: [{env: {default: {A: b}}}]\n"
+                + "  - name: either\n    when: {anyOf: [{uid: 5}, {image: 'nginx.*'}]}\n    deny: x\n"
+                + "  - name: root-ok\n    when: {not: {uid: 0}}\n    deny: y\n");
+        String before = Files.readString(config);
+        assertEquals(0, run("rules", "apply", "--config", config.toString(), "--rules", r.toString(), "--diff"));
+        assertEquals("", out(), "no diff");
+        assertEquals("no rule matched:\n"
+                + "matched (no change): rule cdi-annotations (preset): when always\n"
+                + "not matched: rule web (" + r + ":3:5): not hostname =~ web-.*\n"
+                + "not matched: rule either (" + r + ":6:5): none of: not uid in [5]; not image =~ nginx.*\n"
+                + "not matched: rule root-ok (" + r + ":9:5): uid in [0] holds\n"
+                + "no change: the config is left as it is\n", err());
+        assertEquals(before, Files.readString(config));
+        err.reset();
+        Path none = dir.resolve("empty.d");
+        Files.createDirectories(none);
+        assertEquals(0, run("--oi-no-default-rules", "rules", "apply", "--config", config.toString(), "--rules", none.toString(), "--diff"));
+        assertTrue(err().startsWith("no rule matched:\n"), err());
+    }
+
     @Test
     void applyDenyExitsThree() throws Exception {
         Path r = file("r.yaml", "version: 1\nrules:\n  - name: no-sh\n    when: {arg0: sh}\n    deny: no shells\n");

@@ -135,9 +135,9 @@ class RunOciArgsTest {
     /** The help names exactly the commands and options that exist (the original's named -i and "delete"). */
     @Test
     void helpIsAccurate() {
-        String h = RunOciArgs.USAGE;
-        for (String o : List.of("-c, --container_path", "-b, --bind_mount", "-p, --cgroup_parent", "-u, --use_current_user",
-                "-S, --signal", "-l, --log_dir", "-t, --log_tag", "-s, --sigstop_when_ready", "-h, --help"))
+        String h = Help.page(null, RunOciArgs.SPEC, null);
+        for (String o : List.of("--container_path, -c", "--bind_mount, -b", "--cgroup_parent, -p", "--use_current_user, -u",
+                "--signal, -S", "--log_dir, -l", "--log_tag, -t", "--sigstop_when_ready, -s", "--help, -h"))
             assertTrue(h.contains(o), o);
         for (String c : RunOciArgs.COMMANDS) assertTrue(h.contains("\n  " + c + " "), c);
         assertFalse(h.contains("dont_run_as_init"));

@@ -104,7 +104,7 @@ class LauncherAgreementIT {
         Cmd.Result v = Cmd.run(List.of(link.toString(), "--oi-version"), Path.of("/"), Map.of(), 30);
         assertEquals("oci-interceptor " + jrun.Version.VERSION + "\n", v.out(), v.toString());
         Cmd.Result h = Cmd.run(List.of("./oi", "--oi-help"), link.getParent(), Map.of(), 30);
-        assertTrue(h.out().startsWith("Usage: oci-interceptor [OPTIONS]"), h.toString());
+        assertTrue(h.out().startsWith("oci-interceptor - ") && h.out().contains("\nUsage: oci-interceptor [OPTIONS] [--] RUNTIME-ARGS...\n"), h.toString());
         assertTrue(h.out().contains("--oi-readonly-networking-mounts"));
         assertEquals("", h.err());
     }
