@@ -99,7 +99,11 @@ public final class StateStore {
         try {
             return lockDir(id, d);
         } catch (JrunException e) { // no lock file (a full /run): the directory just made would hold the id forever
-            deleteQuietly(d);
+            try {
+                deleteTree(d);
+            } catch (IOException ignored) {
+                // this error says more
+            }
             throw e;
         }
     }
