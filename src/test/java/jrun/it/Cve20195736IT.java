@@ -152,8 +152,7 @@ class Cve20195736IT extends WithSandbox {
         for (String prefork : List.of("", "1")) {
             String id = "s" + prefork;
             Map<String, String> env = prefork.isEmpty() ? Map.of() : Map.of("JRUN_NO_PREFORK", "1");
-            sb.jrunAt(tree.jrun, "delete", "--force", id); // remembered for cleanup
-            Sandbox.exec(List.of(tree.jrun.toString(), "--root", sb.jrunRoot.toString(), "create", "--bundle", b.toString(), id), null, env).ok();
+            sb.jrunAt(tree.jrun, env, "create", "--bundle", b.toString(), id).ok();
             long pid = initPid(id);
             assertEquals("/memfd:jrun-helper (deleted)", Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString(), "JRUN_NO_PREFORK=" + prefork);
             copy("delete", "--force", id).ok();

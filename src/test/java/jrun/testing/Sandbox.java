@@ -120,10 +120,15 @@ public final class Sandbox implements AutoCloseable {
 
     /** Runs another build's launcher (a TreeCopy's) with this sandbox's --root; its containers are deleted at close too. */
     public Result jrunAt(Path launcher, String... args) {
+        return jrunAt(launcher, Map.of(), args);
+    }
+
+    /** jrunAt with env added to this JVM's environment. */
+    public Result jrunAt(Path launcher, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--root", jrunRoot.toString()));
         cmd.addAll(List.of(args));
         remember("jrun", args);
-        return exec(cmd, null);
+        return exec(cmd, null, env);
     }
 
     public Result runc(String... args) {
