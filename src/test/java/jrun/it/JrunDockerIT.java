@@ -68,6 +68,18 @@ class JrunDockerIT {
         assertEquals(r.get("runc").out(), r.get("jrun").out(), "stdout, jrun vs runc: " + r);
     }
 
+    /** The daemon's containers are in its own containerd (namespace moby there), never in a containerd of the host's. */
+    @Test
+    void containersLiveInTheDaemonsOwnContainerd() {
+        String id = dockerd.dockerOk("run", "-d", "--runtime=jrun", IMAGE, "sleep", "1000").out().strip();
+        try {
+            assertTrue(dockerd.containerd().ctr("-n", "moby", "containers", "ls", "-q").out().lines().toList().contains(id),
+                    "container " + id + " in " + dockerd.containerd().socket());
+        } finally {
+            dockerd.docker("rm", "-f", id);
+        }
+    }
+
     @Test
     void defaultSeccompProfileAndCapabilitiesAndExitStatus() {
         Map<String, Cmd.Result> r = both(IMAGE, "sh", "-c", "grep -E '^(Seccomp|Cap...|NoNewPrivs):' /proc/self/status; exit 3");

@@ -11,11 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A dockerd of the test's own: every path (config, data, exec root, socket, pid file) under a
- * private directory, no iptables and no bridge, so nothing global is touched. Stopped, unmounted
- * and deleted on close, even when the test failed.
+ * private directory, its own containerd there (never the host's: see {@link Containerd}), no
+ * iptables and no bridge, so nothing global is touched. Stopped, unmounted and deleted on close,
+ * even when the test failed.
  */
 public final class DockerDaemon implements AutoCloseable {
     private final Path dir;
+    private final Containerd containerd;
     private final Process process;
     private final String socket;
     /** A cgroup parent of this daemon's own, so no /docker cgroup is left in the host's hierarchies. */
@@ -25,11 +27,19 @@ public final class DockerDaemon implements AutoCloseable {
         this.dir = dir;
         Files.writeString(dir.resolve("daemon.json"), daemonJson);
         socket = "unix://" + dir.resolve("docker.sock");
-        process = new ProcessBuilder("dockerd", "--config-file", dir.resolve("daemon.json").toString(),
-                "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
-                "--pidfile", dir.resolve("docker.pid").toString(), "-H", socket,
-                "--iptables=false", "--ip-masq=false", "--bridge=none", "--cgroup-parent", cgroupParent)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
+        containerd = new Containerd(dir.resolve("containerd"));
+        Process started;
+        try {
+            started = new ProcessBuilder("dockerd", "--config-file", dir.resolve("daemon.json").toString(),
+                    "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
+                    "--pidfile", dir.resolve("docker.pid").toString(), "-H", socket, "--containerd", containerd.socket().toString(),
+                    "--iptables=false", "--ip-masq=false", "--bridge=none", "--cgroup-parent", cgroupParent)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
+        } catch (IOException e) {
+            containerd.close();
+            throw e;
+        }
+        process = started;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (docker("version").exit() != 0) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -38,6 +48,12 @@ public final class DockerDaemon implements AutoCloseable {
                 throw new IOException("dockerd did not start:\n" + log);
             }
             sleep(200);
+        }
+        // the client it dialled is ours (with no --containerd, dockerd would join a system containerd it finds)
+        if (!Files.readString(dir.resolve("dockerd.log")).contains("unix://" + containerd.socket())) {
+            String log = Files.readString(dir.resolve("dockerd.log"));
+            close();
+            throw new IOException("dockerd did not connect to its own containerd " + containerd.socket() + ":\n" + log);
         }
     }
 
@@ -70,6 +86,10 @@ public final class DockerDaemon implements AutoCloseable {
         return dir;
     }
 
+    public Containerd containerd() {
+        return containerd;
+    }
+
     public String log() throws IOException {
         return Files.readString(dir.resolve("dockerd.log"));
     }
@@ -92,8 +112,7 @@ public final class DockerDaemon implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            // dockerd's own containerd and shims live under exec root: make sure none survives
-            Cmd.run("pkill", "-f", "--", dir.resolve("exec").toString());
+            containerd.close(); // and its shims
             sleep(300);
             Sandbox.removeCgroups(cgroupParent);
             Sandbox.removeTree(dir);
