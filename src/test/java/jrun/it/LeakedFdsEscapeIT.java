@@ -25,9 +25,9 @@ import jrun.testing.Sandbox;
  * process.cwd or `runc exec --cwd` of /proc/self/fd/N then put the process's working directory on
  * the host, and `..` from there reached the host's /. Checked here: the fds a created and an
  * exec'd process hold, seen from the host, are stdio and the passed fds only; and process.cwd and
- * `exec --cwd` of /proc/self/fd/N, for N from 0 to 64 and around the fds the helper keeps for
- * itself (as a created init shows them), either fail or leave the process in a directory from
- * which `..` climbs to the container's root and no further. runc 1.1.5 (Debian's, patched) is the
+ * `exec --cwd` of /proc/self/fd/N, for N from 0 to 24 (64 for exec) and around the fds the helper
+ * keeps for itself (as a created init shows them), either fail or leave the process in a directory
+ * from which `..` climbs to the container's root and no further. runc 1.1.5 (Debian's, patched) is the
  * control.
  */
 class LeakedFdsEscapeIT extends EscapeTest {
@@ -90,12 +90,15 @@ class LeakedFdsEscapeIT extends EscapeTest {
         assertEquals(new TreeSet<>(List.of(0, 1, 2)), execd.navigableKeySet(), "a detached exec'd process, from the host: " + execd);
     }
 
-    /** 0..64, and the helper's own fd numbers (as a created init holds them while it waits) with a few beyond. */
-    List<Integer> candidates() throws Exception {
+    /**
+     * 0..low, and the helper's own fd numbers (as a created init holds them while it waits) with a
+     * few beyond. A leaked fd takes the lowest free number: 3 and up after stdio (runc's was 7).
+     */
+    List<Integer> candidates(int low) throws Exception {
         Path b = sb.bundle("probe", c -> Sandbox.args(c, "true"));
         jrun("create", "--bundle", b.toString(), "probe").ok();
         TreeSet<Integer> n = new TreeSet<>();
-        for (int i = 0; i <= 64; i++) n.add(i);
+        for (int i = 0; i <= low; i++) n.add(i);
         // an exec's helper holds about the same fds, and one or two more
         for (int fd : fdsOf(initPid("jrun", "probe")).keySet())
             for (int k = Math.max(0, fd - 2); k <= fd + 4; k++) n.add(k);
@@ -108,7 +111,9 @@ class LeakedFdsEscapeIT extends EscapeTest {
     void processCwdThroughProcSelfFd(String rt) throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sh", "-c", CLIMB));
         Map<String, Object> config = Busybox.config(b);
-        for (int n : candidates()) {
+        // 0..24 here, where exec tries 0..64: each failed create waits for its init to be reaped
+        // before its cgroups can go, and on a loaded host that took seconds each
+        for (int n : candidates(24)) {
             String cwd = "/proc/self/fd/" + n;
             Sandbox.process(config).put("cwd", cwd);
             Busybox.writeConfig(b, config);
@@ -123,7 +128,7 @@ class LeakedFdsEscapeIT extends EscapeTest {
     void execCwdThroughProcSelfFd(String rt) throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
         rt(rt, "run", "--detach", "--bundle", b.toString(), "x-" + rt).ok();
-        for (int n : candidates())
+        for (int n : candidates(64))
             assertClimbStaysInside(rt + " exec --cwd /proc/self/fd/" + n, rt(rt, "exec", "--cwd", "/proc/self/fd/" + n, "x-" + rt, "sh", "-c", CLIMB));
     }
 }
