@@ -262,18 +262,25 @@ public final class Planner {
         return bytes(sb.toString());
     }
 
-    private void rootfs(List<Step> s) {
+    /** linux.rootfsPropagation's flag (MS_REC for the r forms), or 0 for slave, the default. */
+    private long propagation() {
         String prop = spec.linux().rootfsPropagation();
-        long propFlag = switch (prop.startsWith("r") ? prop.substring(1) : prop) { // not replaceFirst: a regex, ~0.1 ms interpreted
+        long flag = switch (prop.startsWith("r") ? prop.substring(1) : prop) { // not replaceFirst: a regex, ~0.1 ms interpreted
             case "private" -> MS_PRIVATE;
             case "shared" -> MS_SHARED;
             case "unbindable" -> MS_UNBINDABLE;
-            default -> MS_SLAVE;
+            default -> 0;
         };
-        // Nothing we mount may propagate back to the host (unless asked for with "shared").
-        s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", "/", "", propFlag | MS_REC, ""));
-        if (propFlag == MS_SHARED) // pivot_root refuses a shared parent mount
-            s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", MountInfo.containing(mountinfo, rootfs.toString()), "", MS_PRIVATE, ""));
+        return flag == 0 ? 0 : prop.startsWith("r") ? flag | MS_REC : flag;
+    }
+
+    private void rootfs(List<Step> s) {
+        // Nothing we mount may propagate back to the host: every mount of the new namespace is a
+        // slave (or private) while the rootfs is set up. shared and unbindable are the root's
+        // after the pivot (afterPivot): a shared root here would be the host's peer, and an
+        // unbindable one could not be bound onto itself.
+        boolean isPrivate = (propagation() & MS_PRIVATE) != 0;
+        s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", "/", "", (isPrivate ? MS_PRIVATE : MS_SLAVE) | MS_REC, ""));
         // pivot_root needs the rootfs to be a mount point.
         s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
         s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
@@ -301,6 +308,9 @@ public final class Planner {
     }
 
     private void afterPivot(List<Step> s, ProcessSpec p) {
+        long prop = propagation();
+        if ((prop & (MS_SHARED | MS_UNBINDABLE)) != 0) // as crun: the container's root gets a peer group of its own, or none
+            s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", "/", "", prop, ""));
         // sysctls first: /proc/sys is usually among the read-only paths.
         for (Map.Entry<String, String> e : spec.linux().sysctl().entrySet()) {
             String key = e.getKey();

@@ -206,4 +206,32 @@ class ConformanceCoreIT extends WithSandbox {
         assertEquals("0\n", r.out(), r.err());
         assertEquals("", r.err());
     }
+
+    /**
+     * Item 6: linux.rootfsPropagation shared and unbindable give the container's root mount that
+     * propagation (its optional fields in mountinfo), as crun does; private as before.
+     * Nothing the container mounts reaches the host.
+     */
+    @Test
+    void rootfsPropagationOfEveryKind() throws Exception {
+        Map<String, String> expected = Map.of("shared", "shared:", "unbindable", "unbindable", "private", "");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String prop = e.getKey();
+            Path b = sb.bundle("b-" + prop, c -> {
+                Sandbox.args(c, "sh", "-c", "mkdir -p /tmp/m; mount -t tmpfs tmpfs /tmp/m; grep -E '^[0-9]+ [0-9]+ [^ ]+ [^ ]+ / ' /proc/self/mountinfo");
+                Sandbox.linux(c).put("rootfsPropagation", prop);
+                Map<String, Object> caps = new java.util.LinkedHashMap<>();
+                for (String set : List.of("bounding", "effective", "permitted")) caps.put(set, new ArrayList<Object>(List.of("CAP_SYS_ADMIN")));
+                Sandbox.process(c).put("capabilities", caps);
+            });
+            for (String rt : List.of("crun", "jrun")) {
+                Sandbox.Result r = rt.equals("crun") ? sb.crun("run", "--bundle", b.toString(), "c-" + prop) : sb.jrun("run", "--bundle", b.toString(), "j-" + prop);
+                assertEquals(0, r.status(), rt + " " + prop + ": " + r.err());
+                String fields = r.out().substring(0, r.out().indexOf(" - "));
+                if (prop.equals("private")) assertFalse(fields.contains("shared:") || fields.contains("master:") || fields.contains("unbindable"), rt + " " + prop + ": " + r.out());
+                else assertTrue(fields.contains(e.getValue()), rt + " " + prop + ": " + r.out());
+            }
+            assertTrue(Sandbox.mountsUnder(b).isEmpty(), prop + ": mounts left on the host under " + b + ": " + Sandbox.mountsUnder(b));
+        }
+    }
 }

@@ -225,6 +225,23 @@ class PlannerTest {
     }
 
     @Test
+    void sharedAndUnbindableRootsAfterThePivot() {
+        for (String prop : List.of("shared", "rshared", "unbindable", "runbindable")) {
+            Map<String, Object> c = TestConfigs.minimal();
+            TestConfigs.linux(c).put("rootfsPropagation", prop);
+            List<Step> s = plan(c, OPTS, new FakeHostFiles());
+            List<Op> ops = ops(s);
+            long flag = (prop.endsWith("shared") ? 1L << 20 : 1L << 17) | (prop.startsWith("r") ? 16384L : 0L);
+            Step first = s.get(ops.indexOf(Op.MOUNT_HOST));
+            assertEquals("MOUNT_HOST  /  " + ((1L << 19) | 16384L) + " ", first.toString(), prop + ": the host's mounts slaves first, nothing shared with it");
+            int after = -1;
+            for (int i = 0; i < s.size(); i++)
+                if (s.get(i).toString().equals("MOUNT_HOST  /  " + flag + " ")) after = i;
+            assertTrue(after > ops.indexOf(Op.PIVOT), prop + ": the root's own propagation after the pivot");
+        }
+    }
+
+    @Test
     void joinedMountAndUtsNamespaces() {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"},{\"type\":\"mount\",\"path\":\"/run/ns/mnt\"},"
