@@ -1389,6 +1389,7 @@ int main(int argc, char **argv)
         high_fd = nofile.rlim_cur > 64 ? (int)nofile.rlim_cur - 32 : 32;
     report_fd = 1; /* for a failure here; the copy starts afresh */
     run_sealed_copy(argv);
+    prctl(PR_SET_NAME, "jrun-helper", 0, 0, 0); /* what ps shows, not the sealed copy's memfd name */
     /* Nothing a container runs may ptrace us or open our /proc/PID files (fds, exe) before
      * the exec of its process, which resets this. */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
