@@ -160,7 +160,7 @@ public final class JrunMain {
             case "--criu" -> throw new JrunException("--criu: jrun has no checkpoint/restore (CRIU) support");
             case "--version" -> {
                 System.out.println("jrun version " + Version.VERSION);
-                System.out.println("commit: " + Version.commit());
+                System.out.println("commit: " + commit());
                 System.out.println("spec: " + Version.SPEC);
                 System.out.println("java: " + System.getProperty("java.version"));
                 return true;
@@ -172,6 +172,31 @@ public final class JrunMain {
             default -> throw new IllegalStateException(name);
         }
         return false;
+    }
+
+    /**
+     * The git commit of the build, written by scripts/write-commit.sh ("unknown" outside a git
+     * checkout): lib/jrun/commit beside the jar (scripts/assemble.sh), else the jar's resource
+     * /jrun/commit. The file first: opening the jar for a resource cost --version ~10 ms of CPU
+     * (-Xint), and --version is the bare JVM start the benchmarks compare against.
+     */
+    static String commit() {
+        String lib = System.getProperty("jrun.lib");
+        try {
+            if (lib != null) {
+                Path f = Path.of(lib, "commit");
+                if (Files.exists(f)) return nonEmpty(Files.readString(f));
+            }
+            try (java.io.InputStream in = JrunMain.class.getResourceAsStream("/jrun/commit")) {
+                return in == null ? "unknown" : nonEmpty(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String nonEmpty(String s) {
+        return s.isBlank() ? "unknown" : s.strip();
     }
 
     private static void report(Globals g, String message) {

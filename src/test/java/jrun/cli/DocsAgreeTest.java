@@ -47,6 +47,19 @@ class DocsAgreeTest {
         return out;
     }
 
+    /** README's table of oci-interceptor's options names each flag of its description, and no other. */
+    @Test
+    void readmesInterceptorTableIsItsDescription() throws Exception {
+        String table = section(doc("README.md"), "| option | meaning |", "\n");
+        TreeSet<String> inTable = new TreeSet<>();
+        for (String row : table.lines().filter(l -> l.startsWith("| `")).toList())
+            inTable.addAll(flagsIn(row.substring(0, row.indexOf(" |", 2))));
+        TreeSet<String> described = new TreeSet<>();
+        String[] spec = jrun.interceptor.InterceptorArgs.SPEC;
+        for (int i = Args.HEAD; i < spec.length; i += 3) described.add(Args.canonical(spec, i));
+        assertEquals(described, inTable);
+    }
+
     @Test
     void readmeAndDockerDocNameOnlyFlagsJrunHas() throws Exception {
         TreeSet<String> known = jrunSpellings();

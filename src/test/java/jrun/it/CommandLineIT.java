@@ -69,6 +69,16 @@ class CommandLineIT extends WithSandbox {
         assertTrue(runc.out().lines().toList().get(1).startsWith("commit: "), "the line as runc has it: " + runc.out());
     }
 
+    /** `docker info` shows the default runtime's "commit:" line as its "runc version" (blank before). */
+    @Test
+    void dockerInfoShowsTheCommit() throws Exception {
+        String commit = jrunBare("--version").ok().out().lines().filter(l -> l.startsWith("commit: ")).findFirst().orElseThrow().substring(8);
+        try (jrun.testing.DockerDaemon d = new jrun.testing.DockerDaemon(Files.createDirectories(sb.dir.resolve("docker")),
+                "{\"default-runtime\": \"jrun\", \"runtimes\": {\"jrun\": {\"path\": \"" + Sandbox.JRUN + "\"}}}")) {
+            assertEquals(commit + "\n", d.dockerOk("info", "--format", "{{.RuncCommit.ID}}").out());
+        }
+    }
+
     /** Runs RT `exec -t ID sh -c SCRIPT` under script(1), stdin from a file; returns {status, stdout, stderr}. */
     List<String> execUnderTerminal(String rt, String id, String script) throws Exception {
         Path d = Files.createDirectories(sb.dir.resolve(rt + "-exec-tty"));
