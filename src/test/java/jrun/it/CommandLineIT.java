@@ -214,28 +214,35 @@ class CommandLineIT extends WithSandbox {
     /** The help's classes stay off the hot path: create, start, state, exec and delete load none of them. */
     @Test
     void theHotPathLoadsNoHelpClasses() throws Exception {
-        Path wrapper = sb.dir.resolve("java-classlog");
-        Files.writeString(wrapper, "#!/bin/bash\na=()\nfor x in \"$@\"; do a+=(\"$x\"); [ \"$x\" = -Xlog:disable ] && a+=(\"-Xlog:class+load=info:file=$CLASSLOG\"); done\n"
-                + "exec " + Sandbox.HOME.resolve("lib/jrun/java") + " \"${a[@]}\"\n");
-        assertTrue(wrapper.toFile().setExecutable(true));
-        Path b = sleeper();
-        List<List<String>> calls = List.of(List.of("create", "--bundle", b.toString(), "h1"), List.of("start", "h1"), List.of("state", "h1"),
-                List.of("exec", "h1", "true"), List.of("delete", "--force", "h1"), List.of("create", "--help"));
-        List<String> logs = new ArrayList<>();
-        for (int i = 0; i < calls.size(); i++) {
-            Path f = sb.dir.resolve("classes-" + i + ".txt");
-            List<String> cmd = new ArrayList<>(List.of(Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString()));
-            cmd.addAll(calls.get(i));
-            Sandbox.Result r = Sandbox.exec(cmd, null, Map.of("JRUN_JAVA", wrapper.toString(), "CLASSLOG", f.toString()));
-            assertEquals(0, r.status(), calls.get(i) + ": " + r);
-            logs.add(Files.readString(f));
+        // JRUN_JAVA is honoured only for a file in root's own directories (no /tmp): a private one under /run
+        Path wdir = Files.createTempDirectory(Path.of("/run"), "jrun-it-java-");
+        Path wrapper = wdir.resolve("java-classlog");
+        try {
+            Files.writeString(wrapper, "#!/bin/bash\na=()\nfor x in \"$@\"; do a+=(\"$x\"); [ \"$x\" = -Xlog:disable ] && a+=(\"-Xlog:class+load=info:file=$CLASSLOG\"); done\n"
+                    + "exec " + Sandbox.HOME.resolve("lib/jrun/java") + " \"${a[@]}\"\n");
+            assertTrue(wrapper.toFile().setExecutable(true));
+            Path b = sleeper();
+            List<List<String>> calls = List.of(List.of("create", "--bundle", b.toString(), "h1"), List.of("start", "h1"), List.of("state", "h1"),
+                    List.of("exec", "h1", "true"), List.of("delete", "--force", "h1"), List.of("create", "--help"));
+            List<String> logs = new ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                Path f = sb.dir.resolve("classes-" + i + ".txt");
+                List<String> cmd = new ArrayList<>(List.of(Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString()));
+                cmd.addAll(calls.get(i));
+                Sandbox.Result r = Sandbox.exec(cmd, null, Map.of("JRUN_JAVA", wrapper.toString(), "CLASSLOG", f.toString()));
+                assertEquals(0, r.status(), calls.get(i) + ": " + r);
+                logs.add(Files.readString(f));
+            }
+            for (int i = 0; i < calls.size() - 1; i++) {
+                for (String c : List.of("jrun.cli.Help ", "jrun.cli.ManPages ", "jrun.Version "))
+                    assertFalse(logs.get(i).contains(c), calls.get(i) + " loads " + c);
+                assertTrue(logs.get(i).contains("jrun.cli.JrunMain "), "the log is there: " + calls.get(i));
+            }
+            assertTrue(logs.get(calls.size() - 1).contains("jrun.cli.Help "), "--help loads it: the check can see a load");
+        } finally {
+            Files.deleteIfExists(wrapper);
+            Files.deleteIfExists(wdir);
         }
-        for (int i = 0; i < calls.size() - 1; i++) {
-            for (String c : List.of("jrun.cli.Help ", "jrun.cli.ManPages ", "jrun.Version "))
-                assertFalse(logs.get(i).contains(c), calls.get(i) + " loads " + c);
-            assertTrue(logs.get(i).contains("jrun.cli.JrunMain "), "the log is there: " + calls.get(i));
-        }
-        assertTrue(logs.get(calls.size() - 1).contains("jrun.cli.Help "), "--help loads it: the check can see a load");
     }
 
     @Test
