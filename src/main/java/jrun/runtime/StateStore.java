@@ -30,6 +30,25 @@ public final class StateStore {
         this.root = root;
     }
 
+    /**
+     * For tests only (docs/reliability.md): JRUN_TEST_STOP_AT=STEP makes jrun SIGKILL itself at
+     * that step boundary of create, start, exec or delete, to check what a crash there leaves.
+     * Read once, here because every command loads this class: the normal path pays one null check.
+     */
+    private static final String STOP_AT = System.getenv("JRUN_TEST_STOP_AT");
+
+    /** Dies by SIGKILL if JRUN_TEST_STOP_AT names step (tests only). */
+    public static void stopAt(String step) {
+        if (STOP_AT == null || !STOP_AT.equals(step)) return;
+        try { // a JVM cannot signal itself through ProcessHandle
+            new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+            Thread.sleep(1000);
+        } catch (IOException | InterruptedException ignored) {
+            // halted next
+        }
+        Runtime.getRuntime().halt(137);
+    }
+
     public Path root() {
         return root;
     }
@@ -147,9 +166,24 @@ public final class StateStore {
         writeAtomically(dir(st.id()).resolve("state.json"), st.toJson());
     }
 
+    /**
+     * A create's first record, before it makes any cgroup or process: state.json with status
+     * creating, no pid and the cgroup directories it is about to make, so that a create killed from
+     * here on leaves a container that state and list show and delete finds whole. Its own temp
+     * name: the create's Draft may be writing .state.json.tmp on the other thread.
+     */
+    public void claim(String id, String bundle, List<String> cgroupDirs) {
+        ContainerState st = new ContainerState(id, Status.CREATING, 0, 0, bundle, "", UtcTime.now(), java.util.Map.of(), cgroupDirs, java.util.Map.of());
+        Path target = dir(id).resolve("state.json");
+        writeAtomically(target, target.resolveSibling(".claim.tmp"), st.toJson());
+    }
+
     /** Writes a temp file beside target (its name ends in .tmp), then renames it over target. */
     public static void writeAtomically(Path target, String content) {
-        Path tmp = temp(target);
+        writeAtomically(target, temp(target), content);
+    }
+
+    private static void writeAtomically(Path target, Path tmp, String content) {
         try {
             // A FileOutputStream, not Files.writeString: a JVM's first FileChannel costs ~0.6 ms (IOUtil's init loads libnet), a stream ~0.2.
             try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
@@ -298,6 +332,9 @@ public final class StateStore {
 
     /** The container's status now: the stored one while its init lives, else stopped. */
     public static Status liveStatus(ContainerState st) {
+        // A create's first record (claim): creating while anything is in its cgroups (a create in
+        // progress, or the init of one that was killed), else stopped.
+        if (st.pid() <= 0 && st.status() == Status.CREATING) return CgroupPlacement.pids(st.cgroupDirs()).isEmpty() ? Status.STOPPED : Status.CREATING;
         if (st.pid() <= 0 || !ProcStat.isAlive(st.pid(), st.startTime())) return Status.STOPPED;
         if (st.status() == Status.RUNNING && ContainerCgroups.frozen(st.cgroupDirs())) return Status.PAUSED;
         return st.status();
