@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void throw_io(JNIEnv *env, int err, const char *path)
@@ -55,4 +56,17 @@ JNIEXPORT void JNICALL Java_jrun_linux_PosixLock_unlock0(JNIEnv *env, jclass cls
     (void)env;
     (void)cls;
     close(fd);
+}
+
+/*
+ * Reaps child pid if it has exited (WNOHANG): the launcher's pre-forked jrun-helper is this
+ * process's child but not the JDK's, so nothing else would, and it would be left a zombie for
+ * pid 1 or the caller's subreaper. Returns 1 if reaped, 0 if not.
+ */
+JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_reap0(JNIEnv *env, jclass cls, jint pid)
+{
+    (void)env;
+    (void)cls;
+    int status;
+    return waitpid(pid, &status, WNOHANG) == pid;
 }
