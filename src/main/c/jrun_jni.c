@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void throw_io(JNIEnv *env, int err, const char *path)
@@ -391,4 +392,17 @@ JNIEXPORT jbyteArray JNICALL Java_jrun_linux_StartFifo_start0(JNIEnv *env, jclas
     if (out && got)
         (*env)->SetByteArrayRegion(env, out, 0, (jsize)got, (const jbyte *)buf);
     return out;
+}
+
+/*
+ * Reaps child pid if it has exited (WNOHANG): the launcher's pre-forked jrun-helper is this
+ * process's child but not the JDK's, so nothing else would, and it would be left a zombie for
+ * pid 1 or the caller's subreaper. Returns 1 if reaped, 0 if not.
+ */
+JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_reap0(JNIEnv *env, jclass cls, jint pid)
+{
+    (void)env;
+    (void)cls;
+    int status;
+    return waitpid(pid, &status, WNOHANG) == pid;
 }

@@ -47,10 +47,11 @@ final class Globals {
 
     /**
      * A warning from jrun.linux (an unknown capability or syscall, ignored as runc does): like
-     * runc, into the --log file, never onto stderr, which the container shares; stderr with --debug.
+     * runc, into the --log file when there is one (an engine's; stderr is the container's then),
+     * else onto stderr, as runc does without --log; both with --debug.
      */
     void warn(String message) {
-        if (debug) System.err.println("jrun: warning: " + message);
+        if (debug || log == null) System.err.println("jrun: warning: " + message);
         if (log != null && jsonLog) ErrorLog.appendJson(log, "warning", message);
         else if (log != null) {
             try {

@@ -192,9 +192,18 @@ public final class HelperProcess implements AutoCloseable {
         return steps.get(index);
     }
 
+    /** The launcher's helper's exit status once this JVM reaped it, else -1. */
+    private int reapedStatus = -1;
+
     public int waitFor() {
         try {
-            if (process == null) return exitStatus(pid);
+            if (process == null) {
+                if (reapedStatus >= 0) return reapedStatus; // its /proc entry went with the reap
+                int status = exitStatus(pid);
+                // not the JDK's child: left, it would be a zombie for pid 1 or the caller's subreaper
+                if (jrun.linux.PosixLock.reap(pid)) reapedStatus = status;
+                return status;
+            }
             return process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -11,6 +11,8 @@ import java.util.List;
 public final class Plan {
     public static final String MAGIC = "JRUNHLP1";
     public static final int VERSION = 4;
+    /** helper.c's MAX_FIELD: the largest field (a path, an argv or env list, a seccomp program) a plan may carry. */
+    public static final int MAX_FIELD = 1 << 20;
 
     private Plan() {}
 
@@ -23,9 +25,19 @@ public final class Plan {
         Out out = new Out();
         for (Step s : steps) {
             out.u32(s.op().code | s.args().size() << 16); // u16 code, u16 field count
-            for (int i = 0; i < s.args().size(); i++) field(out, s.op().signature.charAt(i), s.args().get(i));
+            for (int i = 0; i < s.args().size(); i++) {
+                int start = out.n;
+                field(out, s.op().signature.charAt(i), s.args().get(i));
+                if (out.n - start - 4 > MAX_FIELD) // the helper refuses it, without knowing what it was
+                    throw new jrun.JrunException(fieldName(s, i) + ": too long (" + (out.n - start - 4) + " bytes encoded; the limit is " + MAX_FIELD + ")");
+            }
         }
         return java.util.Arrays.copyOf(out.buf, out.n);
+    }
+
+    /** What config field step s's field i came from: EXEC carries the program's candidates, args and env. */
+    private static String fieldName(Step s, int i) {
+        return s.op() == Op.EXEC && i == 2 ? "process.env" : s.origin();
     }
 
     /**

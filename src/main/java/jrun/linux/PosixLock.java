@@ -52,6 +52,16 @@ public final class PosixLock {
         unlock0(fd);
     }
 
+    /**
+     * Reaps child pid once it has exited (its status read already): the launcher's pre-forked
+     * helper is this JVM's child but not the JDK's. Whether it was reaped; false without the library.
+     */
+    public static boolean reap(long pid) {
+        return available() && reap0((int) pid) == 1;
+    }
+
+    private static native int reap0(int pid);
+
     private static native int lock0(byte[] path) throws IOException;
 
     private static native void unlock0(int fd);

@@ -31,10 +31,16 @@ public final class RuleFile {
         return !n.startsWith(".") && (n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml"));
     }
 
+    /** The largest rule file read (docs/reliability.md): a bigger one is refused before it is parsed, whose trees cost ~40 times its size. */
+    public static final int MAX_BYTES = 4 << 20;
+
     public static List<Rule> read(Path file) {
         String text;
-        try {
-            text = Json.decodeUtf8(Files.readAllBytes(file));
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1); // bounded even if the file grows meanwhile
+            if (bytes.length > MAX_BYTES)
+                throw new JrunException("rule file " + file + ": larger than the limit of " + MAX_BYTES + " bytes; not read");
+            text = Json.decodeUtf8(bytes);
         } catch (IOException e) {
             throw new JrunException("rule file " + file + ": cannot read: " + e.getMessage());
         } catch (JsonSyntaxException e) {

@@ -80,11 +80,13 @@ public final class Exec {
             // signal that ends this JVM sooner reaches it too: the waiting helper's PDEATHSIG is
             // forwarded to it.)
             if (!opts.detach()) SignalForwarder.forwardTo(helper.pid());
+            StateStore.stopAt("exec:helper");
             Report r = helper.next();
             if (r == null) throw new JrunException("jrun-helper exited without a report (status " + helper.waitFor() + ")");
             if (r.kind() == 'E') throw helper.failure(r);
             long pid = r.value();
             if (debug != null) debug.accept("exec " + id + ": the process is pid " + pid);
+            StateStore.stopAt("exec:pid");
             try {
                 if (self == null) CgroupPlacement.place(st.cgroupDirs(), pid);
                 if (spec.process().oomScoreAdj() != null) Lifecycle.writeOomScoreAdj(pid, spec.process().oomScoreAdj());
@@ -92,6 +94,7 @@ public final class Exec {
                 helper.close();
                 throw e;
             }
+            StateStore.stopAt("exec:placed");
             if (waitsForGo) helper.go(new byte[0]);
             r = helper.next(); // EOF: exec'd (or, in the foreground without a pid file, exited); 'E': it could not be
             if (r != null && r.kind() == 'E') {
@@ -101,6 +104,7 @@ public final class Exec {
             if (opts.pidFile() != null) Lifecycle.writePidFile(Path.of(opts.pidFile()), pid);
             int status = helper.waitFor();
             if (debug != null) debug.accept("exec " + id + ": " + (opts.detach() ? "detached" : "the process exited with status " + status));
+            StateStore.stopAt("exec:done");
             return opts.detach() ? 0 : status;
         }
     }

@@ -140,8 +140,8 @@ public final class Lifecycle {
             if (earlyPath != null)
                 madeDirs = early.then(() -> {
                     early.get(); // the id is ours: otherwise these are another container's cgroups
-                    return CgroupPlacement.create(CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), hv.hierarchies()),
-                            CgroupPlacement.withoutCpuset(hv.hierarchies()));
+                    return claimAndMake(id, bundle, CgroupPlacement.paths(earlyPath, CgroupPlacement.defaultName(store.root(), id), hv.hierarchies()),
+                            hv.hierarchies());
                 });
             Spec spec = Spec.fromTree(tree, bundle);
             lock = early.get();
@@ -172,7 +172,7 @@ public final class Lifecycle {
             Beside<List<String>> dirsMade = madeDirs;
             Beside<HelperProcess> spared = spare;
             made = early.then(() -> cgroups(spec,
-                    dirsMade != null ? dirsMade.get() : CgroupPlacement.create(cgroups, CgroupPlacement.withoutCpuset(hierarchies)), hierarchies,
+                    dirsMade != null ? dirsMade.get() : claimAndMake(id, bundle, cgroups, hierarchies), hierarchies,
                     !javaPlaces.isEmpty(), hostPart, spared));
             List<Step> steps;
             // state.json but for the init's pid and start time, drafted while the helper clones and
@@ -219,6 +219,7 @@ public final class Lifecycle {
             }
             dirs = made.get().dirs(); // saved in the state for delete
             if (debug != null) debugPlan(debug, "create " + id, steps);
+            StateStore.stopAt("create:helper");
             made = null;
             st = initial;
             if (draft == null) draft = store.draft(st.with(Status.CREATED));
@@ -233,11 +234,13 @@ public final class Lifecycle {
                 writeMap(pid, "gid_map", spec.linux().gidMappings());
             }
             if (waitsForGo(steps)) helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
+            StateStore.stopAt("create:pid");
             // Saved as created while the init mounts (its hooks get "creating" all the same): no
             // other command reads it before this one unlocks, and if this JVM dies now the state
             // has the pid for delete to kill.
             draft.commit(st.pid(), st.startTime());
             draft = null;
+            StateStore.stopAt("create:committed");
             for (;;) {
                 r = helper.next();
                 if (r == null) throw new JrunException("the container's init exited during setup");
@@ -256,6 +259,7 @@ public final class Lifecycle {
             extension.created(spec, st);
             if (opts.pidFile() != null) writePidFile(Path.of(opts.pidFile()), pid);
             if (!opts.foreground()) helper.waitFor();
+            StateStore.stopAt("create:created");
             return new Creation(lock, st, helper, relay);
         } catch (RuntimeException | IOException e) {
             if (draft != null) draft.close();
@@ -294,6 +298,19 @@ public final class Lifecycle {
             if (e instanceof IOException io) throw new JrunException(opts.bundle() + ": " + io.getMessage(), io);
             throw (RuntimeException) e;
         }
+    }
+
+    /**
+     * On the second thread, once the id is ours: state.json's first record (StateStore.claim), then
+     * the cgroups it names. A create killed after the claim leaves a container delete finds whole.
+     */
+    private List<String> claimAndMake(String id, Path bundle, Map<String, String> paths, List<CgroupHierarchy> hierarchies) {
+        StateStore.stopAt("create:locked");
+        store.claim(id, bundle.toString(), CgroupPlacement.dirs(paths));
+        StateStore.stopAt("create:claimed");
+        List<String> dirs = CgroupPlacement.create(paths, CgroupPlacement.withoutCpuset(hierarchies));
+        StateStore.stopAt("create:cgroups");
+        return dirs;
     }
 
     /**
@@ -449,6 +466,7 @@ public final class Lifecycle {
         ContainerState running = st.with(Status.RUNNING);
         if (debug != null) debug.accept("start " + st.id() + ": pid " + st.pid() + " released through " + fifo);
         store.save(running);
+        StateStore.stopAt("start:saved");
         String failed;
         try {
             failed = jrun.linux.StartFifo.start(fifo); // returns once the process runs, or could not be started
@@ -464,6 +482,7 @@ public final class Lifecycle {
         }
         // released: its process exited at once if it could not be started, so the saved running reads as stopped
         if (failed != null) throw new StartFailed("cannot start container " + st.id() + ": " + failed);
+        StateStore.stopAt("start:released");
         try {
             Files.deleteIfExists(fifo);
         } catch (IOException ignored) {
@@ -538,17 +557,58 @@ public final class Lifecycle {
             ContainerState st;
             try {
                 st = store.load(id);
-            } catch (JrunException e) { // a create that died half-way: nothing but the directory
-                if (!Files.exists(store.dir(id).resolve("state.json"))) {
-                    store.remove(id);
-                    return;
-                }
-                throw e;
+            } catch (JrunException e) {
+                // A create killed before its first record (nothing but the directory and lock), or
+                // a state.json that cannot be read: --force removes what can be found without it.
+                boolean missing = !Files.exists(store.dir(id).resolve("state.json"));
+                if (!missing && !force) throw e;
+                if (!missing) System.err.println("jrun: warning: " + e.getMessage() + "; removing what can be found of container " + id);
+                destroyUnrecorded(id);
+                return;
             }
             Status s = StateStore.liveStatus(st);
             if (!s.canDelete(force)) throw new JrunException("cannot delete container " + id + " that is not stopped: " + s.specName());
             if (debug != null) debug.accept("delete " + id + ": " + s.specName() + (force ? ", --force" : ""));
             destroy(st);
+        }
+    }
+
+    /**
+     * A container without a readable state.json: its cgroups as a create would name them (its
+     * config.json copy's cgroupsPath if the rules left one, else the default name for this root
+     * and id), their processes killed, then the cgroups and the directory removed.
+     */
+    private void destroyUnrecorded(String id) {
+        String cgroupsPath = "";
+        Path copy = store.dir(id).resolve("config.json");
+        if (Files.isRegularFile(copy)) {
+            try {
+                String p = rawCgroupsPath(Spec.readTree(store.dir(id)));
+                if (p != null) cgroupsPath = p;
+            } catch (RuntimeException e) {
+                System.err.println("jrun: warning: " + copy + ": " + e.getMessage() + "; using the default cgroups");
+            }
+        }
+        String mountinfo = ProcStat.read("/proc/self/mountinfo");
+        List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, CgroupHierarchy.ownPaths(ProcStat.read("/proc/self/cgroup")));
+        List<String> dirs = CgroupPlacement.dirs(CgroupPlacement.paths(cgroupsPath, CgroupPlacement.defaultName(store.root(), id), hierarchies));
+        killAll(dirs);
+        StateStore.stopAt("delete:killed");
+        CgroupPlacement.remove(dirs);
+        StateStore.stopAt("delete:cgroups");
+        store.remove(id);
+    }
+
+    /**
+     * SIGKILL to every process in dirs until they are empty: a create killed before it recorded
+     * its init's pid leaves an init (and maybe a child it is forking) known only by its cgroups.
+     */
+    private static void killAll(List<String> dirs) {
+        for (int i = 0; i < 500; i++) {
+            java.util.Set<Long> pids = CgroupPlacement.pids(dirs);
+            if (pids.isEmpty()) return;
+            for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            CgroupPlacement.sleep(i == 0 ? 1 : 10);
         }
     }
 
@@ -562,9 +622,8 @@ public final class Lifecycle {
             }
             for (int i = 0; i < 500 && ProcStat.isAlive(st.pid(), st.startTime()); i++) CgroupPlacement.sleep(10);
         }
-        for (long pid : CgroupPlacement.pids(st.cgroupDirs())) { // stragglers of a shared pid namespace
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
+        killAll(st.cgroupDirs()); // stragglers of a shared pid namespace, or an init a killed create never recorded
+        StateStore.stopAt("delete:killed");
         if (st.status() != Status.CREATING) {
             try {
                 for (Hook h : savedHooks(st).poststop()) {
@@ -579,6 +638,7 @@ public final class Lifecycle {
             }
         }
         CgroupPlacement.remove(st.cgroupDirs());
+        StateStore.stopAt("delete:cgroups");
         store.remove(st.id());
         if (debug != null) debug.accept("delete " + st.id() + ": processes gone, poststop hooks run, cgroups " + st.cgroupDirs() + " and state removed");
     }

@@ -37,6 +37,25 @@ public final class StateStore {
         this.root = root;
     }
 
+    /**
+     * For tests only (docs/reliability.md): JRUN_TEST_STOP_AT=STEP makes jrun SIGKILL itself at
+     * that step boundary of create, start, exec or delete, to check what a crash there leaves.
+     * Read once, here because every command loads this class: the normal path pays one null check.
+     */
+    private static final String STOP_AT = System.getenv("JRUN_TEST_STOP_AT");
+
+    /** Dies by SIGKILL if JRUN_TEST_STOP_AT names step (tests only). */
+    public static void stopAt(String step) {
+        if (STOP_AT == null || !STOP_AT.equals(step)) return;
+        try { // a JVM cannot signal itself through ProcessHandle
+            new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+            Thread.sleep(1000);
+        } catch (IOException | InterruptedException ignored) {
+            // halted next
+        }
+        Runtime.getRuntime().halt(137);
+    }
+
     public Path root() {
         return root;
     }
@@ -157,6 +176,17 @@ public final class StateStore {
      */
     public void save(ContainerState st) {
         writeAtomically(dir(st.id()).resolve("state.json"), st.toJson());
+    }
+
+    /**
+     * A create's first record, before it makes any cgroup or process: state.json with status
+     * creating, no pid and the cgroup directories it is about to make, so that a create killed from
+     * here on leaves a container that state and list show and delete finds whole. Temp names are
+     * random (DirFd), so the create's Draft on the other thread never collides with it.
+     */
+    public void claim(String id, String bundle, List<String> cgroupDirs) {
+        ContainerState st = new ContainerState(id, Status.CREATING, 0, 0, bundle, "", UtcTime.now(), java.util.Map.of(), cgroupDirs, java.util.Map.of());
+        writeAtomically(dir(id).resolve("state.json"), st.toJson());
     }
 
     /**
@@ -293,6 +323,9 @@ public final class StateStore {
 
     /** The container's status now: the stored one while its init lives, else stopped. */
     public static Status liveStatus(ContainerState st) {
+        // A create's first record (claim): creating while anything is in its cgroups (a create in
+        // progress, or the init of one that was killed), else stopped.
+        if (st.pid() <= 0 && st.status() == Status.CREATING) return CgroupPlacement.pids(st.cgroupDirs()).isEmpty() ? Status.STOPPED : Status.CREATING;
         if (st.pid() <= 0 || !ProcStat.isAlive(st.pid(), st.startTime())) return Status.STOPPED;
         if (st.status() == Status.RUNNING && ContainerCgroups.frozen(st.cgroupDirs())) return Status.PAUSED;
         return st.status();

@@ -41,6 +41,11 @@ class LifecycleErrorsIT extends WithSandbox {
 
     /** Nothing of container id: no state, no cgroup in any hierarchy, nothing mounted in the sandbox. */
     private void nothingLeftOf(String id) throws Exception {
+        nothingLeftOf(sb, id);
+    }
+
+    /** Nothing of container id in sandbox sb (CrashIT uses it too). */
+    static void nothingLeftOf(Sandbox sb, String id) throws Exception {
         assertFalse(Files.exists(sb.jrunRoot.resolve(id)), "state directory left");
         for (String dir : sb.cgroupDirs(id)) assertFalse(Files.exists(Path.of(dir)), "cgroup left: " + dir);
         assertEquals(List.of(), Sandbox.mountsUnder(sb.dir), "mounts left in the sandbox");
@@ -52,6 +57,11 @@ class LifecycleErrorsIT extends WithSandbox {
      * init holds the exec fifo in the state directory, and runs from the bundle's rootfs.
      */
     private void noProcessLeft() throws Exception {
+        noProcessLeft(sb);
+    }
+
+    /** No process holds anything in sandbox sb (CrashIT uses it too). */
+    static void noProcessLeft(Sandbox sb) throws Exception {
         for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
             List<Path> links = new ArrayList<>();
             Path proc = Path.of("/proc/" + p.pid());

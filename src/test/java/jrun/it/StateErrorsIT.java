@@ -203,7 +203,7 @@ class StateErrorsIT extends WithSandbox {
             Files.writeString(f, "garbage\n");
             Path process = Files.writeString(sb.dir.resolve("process.json"), "{\"args\": [\"true\"], \"cwd\": \"/\"}");
             for (List<String> cmd : List.of(List.of("state", "bad"), List.of("start", "bad"), List.of("kill", "bad"), List.of("delete", "bad"),
-                    List.of("delete", "--force", "bad"), List.of("ps", "bad"), List.of("pause", "bad"), List.of("exec", "bad", "true"),
+                    List.of("ps", "bad"), List.of("pause", "bad"), List.of("exec", "bad", "true"),
                     List.of("exec", "--process", process.toString(), "bad"))) {
                 Sandbox.Result r = sb.jrun(cmd.toArray(String[]::new));
                 assertEquals(1, r.status(), cmd + ": " + r.err());

@@ -18,6 +18,18 @@ class RuleFileTest {
     }
 
     @Test
+    void aRuleFileOverTheSizeLimitIsRefusedBeforeItIsParsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("big.yaml");
+        try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            r.setLength(62L << 20); // sparse: 62 MB of NULs, garbage a parser would reject only after reading it whole
+        }
+        assertEquals("rule file " + f + ": larger than the limit of 4194304 bytes; not read",
+                assertThrows(JrunException.class, () -> RuleFile.read(f)).getMessage());
+        java.nio.file.Files.writeString(f, "version: 1\nrules: []\n");
+        assertEquals(0, RuleFile.read(f).size(), "a small one is read");
+    }
+
+    @Test
     void jsonRuleFilesWork() {
         var rules = RuleFile.parse("r.json", "{\"version\": 1, \"rules\": [{\"name\": \"a\", \"when\": {\"uid\": 0},\n \"deny\": \"no\"}]}", false);
         assertEquals("r.json:1:26", rules.get(0).source());
