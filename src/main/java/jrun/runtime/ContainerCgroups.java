@@ -49,6 +49,24 @@ public final class ContainerCgroups {
         return v2 != null && v2.strip().equals("1");
     }
 
+    /**
+     * Thaws whatever of dirs is frozen, judged from the directories alone (as frozen()): a killed
+     * process in a frozen v1 cgroup does not die until it is thawed, so delete --force of a paused
+     * container thaws after its SIGKILL, as runc does. Failures are left to the removal to report.
+     */
+    public static void thaw(List<String> dirs) {
+        for (String d : dirs) {
+            try {
+                if (new java.io.File(d, "freezer.state").exists() && !ProcStat.read(d + "/freezer.state").strip().equals("THAWED"))
+                    ProcFiles.write(d + "/freezer.state", "THAWED".getBytes(StandardCharsets.US_ASCII));
+                else if (new java.io.File(d, "cgroup.freeze").exists() && ProcStat.read(d + "/cgroup.freeze").strip().equals("1"))
+                    ProcFiles.write(d + "/cgroup.freeze", "0".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile, or not ours to thaw: rmdir says what is wrong
+            }
+        }
+    }
+
     public Function<String, Path> dirOf() {
         return dirOf;
     }

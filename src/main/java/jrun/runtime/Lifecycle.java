@@ -608,6 +608,7 @@ public final class Lifecycle {
             java.util.Set<Long> pids = CgroupPlacement.pids(dirs);
             if (pids.isEmpty()) return;
             for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            if (i == 0) ContainerCgroups.thaw(dirs);
             CgroupPlacement.sleep(i == 0 ? 1 : 10);
         }
     }
@@ -620,6 +621,7 @@ public final class Lifecycle {
             } catch (JrunException e) {
                 // it died on its own meanwhile
             }
+            ContainerCgroups.thaw(st.cgroupDirs()); // paused: the kill lands once thawed
             for (int i = 0; i < 500 && ProcStat.isAlive(st.pid(), st.startTime()); i++) CgroupPlacement.sleep(10);
         }
         killAll(st.cgroupDirs()); // stragglers of a shared pid namespace, or an init a killed create never recorded

@@ -1,6 +1,7 @@
 package jrun.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -88,6 +89,34 @@ class ExecAndManageIT extends WithSandbox {
         assertEquals(outs[1], outs[0], "jrun exec vs runc exec");
         assertTrue(outs[0].startsWith("inside\nuid=1000 gid=1000 groups=5\n/tmp\nA=b\n"), outs[0]);
         assertTrue(outs[0].contains("NoNewPrivs:\t1"), outs[0]);
+    }
+
+    /** delete --force of a paused container: its processes die (a v1 freezer holds a SIGKILL until thawed) and its cgroups go. */
+    @Test
+    void deleteForceOfAPausedContainer() throws Exception {
+        for (String r : List.of("jrun", "runc")) {
+            String id = "p-" + r;
+            rt(r, "run", "--detach", "--bundle", bundle.toString(), id).ok();
+            long pid = initPid(r, id);
+            Path freezer = cgroupDir(pid, "freezer"), memory = cgroupDir(pid, "memory");
+            rt(r, "pause", id).ok();
+            assertEquals("FROZEN", Files.readString(freezer.resolve("freezer.state")).strip(), r);
+            rt(r, "delete", "--force", id).ok();
+            assertTrue(deadOrZombie(pid), r + ": the init is gone");
+            assertFalse(Files.exists(freezer), r + ": " + freezer + " removed");
+            assertFalse(Files.exists(memory), r + ": " + memory + " removed");
+            assertTrue(rt(r, "state", id).err().contains("does not exist"), r);
+        }
+    }
+
+    /** Gone, or a zombie its reaper (pid 1 here, which reaps with a delay) has yet to collect. */
+    static boolean deadOrZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     @Test
