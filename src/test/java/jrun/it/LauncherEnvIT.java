@@ -36,7 +36,8 @@ class LauncherEnvIT extends WithSandbox {
     }
 
     private Path safeDir() throws IOException {
-        safeDir = Files.createTempDirectory(Files.createDirectories(Home.dir().resolve("target")), "launcher-env-it-");
+        // under /run, not the build tree: a checkout may live below /tmp, which the override refuses (1777)
+        safeDir = Files.createTempDirectory(Path.of("/run"), "jrun-launcher-env-it-");
         Files.setPosixFilePermissions(safeDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return safeDir;
     }

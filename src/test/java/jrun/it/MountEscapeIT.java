@@ -128,7 +128,13 @@ class MountEscapeIT extends EscapeTest {
         }
         Cmd.Result s = swapper.get(120, TimeUnit.SECONDS);
         assertTrue(s.out().startsWith("start\nswaps ") && !s.out().contains("swaps 0\n"), rt + ": the attacker swapped: " + s);
-        assertTrue(created > 0, rt + ": no victim was created at all: " + refused);
+        // jrun must really mount the victims (a runtime that refuses every create would pass the checks
+        // trivially). runc is the control: its refusals are its own defences against this very race
+        // ("possibly malicious path", a destination that stopped being a directory), and in some runs
+        // the swapper wins all 15 rounds against it.
+        if (rt.equals("jrun")) assertTrue(created > 0, rt + ": no victim was created at all: " + refused);
+        else for (String e : refused)
+            assertTrue(e.contains("possibly malicious path") || e.contains("readlink") || e.contains("not a directory"), rt + ": refused for another reason: " + e);
         assertEquals(before, hostMounts(), rt + ": no mount appeared on the host");
         assertEquals(hostName, listing(Path.of("/" + name)), rt + ": the host's /" + name + " is untouched");
     }
