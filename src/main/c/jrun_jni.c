@@ -10,18 +10,22 @@
  * - `start`'s wait on the exec fifo (jrun.linux.StartFifo): Java can neither poll a fifo nor open
  *   one without blocking.
  * No policy, no namespaces: everything else native is the helper's, in its own process.
+ * Since the engine (docs/engine.md): its unix socket's calls, because Java has no SCM_RIGHTS and
+ * no SO_PEERCRED (UnixDomainSocketAddress channels cannot pass fds or name their peer).
  */
 #define _GNU_SOURCE
 #include <jni.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <stdint.h>
-#include <stdio.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,7 +38,7 @@ static void throw_io(JNIEnv *env, int err, const char *path)
 }
 
 /* path: NUL-terminated bytes. Returns the fd holding the lock (close-on-exec); throws on failure. */
-JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_lock0(JNIEnv *env, jclass cls, jbyteArray jpath)
+JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_lock0(JNIEnv *env, jclass cls, jbyteArray jpath, jboolean try)
 {
     (void)cls;
     jsize n = (*env)->GetArrayLength(env, jpath);
@@ -50,13 +54,18 @@ JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_lock0(JNIEnv *env, jclass cls, 
         throw_io(env, errno, path);
         return -1;
     }
-    /* the whole file: overlaps FileChannel.lock()'s range, so older jrun commands still exclude these */
+    /* the whole file: overlaps FileChannel.lock()'s range, so older jrun commands still exclude these.
+     * An open-file-description lock: a classic one is the process's, and the engine's requests (one
+     * process) would not exclude each other; OFD and classic locks exclude each other across processes.
+     * try != 0: F_OFD_SETLK, -1 without throwing if it is held (the engine waits in Java, not here). */
     struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
-    while (fcntl(fd, F_SETLKW, &l) < 0) {
+    while (fcntl(fd, try ? F_OFD_SETLK : F_OFD_SETLKW, &l) < 0) {
         if (errno == EINTR)
             continue;
         int err = errno;
         close(fd);
+        if (try && (err == EAGAIN || err == EACCES))
+            return -1;
         throw_io(env, err, path);
         return -1;
     }
@@ -405,4 +414,187 @@ JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_reap0(JNIEnv *env, jclass cls, 
     (void)cls;
     int status;
     return waitpid(pid, &status, WNOHANG) == pid;
+
+/* ---- the engine's socket (jrun.engine.EngineNative) ---- */
+
+static void throw_sock(JNIEnv *env, const char *what)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
+    jclass c = (*env)->FindClass(env, "java/io/IOException");
+    if (c)
+        (*env)->ThrowNew(env, c, msg);
+}
+
+/* A listening SOCK_STREAM unix socket at path (NUL-terminated bytes), mode 0600, close-on-exec. */
+JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_listen0(JNIEnv *env, jclass cls, jbyteArray jpath)
+{
+    (void)cls;
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    jsize n = (*env)->GetArrayLength(env, jpath);
+    if (n <= 1 || n > (jsize)sizeof a.sun_path) {
+        errno = ENAMETOOLONG;
+        throw_sock(env, "engine socket path");
+        return -1;
+    }
+    (*env)->GetByteArrayRegion(env, jpath, 0, n, (jbyte *)a.sun_path);
+    a.sun_path[n - 1] = 0;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw_sock(env, "socket");
+        return -1;
+    }
+    mode_t old = umask(0177); /* the socket is born 0600: no window where another uid may connect */
+    int rc = bind(fd, (struct sockaddr *)&a, sizeof a);
+    umask(old);
+    if (rc < 0 || listen(fd, 128) < 0) {
+        throw_sock(env, a.sun_path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The next connection (close-on-exec), with a receive timeout of timeout_ms so a silent peer cannot hold the engine. */
+JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_accept0(JNIEnv *env, jclass cls, jint lfd, jint timeout_ms)
+{
+    (void)cls;
+    int fd;
+    while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+        if (errno == EINTR || errno == ECONNABORTED)
+            continue;
+        throw_sock(env, "accept");
+        return -1;
+    }
+    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+/* The peer's {pid, uid, gid} (SO_PEERCRED: what the kernel recorded at connect). */
+JNIEXPORT jintArray JNICALL Java_jrun_engine_EngineNative_peer0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)cls;
+    struct ucred c;
+    socklen_t len = sizeof c;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c, &len) < 0) {
+        throw_sock(env, "SO_PEERCRED");
+        return NULL;
+    }
+    jintArray r = (*env)->NewIntArray(env, 3);
+    if (r) {
+        jint v[3] = {c.pid, (jint)c.uid, (jint)c.gid};
+        (*env)->SetIntArrayRegion(env, r, 0, 3, v);
+    }
+    return r;
+}
+
+/* recvmsg of up to len bytes into buf[off..]; fds passed with them (SCM_RIGHTS, close-on-exec) go
+ * into fds (the rest -1; any beyond fds' length are closed). Returns the byte count (0 at EOF). */
+JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_recv0(JNIEnv *env, jclass cls, jint fd, jbyteArray jbuf, jint off,
+                                                           jint len, jintArray jfds)
+{
+    (void)cls;
+    char data[65536];
+    if (len > (jint)sizeof data)
+        len = sizeof data;
+    union {
+        char buf[CMSG_SPACE(16 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {.iov_base = data, .iov_len = (size_t)len};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+    ssize_t r;
+    while ((r = recvmsg(fd, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+        ;
+    if (r < 0) {
+        throw_sock(env, "recvmsg");
+        return -1;
+    }
+    jsize nf = (*env)->GetArrayLength(env, jfds);
+    jint got[16];
+    int k = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        int cnt = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *p = (int *)CMSG_DATA(c);
+        for (int i = 0; i < cnt; i++) {
+            if (k < nf && k < 16)
+                got[k++] = p[i];
+            else
+                close(p[i]);
+        }
+    }
+    for (int i = k; i < nf && i < 16; i++)
+        got[i] = -1;
+    (*env)->SetIntArrayRegion(env, jfds, 0, nf < 16 ? nf : 16, got);
+    if (m.msg_flags & MSG_CTRUNC) {
+        for (int i = 0; i < k; i++)
+            close(got[i]);
+        errno = EMSGSIZE;
+        throw_sock(env, "too many fds passed");
+        return -1;
+    }
+    (*env)->SetByteArrayRegion(env, jbuf, off, (jsize)r, (jbyte *)data);
+    return (jint)r;
+}
+
+/* read(2) of up to len bytes (64 KiB at most); 0 at EOF. */
+JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_read0(JNIEnv *env, jclass cls, jint fd, jbyteArray jbuf, jint off, jint len)
+{
+    (void)cls;
+    char data[65536];
+    if (len > (jint)sizeof data)
+        len = sizeof data;
+    ssize_t r;
+    while ((r = read(fd, data, (size_t)len)) < 0 && errno == EINTR)
+        ;
+    if (r < 0) {
+        throw_sock(env, "read");
+        return -1;
+    }
+    (*env)->SetByteArrayRegion(env, jbuf, off, (jsize)r, (jbyte *)data);
+    return (jint)r;
+}
+
+/* Writes all of buf[off..off+len) to fd (a socket without SIGPIPE). */
+JNIEXPORT void JNICALL Java_jrun_engine_EngineNative_write0(JNIEnv *env, jclass cls, jint fd, jbyteArray jbuf, jint off, jint len)
+{
+    (void)cls;
+    char data[8192];
+    while (len > 0) {
+        jint n = len < (jint)sizeof data ? len : (jint)sizeof data;
+        (*env)->GetByteArrayRegion(env, jbuf, off, n, (jbyte *)data);
+        jint done = 0;
+        while (done < n) {
+            ssize_t w = send(fd, data + done, (size_t)(n - done), MSG_NOSIGNAL);
+            if (w < 0 && errno == ENOTSOCK)
+                w = write(fd, data + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                throw_sock(env, "write");
+                return;
+            }
+            done += (jint)w;
+        }
+        off += n;
+        len -= n;
+    }
+}
+
+JNIEXPORT void JNICALL Java_jrun_engine_EngineNative_close0(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env;
+    (void)cls;
+    close(fd);
+}
+
+/* A new session for `engine start`'s engine (Java cannot call setsid): no terminal's hangup reaches it. */
+JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_setsid0(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return (jint)setsid();
 }

@@ -352,6 +352,10 @@ static int run_java_for_plan(char **jv)
 #endif
 
 #if !PLAN_MODE
+#include <arpa/inet.h>
+#include <stdint.h>
+#include "engine_client.c" /* try_engine: the jrun engine's client (docs/engine.md) */
+
 /* Words naming a command that runs jrun-helper (a false match only costs an idle helper that
  * exits with the JVM). jrun's `start` needs none; run_oci's `start` is create + start. */
 static const char *JRUN_HELPER_WORDS[] = {"create", "run", "exec", "kill", NULL};
@@ -435,6 +439,8 @@ int main(int argc, char **argv)
     lib_dir(lib, sizeof lib);
     char **jv = java_argv(lib, argc, argv, 1);
     const char *prefork = prefork_helper(lib, argc, argv);
+    try_engine(lib, argc, argv, prefork); /* returns when the command runs cold */
+    engine_jvm_flags(jv, argc, argv);
     if (prefork) /* replaces -Djrun.plan.fd, which jrun mode does not use */
         for (char **a = jv; *a; a++)
             if (strncmp(*a, "-Djrun.plan.fd=", 15) == 0)

@@ -50,7 +50,7 @@ final class CreateCommand implements Command {
 
     CreateOptions options(boolean foreground) {
         int listen = 0;
-        String lf = System.getenv("LISTEN_FDS");
+        String lf = jrun.Invocation.current().env("LISTEN_FDS");
         if (lf != null && !lf.isEmpty()) listen = Args.nonNegative("LISTEN_FDS", lf);
         if (preserveFds + listen > 500) throw jrun.JrunException.usage("--preserve-fds: at most 500 fds can be passed");
         return new CreateOptions(Path.of(bundle), pidFile, consoleSocket, noPivot, noNewKeyring, preserveFds, listen, foreground);

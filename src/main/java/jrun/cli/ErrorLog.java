@@ -20,8 +20,8 @@ public final class ErrorLog {
     private ErrorLog() {}
 
     public static void report(String program, String message, String logFile, boolean json) {
-        System.err.println(program + ": " + message);
-        System.err.flush();
+        jrun.Invocation.current().err().println(program + ": " + message);
+        jrun.Invocation.current().err().flush();
         if (logFile != null && json) appendJson(logFile, "error", message);
     }
 
@@ -37,7 +37,7 @@ public final class ErrorLog {
             Files.writeString(Path.of(logFile), sb, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         } catch (IOException | RuntimeException e) {
-            System.err.println("(could not also write the error to --log " + logFile + ": " + e.getMessage() + ")");
+            jrun.Invocation.current().err().println("(could not also write the error to --log " + logFile + ": " + e.getMessage() + ")");
         }
     }
 }

@@ -71,8 +71,8 @@ final class EventsCommand implements Command {
     }
 
     private static void print(String id, String type, java.util.Map<String, Object> data) {
-        System.out.println(Json.write(CgroupStats.event(type, id, data), Json.Style.COMPACT));
-        System.out.flush();
+        jrun.Invocation.current().out().println(Json.write(CgroupStats.event(type, id, data), Json.Style.COMPACT));
+        jrun.Invocation.current().out().flush();
     }
 
     /** Go durations as runc takes them: 500ms, 5s, 1m (a bare number is seconds). */

@@ -111,7 +111,7 @@ final class ExecCommand implements Command {
     private static Map<String, Object> readProcess(String file) {
         try {
             if (!file.equals("-")) return new LinkedHashMap<>(ConfigFile.rootObject(ConfigFile.read(java.nio.file.Path.of(file)), java.nio.file.Path.of(file)));
-            Object tree = Json.parse(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+            Object tree = Json.parse(new String(jrun.Invocation.current().in().readAllBytes(), StandardCharsets.UTF_8));
             return new LinkedHashMap<>(ConfigTree.object(tree, "--process -"));
         } catch (IOException e) {
             throw new JrunException("--process: cannot read stdin: " + e.getMessage(), e);

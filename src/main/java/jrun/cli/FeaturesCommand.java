@@ -37,7 +37,7 @@ final class FeaturesCommand implements Command {
         } catch (IOException | NullPointerException e) {
             throw new JrunException("jar is missing /jrun/features.json");
         }
-        System.out.println(Json.write(withLinux(text), Json.Style.TWO_SPACES));
+        jrun.Invocation.current().out().println(Json.write(withLinux(text), Json.Style.TWO_SPACES));
         return 0;
     }
 

@@ -25,7 +25,7 @@ final class Globals {
     jrun.runtime.ConfigRules rules() {
         if (ruleFlags.isEmpty()) return jrun.runtime.ConfigRules.NONE;
         jrun.interceptor.InterceptorArgs args = jrun.interceptor.InterceptorArgs.parse(ruleFlags);
-        jrun.rules.RuleSet set = new jrun.interceptor.Interceptor(args, System.getenv()).ruleSet();
+        jrun.rules.RuleSet set = new jrun.interceptor.Interceptor(args, jrun.Invocation.current().env()).ruleSet();
         return (config, bundle) -> {
             Path file = bundle.resolve("config.json");
             jrun.rules.RuleSet.Result r;
@@ -51,7 +51,7 @@ final class Globals {
      * else onto stderr, as runc does without --log; both with --debug.
      */
     void warn(String message) {
-        if (debug || log == null) System.err.println("jrun: warning: " + message);
+        if (debug || log == null) jrun.Invocation.current().err().println("jrun: warning: " + message);
         if (log != null && jsonLog) ErrorLog.appendJson(log, "warning", message);
         else if (log != null) {
             try {
@@ -69,7 +69,7 @@ final class Globals {
      */
     void debug(String message) {
         if (log == null) {
-            System.err.println("time=\"" + java.time.OffsetDateTime.now() + "\" level=debug msg=\"" + message.replace("\"", "\\\"") + "\"");
+            jrun.Invocation.current().err().println("time=\"" + java.time.OffsetDateTime.now() + "\" level=debug msg=\"" + message.replace("\"", "\\\"") + "\"");
         } else if (jsonLog) {
             ErrorLog.appendJson(log, "debug", message);
         } else {

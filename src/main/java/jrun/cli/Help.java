@@ -17,7 +17,7 @@ public final class Help {
 
     /** jrun's page: its description, its commands and its global flags. Exit status 0. */
     static int program() {
-        System.out.print(page(null, JrunMain.SPEC, jrunCommands()));
+        jrun.Invocation.current().out().print(page(null, JrunMain.SPEC, jrunCommands()));
         return 0;
     }
 
@@ -27,12 +27,12 @@ public final class Help {
         if (args.size() > 1) throw JrunException.usage("help: expects at most one command, got " + args.size());
         String name = args.get(0);
         if (name.equals("help") || name.equals("h")) {
-            System.out.print(page("jrun", HELP, null));
+            jrun.Invocation.current().out().print(page("jrun", HELP, null));
             return 0;
         }
         Command c = JrunMain.command(name);
         if (c == null) throw JrunException.usage("help: unknown command \"" + name + "\" (see jrun --help)");
-        System.out.print(page("jrun", c.spec(), null));
+        jrun.Invocation.current().out().print(page("jrun", c.spec(), null));
         return 0;
     }
 

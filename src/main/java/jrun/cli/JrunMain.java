@@ -53,7 +53,7 @@ public final class JrunMain {
 
     /** Every command, for the help and the man pages, in the order they are listed; command() knows each. */
     static final String[] COMMANDS = {"checkpoint", "create", "delete", "events", "exec", "features", "kill", "list", "pause", "ps",
-        "restore", "resume", "run", "spec", "start", "state", "update"};
+        "restore", "resume", "run", "spec", "start", "state", "update", "engine"};
 
     /** A switch, not a map of constructors: nothing to build (and no lambda classes to load) before a command runs. */
     static Command command(String name) {
@@ -73,6 +73,7 @@ public final class JrunMain {
             case "resume" -> new ResumeCommand();
             case "update" -> new UpdateCommand();
             case "events" -> new EventsCommand();
+            case "engine" -> new EngineCommand();
             case "checkpoint" -> new UnsupportedCommand(UnsupportedCommand.CHECKPOINT);
             case "restore" -> new UnsupportedCommand(UnsupportedCommand.RESTORE);
             default -> null;
@@ -83,7 +84,7 @@ public final class JrunMain {
         Exit.now(run(Arrays.asList(argv)));
     }
 
-    static int run(List<String> argv) {
+    public static int run(List<String> argv) {
         Globals g = new Globals();
         try {
             int i = 0;
@@ -118,20 +119,29 @@ public final class JrunMain {
         } catch (JrunException e) {
             if (e.exitCode() == Args.HELP_REQUESTED) return Help.topic(List.of(e.getMessage()));
             report(g, e.getMessage());
-            if (g.debug) e.printStackTrace();
+            if (g.debug) e.printStackTrace(jrun.Invocation.current().err());
             return e.exitCode();
+        } catch (jrun.Invocation.ColdOnly e) {
+            throw e; // the engine hands the command back to the client, which runs it cold
         } catch (RuntimeException | Error e) {
             report(g, "internal error: " + e);
-            if (g.debug) e.printStackTrace();
+            if (g.debug) e.printStackTrace(jrun.Invocation.current().err());
             return 70;
         }
+    }
+
+    /** A path flag's value: in the engine, resolved against the caller's working directory. */
+    private static String callers(String path) {
+        jrun.Invocation inv = jrun.Invocation.current();
+        return inv.warm() ? inv.path(path).toString() : path;
     }
 
     /** One global flag, by its canonical name; true when it answered the call itself (--version, --help). */
     private static boolean global(Globals g, String name, String value) {
         switch (name) {
-            case "--root" -> g.root = value;
-            case "--log" -> g.log = value;
+            // in the engine a relative path is the caller's, not the engine's (cold: unchanged)
+            case "--root" -> g.root = callers(value);
+            case "--log" -> g.log = callers(value);
             case "--log-format" -> {
                 if (!value.equals("text") && !value.equals("json"))
                     throw JrunException.usage("--log-format: expected text or json, got \"" + value + "\"");
@@ -139,7 +149,7 @@ public final class JrunMain {
             }
             case "--rules", "--oi-env", "--oi-env-force" -> { // rules in-process (Globals.rules)
                 g.ruleFlags.add(name.equals("--rules") ? "--oi-rules" : name);
-                g.ruleFlags.add(value);
+                g.ruleFlags.add(name.equals("--rules") ? callers(value) : value);
             }
             case "--oi-readonly-networking-mounts", "--oi-no-default-rules" -> {
                 if (value.equals("true")) g.ruleFlags.add(name);
@@ -159,10 +169,11 @@ public final class JrunMain {
             }
             case "--criu" -> throw new JrunException("--criu: jrun has no checkpoint/restore (CRIU) support");
             case "--version" -> {
-                System.out.println("jrun version " + Version.VERSION);
-                System.out.println("commit: " + commit());
-                System.out.println("spec: " + Version.SPEC);
-                System.out.println("java: " + System.getProperty("java.version"));
+                java.io.PrintStream out = jrun.Invocation.current().out();
+                out.println("jrun version " + Version.VERSION);
+                out.println("commit: " + commit());
+                out.println("spec: " + Version.SPEC);
+                out.println("java: " + System.getProperty("java.version"));
                 return true;
             }
             case "--help" -> {

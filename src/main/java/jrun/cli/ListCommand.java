@@ -52,7 +52,7 @@ final class ListCommand implements Command {
             }
             table(out, rows);
         }
-        System.out.print(out);
+        jrun.Invocation.current().out().print(out);
         return 0;
     }
 

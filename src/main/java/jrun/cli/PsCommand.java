@@ -43,7 +43,7 @@ final class PsCommand implements Command {
             if (!psArgs.isEmpty()) throw JrunException.usage("ps: ps arguments cannot be used with --format json");
             StringBuilder sb = new StringBuilder("[");
             for (int i = 0; i < pids.size(); i++) sb.append(i == 0 ? "" : ",").append(pids.get(i));
-            System.out.println(sb.append(']'));
+            jrun.Invocation.current().out().println(sb.append(']'));
             return 0;
         }
         List<String> cmd = new ArrayList<>(List.of("ps"));
@@ -70,7 +70,7 @@ final class PsCommand implements Command {
             String[] f = l.trim().split("\\s+");
             if (f.length > col && want.contains(f[col])) sb.append(l).append('\n');
         }
-        System.out.print(sb);
+        jrun.Invocation.current().out().print(sb);
         return 0;
     }
 }

@@ -18,7 +18,7 @@ final class StateCommand implements Command {
     @Override
     public int run(Globals g, List<String> args) {
         String json = g.lifecycle().state(Args.oneId("state", Args.parse(SPEC, args, (n, v) -> { })));
-        System.out.print(json.endsWith("\n") ? json : json + "\n");
+        jrun.Invocation.current().out().print(json.endsWith("\n") ? json : json + "\n");
         return 0;
     }
 }

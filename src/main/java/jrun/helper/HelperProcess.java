@@ -54,12 +54,8 @@ public final class HelperProcess implements AutoCloseable {
         this.steps = new java.util.ArrayList<>(steps);
     }
 
-    /** The helper bin/jrun forked beside this JVM ("W,R,PID"), taken by the first start(); see launcher.c. */
-    private static String prefork = System.getProperty("jrun.helper.prefork");
-    /** The launcher's helper once adopted (adoptPrefork), until a start() takes it. */
-    private static volatile HelperProcess adopted;
-    /** Whether adoptPrefork took the launcher's helper: the first start() of this JVM runs it. */
-    private static volatile boolean launcherHelper;
+    // The helper bin/jrun forked for this command ("W,R,PID", see launcher.c), the adopted one and
+    // whether it was taken are the command's (jrun.Invocation): in the engine, each request's own.
 
     /** Starts the helper (or takes the launcher's) and sends it the plan. */
     public static HelperProcess start(List<Step> steps) {
@@ -79,8 +75,9 @@ public final class HelperProcess implements AutoCloseable {
     /** start(steps) with the plan already encoded from the same steps. */
     public static HelperProcess start(List<Step> steps, byte[] plan) {
         adoptPrefork();
-        HelperProcess pre = adopted;
-        adopted = null;
+        jrun.Invocation inv = jrun.Invocation.current();
+        HelperProcess pre = (HelperProcess) inv.adoptedHelper;
+        inv.adoptedHelper = null;
         if (pre != null) return sendPlan(new HelperProcess(pre.pid, pre.reports, pre.control, steps), plan, Path.of("jrun-helper"));
         Path helper = locate();
         ProcessBuilder pb = new ProcessBuilder(helper.toString());
@@ -113,9 +110,9 @@ public final class HelperProcess implements AutoCloseable {
      * open cannot block: the helper (or the launcher's stand-in when the exec failed) keeps its
      * write end until this JVM closes the plan pipe.
      */
-    public static synchronized void adoptPrefork() {
-        String p = prefork;
-        prefork = null;
+    public static void adoptPrefork() {
+        jrun.Invocation inv = jrun.Invocation.current();
+        String p = inv.takePrefork();
         if (p == null || System.getProperty("jrun.helper") != null || System.getProperty("jrun.home") != null) return;
         String[] f = p.split(",");
         if (f.length != 3) return;
@@ -123,8 +120,8 @@ public final class HelperProcess implements AutoCloseable {
             long pid = Long.parseLong(f[2]);
             OutputStream control = new java.io.FileOutputStream("/proc/self/fd/" + Integer.parseInt(f[0]));
             InputStream reports = new java.io.FileInputStream("/proc/self/fd/" + Integer.parseInt(f[1]));
-            adopted = new HelperProcess(pid, reports, control, List.of());
-            launcherHelper = true;
+            inv.adoptedHelper = new HelperProcess(pid, reports, control, List.of());
+            inv.launcherHelper = true;
         } catch (IOException | NumberFormatException e) {
             // no launcher's helper: start() spawns one
         }
@@ -136,7 +133,7 @@ public final class HelperProcess implements AutoCloseable {
      * detached CLONE may then let the helper exit at once, and the init report alone.
      */
     public static boolean launcherHelper() {
-        return launcherHelper;
+        return jrun.Invocation.current().launcherHelper;
     }
 
     /**
@@ -261,6 +258,23 @@ public final class HelperProcess implements AutoCloseable {
             control.close();
         } catch (IOException ignored) {
             // the helper is gone already
+        }
+    }
+
+    /**
+     * Closes this command's pipes to the launcher's helper, used or not (the engine, at a request's
+     * end: a cold JVM's exit does the same). The helper sees EOF on its plan and exits.
+     */
+    public static void releaseAdopted(jrun.Invocation inv) {
+        Object o = inv.adoptedHelper;
+        inv.adoptedHelper = null;
+        if (o instanceof HelperProcess h) {
+            h.close();
+            try {
+                h.reports.close();
+            } catch (IOException ignored) {
+                // closed already
+            }
         }
     }
 

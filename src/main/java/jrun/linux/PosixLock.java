@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * A whole-file fcntl write lock through lib/jrun/libjrun.so (src/main/c/jrun_jni.c), where the
- * launcher says it is (-Djrun.lib); available() loads the library for RealHostFiles.readInRoot
- * too. FileChannel.lock() takes the same kind of lock, and the two
+ * A whole-file fcntl (open file description) write lock through lib/jrun/libjrun.so
+ * (src/main/c/jrun_jni.c), where the launcher says it is (-Djrun.lib); available() loads the
+ * library for RealHostFiles.readInRoot too. FileChannel.lock() takes the same kind of lock, and the two
  * exclude each other; it stays the fallback where the library is absent (tests from classes).
  * Measured in a fresh JVM with an AOT cache: FileChannel open + lock ~0.7 ms, this ~0.17 ms;
  * a java.lang.foreign downcall ~25 ms.
@@ -39,7 +39,20 @@ public final class PosixLock {
 
     /** Waits for the lock on file (made if missing); the fd that holds it, for unlock. */
     public static int lock(Path file) throws IOException {
-        return lock0(cString(file.toString()));
+        byte[] z = cString(file.toString());
+        if (!Thread.currentThread().isVirtual()) return lock0(z, false);
+        // The engine's requests run on virtual threads: one blocked in native code holds its carrier
+        // (2 here), and the holder it waits for might need one. So it polls, sleeping unmounted.
+        for (long nanos = 100_000;; nanos = Math.min(nanos * 2, 5_000_000)) {
+            int fd = lock0(z, true);
+            if (fd >= 0) return fd;
+            try {
+                Thread.sleep(java.time.Duration.ofNanos(nanos));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("waiting for the lock on " + file);
+            }
+        }
     }
 
     /** s in UTF-8, NUL-terminated for C (libjrun.so's other callers use it too). */
@@ -62,7 +75,7 @@ public final class PosixLock {
 
     private static native int reap0(int pid);
 
-    private static native int lock0(byte[] path) throws IOException;
+    private static native int lock0(byte[] path, boolean tryOnly) throws IOException;
 
     private static native void unlock0(int fd);
 }

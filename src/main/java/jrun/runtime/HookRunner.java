@@ -96,8 +96,8 @@ public final class HookRunner {
         if (viaShim && p.exitValue() == 127 && output.startsWith(EXEC_FAILED))
             throw new JrunException(h.where() + ": cannot run hook " + h.path() + ": " + output.substring(EXEC_FAILED.length()).strip());
         if (!output.isEmpty()) {
-            System.err.print(output);
-            System.err.flush();
+            jrun.Invocation.current().err().print(output);
+            jrun.Invocation.current().err().flush();
         }
         if (p.exitValue() != 0)
             throw new JrunException(h.where() + ": hook " + h.path() + " exited with status " + p.exitValue()

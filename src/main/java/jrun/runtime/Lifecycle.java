@@ -39,7 +39,7 @@ public final class Lifecycle {
 
     /** With jrun.linux applied (warnings to stderr): a config's capabilities, seccomp and resources are never ignored. */
     public Lifecycle(StateStore store, HostFiles host) {
-        this(store, host, LinuxHardening.forHost(w -> System.err.println("jrun: warning: " + w)));
+        this(store, host, LinuxHardening.forHost(w -> jrun.Invocation.current().err().println("jrun: warning: " + w)));
     }
 
     public Lifecycle(StateStore store, HostFiles host, Hardening hardening) {
@@ -460,6 +460,7 @@ public final class Lifecycle {
             });
         }
         // Checked first: the fallback's O_CREAT would make a missing fifo a file.
+        if (!st.hooks().isEmpty()) jrun.Invocation.coldOnly("hooks run in the caller's process");
         Path fifo = store.fifo(st.id());
         if (!fifo.toFile().exists()) throw new JrunException("cannot start container " + st.id() + ": its exec fifo is gone");
         // Saved before the init is released: a save that fails (a full /run) must not leave it running as "created".
@@ -497,7 +498,7 @@ public final class Lifecycle {
             try {
                 HookRunner.run(h, state);
             } catch (JrunException e) {
-                System.err.println("jrun: warning: " + e.getMessage());
+                jrun.Invocation.current().err().println("jrun: warning: " + e.getMessage());
             }
         }
         extension.started(running);
@@ -562,13 +563,14 @@ public final class Lifecycle {
                 // a state.json that cannot be read: --force removes what can be found without it.
                 boolean missing = !Files.exists(store.dir(id).resolve("state.json"));
                 if (!missing && !force) throw e;
-                if (!missing) System.err.println("jrun: warning: " + e.getMessage() + "; removing what can be found of container " + id);
+                if (!missing) jrun.Invocation.current().err().println("jrun: warning: " + e.getMessage() + "; removing what can be found of container " + id);
                 destroyUnrecorded(id);
                 return;
             }
             Status s = StateStore.liveStatus(st);
             if (!s.canDelete(force)) throw new JrunException("cannot delete container " + id + " that is not stopped: " + s.specName());
             if (debug != null) debug.accept("delete " + id + ": " + s.specName() + (force ? ", --force" : ""));
+            if (!st.hooks().isEmpty()) jrun.Invocation.coldOnly("hooks run in the caller's process");
             destroy(st);
         }
     }
@@ -586,7 +588,7 @@ public final class Lifecycle {
                 String p = rawCgroupsPath(Spec.readTree(store.dir(id)));
                 if (p != null) cgroupsPath = p;
             } catch (RuntimeException e) {
-                System.err.println("jrun: warning: " + copy + ": " + e.getMessage() + "; using the default cgroups");
+                jrun.Invocation.current().err().println("jrun: warning: " + copy + ": " + e.getMessage() + "; using the default cgroups");
             }
         }
         String mountinfo = ProcStat.read("/proc/self/mountinfo");
@@ -632,11 +634,11 @@ public final class Lifecycle {
                     try {
                         HookRunner.run(h, HookStates.poststop(st));
                     } catch (JrunException e) {
-                        System.err.println("jrun: warning: " + e.getMessage());
+                        jrun.Invocation.current().err().println("jrun: warning: " + e.getMessage());
                     }
                 }
             } catch (JrunException e) {
-                System.err.println("jrun: warning: poststop hooks: " + e.getMessage());
+                jrun.Invocation.current().err().println("jrun: warning: poststop hooks: " + e.getMessage());
             }
         }
         CgroupPlacement.remove(st.cgroupDirs());
@@ -707,7 +709,7 @@ public final class Lifecycle {
             try {
                 out.add(store.load(id));
             } catch (JrunException e) { // removed meanwhile, or unreadable: said, as runc does, and the others listed
-                if (Files.exists(store.dir(id).resolve("state.json"))) System.err.println("jrun: warning: " + e.getMessage());
+                if (Files.exists(store.dir(id).resolve("state.json"))) jrun.Invocation.current().err().println("jrun: warning: " + e.getMessage());
             }
         }
         return out;

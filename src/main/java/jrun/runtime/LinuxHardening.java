@@ -44,7 +44,7 @@ public final class LinuxHardening implements Hardening {
     private final Map<ProcessSpec, Capabilities.Masks> masks = new java.util.IdentityHashMap<>();
 
     public LinuxHardening(int lastCap, CgroupLayout layout) {
-        this(lastCap, layout, w -> System.err.println("jrun: warning: " + w));
+        this(lastCap, layout, w -> jrun.Invocation.current().err().println("jrun: warning: " + w));
     }
 
     /** lastCap: the kernel's last capability, or -1 to read it when first needed; warn: where warnings go (runc logs them, never to the container's stderr). */

@@ -1,0 +1,161 @@
+/*
+ * engine_client.c: bin/jrun's side of the jrun engine (docs/engine.md), #included by launcher.c
+ * in jrun mode. It asks the resident JVM to run the command and exits with its status, or
+ * returns to let the launcher exec the cold JVM as before. No policy: which commands the engine
+ * serves is the engine's (Java's) answer, F for "run it cold".
+ *
+ *   client --connect--> engine socket (JRUN_ENGINE_SOCKET, default /run/jrun/engine.sock)
+ *     u32 length, fields "JRUNENG1" build cwd argc argv... envc env... helperPid (NUL-terminated)
+ *     + SCM_RIGHTS: stdin stdout stderr [plan-write report-read of the pre-forked helper]
+ *   <-- 'F' (cold) | 'A' then 'X' status (exit with it) | 'A' then 'F' (handed back, nothing done)
+ *   no socket, refused, or EOF before 'A': cold. EOF after 'A': the engine died: error, kill the helper.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#define ENGINE_SOCKET "/run/jrun/engine.sock"
+
+/* The build id: the jar's device, inode, size and mtime (jrun.engine.Engine.buildId computes the same). */
+static int engine_build_id(const char *lib, char *out, size_t n)
+{
+    char jar[PATH_MAX];
+    struct stat st;
+    if (snprintf(jar, sizeof jar, "%s/jrun.jar", lib) >= (int)sizeof jar || stat(jar, &st) < 0)
+        return -1;
+    snprintf(out, n, "%lx:%lx:%lld:%lld", (unsigned long)st.st_dev, (unsigned long)st.st_ino, (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+    return 0;
+}
+
+static size_t engine_put(char *buf, size_t at, const char *s)
+{
+    size_t l = strlen(s) + 1;
+    if (buf)
+        memcpy(buf + at, s, l);
+    return at + l;
+}
+
+/* Reads one byte; -1 at EOF or error. */
+static int engine_byte(int s)
+{
+    unsigned char c;
+    ssize_t r;
+    while ((r = read(s, &c, 1)) < 0 && errno == EINTR)
+        ;
+    return r == 1 ? c : -1;
+}
+
+/* Runs the command in the engine and exits, or returns (cold path). prefork: prefork_helper's flag or NULL. */
+static void try_engine(const char *lib, int argc, char **argv, const char *prefork)
+{
+    extern char **environ;
+    const char *mode = getenv("JRUN_ENGINE");
+    if ((mode && strcmp(mode, "off") == 0) || strcmp(LAUNCHER_NAME, "jrun") != 0)
+        return; /* run_oci: not served by the engine yet */
+    const char *path = getenv("JRUN_ENGINE_SOCKET");
+    if (!path || !*path)
+        path = ENGINE_SOCKET;
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof a.sun_path)
+        return;
+    strcpy(a.sun_path, path);
+    int w = -1, r = -1, hpid = 0;
+    if (prefork && sscanf(prefork, "-Djrun.helper.prefork=%d,%d,%d", &w, &r, &hpid) != 3)
+        return;
+    char build[128], cwd[PATH_MAX], num[3][24];
+    if (engine_build_id(lib, build, sizeof build) < 0 || !getcwd(cwd, sizeof cwd))
+        return;
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return;
+    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+        close(s);
+        return;
+    }
+    /* The whole environment goes: the engine picks what jrun reads (no list here to keep in step). */
+    int envc = 0;
+    while (environ[envc])
+        envc++;
+    snprintf(num[0], sizeof num[0], "%d", argc - 1);
+    snprintf(num[1], sizeof num[1], "%d", envc);
+    snprintf(num[2], sizeof num[2], "%d", hpid);
+    char *buf = NULL;
+    size_t len = 0;
+    for (int pass = 0; pass < 2; pass++) { /* size, then fill */
+        len = 4;
+        len = engine_put(buf, len, "JRUNENG1");
+        len = engine_put(buf, len, build);
+        len = engine_put(buf, len, cwd);
+        len = engine_put(buf, len, num[0]);
+        for (int i = 1; i < argc; i++)
+            len = engine_put(buf, len, argv[i]);
+        len = engine_put(buf, len, num[1]);
+        for (int i = 0; i < envc; i++)
+            len = engine_put(buf, len, environ[i]);
+        len = engine_put(buf, len, num[2]);
+        if (!buf && !(buf = malloc(len))) {
+            close(s);
+            return;
+        }
+    }
+    uint32_t body = htonl((uint32_t)(len - 4));
+    memcpy(buf, &body, 4);
+    int fds[5] = {0, 1, 2, w, r}, nfds = hpid > 0 ? 5 : 3;
+    union {
+        char b[CMSG_SPACE(sizeof fds)];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct iovec iov = {.iov_base = buf, .iov_len = len};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = CMSG_SPACE(nfds * sizeof(int))};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+    ssize_t sent;
+    while ((sent = sendmsg(s, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    for (size_t at = sent > 0 ? (size_t)sent : len; at < len;) { /* the rest, without fds */
+        ssize_t k = send(s, buf + at, len - at, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            sent = -1;
+            break;
+        }
+        at += (size_t)k;
+    }
+    free(buf);
+    if (sent < 0 || engine_byte(s) != 'A') {
+        close(s); /* refused, another build, or gone before it began: cold */
+        return;
+    }
+    int x = engine_byte(s);
+    if (x == 'X') {
+        int status = engine_byte(s);
+        if (status >= 0)
+            exit(status);
+    } else if (x == 'F') {
+        close(s); /* handed back before it did anything */
+        return;
+    }
+    fprintf(stderr, "%s: the jrun engine died during the command (see its log); nothing more was done\n", LAUNCHER_NAME);
+    if (hpid > 0)
+        kill(hpid, SIGKILL); /* and with it a half-made init waiting on it */
+    exit(1);
+}
+
+/* `jrun engine run`'s JVM: a long-lived one, so JIT on and a small fixed heap (idle RSS, docs/engine.md). */
+static void engine_jvm_flags(char **jv, int argc, char **argv)
+{
+    int engine_run = 0;
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "engine") == 0 && strcmp(argv[i + 1], "run") == 0)
+            engine_run = 1;
+    if (!engine_run)
+        return;
+    for (char **a = jv; *a; a++)
+        if (strcmp(*a, "-Xint") == 0)
+            *a = "-Xmx48m";
+}

@@ -1,0 +1,365 @@
+package jrun.engine;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jrun.Invocation;
+import jrun.JrunException;
+
+/**
+ * The resident JVM (docs/engine.md): serves bin/jrun's requests on a unix socket, each on a
+ * virtual thread with its own jrun.Invocation, and answers F (fall back: the client runs the
+ * command cold) for anything it does not serve. It keeps nothing a cold command would need: the
+ * state on disk and its locks stay the only truth.
+ *
+ * <pre>
+ *   client: u32 length (big-endian), then NUL-terminated fields; fds by SCM_RIGHTS
+ *     JRUNENG1 build cwd argc argv... envc env... helperPid   fds: stdin stdout stderr [planW reportR]
+ *     JRUNPING | JRUNSTAT | JRUNSTOP                           no fds
+ *   engine: 'F' (fall back) | 'A' (accepted) ... then 'X' status, or 'F' (handed back: nothing done)
+ *           to PING/STAT/STOP: text, then EOF
+ * </pre>
+ */
+public final class Engine {
+    /** The commands served warm; everything else falls back to the cold path. */
+    static final Set<String> WARM = Set.of("state", "list", "start", "kill", "delete", "ps", "features", "pause", "resume");
+    /** Flags before the command that take a value (JrunMain's), to find the command word. */
+    private static final Set<String> VALUE_FLAGS = Set.of("--root", "--log", "--log-format", "--criu", "--rules", "--oi-rules", "--oi-env", "--oi-env-force");
+    private static final int MAX_REQUEST = 1 << 20;
+
+    private final Path socket;
+    private final int listenFd;
+    private final boolean ownSocket;
+    private final String buildId;
+    private final long startNanos = System.nanoTime();
+    private final String[] ownNs;
+    private final int ownUid;
+    private final AtomicLong requests = new AtomicLong(), fallbacks = new AtomicLong();
+    private final AtomicInteger active = new AtomicInteger();
+    private final long[] latencies = new long[4096]; // nanos of the last served requests, a ring
+    private long latencyCount;
+    private volatile boolean stale, stopping;
+    private final Path pidFile;
+
+    private Engine(Path socket, int listenFd, boolean ownSocket, Path pidFile) throws IOException {
+        this.socket = socket;
+        this.listenFd = listenFd;
+        this.ownSocket = ownSocket;
+        this.pidFile = pidFile;
+        this.buildId = buildId();
+        this.ownNs = namespaces(ProcessHandle.current().pid());
+        this.ownUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    /** The socket clients and engine use: JRUN_ENGINE_SOCKET, else /run/jrun/engine.sock. */
+    public static Path socketPath() {
+        String s = System.getenv("JRUN_ENGINE_SOCKET");
+        return Path.of(s != null && !s.isEmpty() ? s : "/run/jrun/engine.sock").toAbsolutePath();
+    }
+
+    /**
+     * This build's id: the jar's identity (device, inode, size, mtime in ns), which launcher.c's
+     * client computes the same way with one stat. Another install, or a rebuild, differs.
+     */
+    public static String buildId() {
+        String lib = System.getProperty("jrun.lib");
+        if (lib == null) return "unknown";
+        try {
+            Map<String, Object> a = Files.readAttributes(Path.of(lib, "jrun.jar"), "unix:dev,ino,size,lastModifiedTime");
+            long mtime = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            return Long.toHexString((Long) a.get("dev")) + ":" + Long.toHexString((Long) a.get("ino")) + ":" + a.get("size") + ":" + mtime;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * Runs the engine in this thread until stopped: on fd 3 from the service manager (LISTEN_FDS,
+     * LISTEN_PID) if given, else on a new socket at socketPath(). Returns the exit status.
+     */
+    public static int run(Path pidFile, boolean detach, PrintStream log) throws IOException {
+        if (!EngineNative.load()) throw new JrunException("engine: libjrun.so not found (-Djrun.lib): the engine needs it for its socket");
+        if (detach) EngineNative.setsid0();
+        Path socket = socketPath();
+        int fd;
+        boolean own;
+        String lp = System.getenv("LISTEN_PID"), lf = System.getenv("LISTEN_FDS");
+        if (lp != null && lf != null && lp.equals(Long.toString(ProcessHandle.current().pid())) && !lf.equals("0")) {
+            fd = 3; // socket activation: the manager made the socket (its unit says where and with which mode)
+            own = false;
+        } else {
+            prepareDir(socket.getParent());
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+                if (EngineClient.ask(socket, "JRUNPING") != null) throw new JrunException("engine: an engine already answers on " + socket);
+                Files.delete(socket); // a dead engine's
+            }
+            fd = EngineNative.listen(socket.toString());
+            own = true;
+        }
+        Engine e = new Engine(socket, fd, own, pidFile);
+        if (pidFile != null) jrun.runtime.StateStore.writeAtomically(pidFile, Long.toString(ProcessHandle.current().pid()));
+        log.println("jrun engine: pid " + ProcessHandle.current().pid() + ", build " + e.buildId + ", socket " + socket);
+        log.flush();
+        e.serve();
+        return 0;
+    }
+
+    /** The socket's directory: made 0700 if missing; refused if others may write to it. */
+    public static void prepareDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+        }
+        Set<PosixFilePermission> p = Files.getPosixFilePermissions(dir);
+        if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE))
+            throw new JrunException("engine: " + dir + " is writable by others: the socket's directory must be private (0700)");
+    }
+
+    private void serve() {
+        while (!stopping) {
+            int c;
+            try {
+                c = EngineNative.accept0(listenFd, 5000);
+            } catch (IOException ex) {
+                if (stopping) break;
+                System.err.println("jrun engine: " + ex.getMessage());
+                continue;
+            }
+            active.incrementAndGet();
+            Thread.ofVirtual().name("request-" + c).start(() -> {
+                try {
+                    handle(c);
+                } catch (Throwable t) { // the engine outlives any one request
+                    System.err.println("jrun engine: request failed: " + t);
+                } finally {
+                    EngineNative.close0(c);
+                    if (active.decrementAndGet() == 0 && stale) exit("a client of another build came: exiting so the new build can start");
+                }
+            });
+        }
+    }
+
+    private synchronized void exit(String why) {
+        System.err.println("jrun engine: " + why);
+        System.err.flush();
+        if (ownSocket) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException ignored) {
+                // the next engine replaces it
+            }
+        }
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException ignored) {
+                // stale; `engine start` overwrites it
+            }
+        }
+        Runtime.getRuntime().halt(0);
+    }
+
+    private void handle(int c) throws IOException {
+        long t0 = System.nanoTime();
+        int[] fds = new int[8];
+        Arrays.fill(fds, -1);
+        byte[] buf = new byte[65536];
+        int n;
+        try {
+            n = EngineNative.recv0(c, buf, 0, buf.length, fds);
+        } catch (IOException e) {
+            return; // the client falls back
+        }
+        try {
+            int[] peer = EngineNative.peer0(c);
+            if (peer[1] != 0 && peer[1] != ownUid || !Arrays.equals(namespaces(peer[0]), ownNs)) {
+                fallbacks.incrementAndGet();
+                reply(c, 'F');
+                return;
+            }
+            List<String> f = fields(c, buf, n);
+            if (f == null) return;
+            switch (f.get(0)) {
+                case "JRUNPING" -> text(c, "pong " + ProcessHandle.current().pid() + "\n");
+                case "JRUNSTAT" -> text(c, status());
+                case "JRUNSTOP" -> {
+                    stopping = true;
+                    text(c, "stopping " + ProcessHandle.current().pid() + "\n");
+                    Thread.ofPlatform().start(() -> {
+                        for (int i = 0; i < 1000 && active.get() > 1; i++) sleep(10); // this request is one
+                        exit("stopped");
+                    });
+                }
+                case "JRUNENG1" -> command(c, f, fds, t0);
+                default -> reply(c, 'F');
+            }
+        } finally {
+            for (int fd : fds) if (fd >= 0) EngineNative.close0(fd);
+        }
+    }
+
+    private void command(int c, List<String> f, int[] fds, long t0) throws IOException {
+        // JRUNENG1 build cwd argc argv... envc env... helperPid
+        int at = 1;
+        String build = f.get(at++), cwd = f.get(at++);
+        int argc = Integer.parseInt(f.get(at++));
+        List<String> argv = new ArrayList<>(f.subList(at, at + argc));
+        at += argc;
+        int envc = Integer.parseInt(f.get(at++));
+        Map<String, String> env = new HashMap<>();
+        for (String kv : f.subList(at, at + envc)) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) env.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        at += envc;
+        long helper = Long.parseLong(f.get(at));
+        int nfds = 0;
+        while (nfds < fds.length && fds[nfds] >= 0) nfds++;
+        if (!build.equals(buildId)) {
+            stale = true;
+            fallbacks.incrementAndGet();
+            reply(c, 'F');
+            return;
+        }
+        String cmd = command(argv);
+        if (cmd == null || !WARM.contains(cmd) || !cwd.startsWith("/") || nfds != (helper > 0 ? 5 : 3)) {
+            fallbacks.incrementAndGet();
+            reply(c, 'F');
+            return;
+        }
+        reply(c, 'A');
+        PrintStream out = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[1]), 8192), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[2]), 8192), false, StandardCharsets.UTF_8);
+        String prefork = helper > 0 ? fds[3] + "," + fds[4] + "," + helper : null;
+        Invocation inv = Invocation.of(new EngineNative.FdIn(fds[0]), out, err, Path.of(cwd), env, prefork);
+        int status;
+        try {
+            status = inv.call(() -> jrun.cli.JrunMain.run(argv));
+        } catch (Invocation.ColdOnly e) {
+            jrun.helper.HelperProcess.releaseAdopted(inv);
+            out.flush();
+            err.flush();
+            fallbacks.incrementAndGet();
+            reply(c, 'F');
+            return;
+        }
+        jrun.helper.HelperProcess.releaseAdopted(inv);
+        out.flush();
+        err.flush();
+        EngineNative.write0(c, new byte[] {'X', (byte) status}, 0, 2);
+        requests.incrementAndGet();
+        record(System.nanoTime() - t0);
+    }
+
+    /** The command word of a jrun command line (after the global flags), or null. */
+    static String command(List<String> argv) {
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (!a.startsWith("-")) return a;
+            if (VALUE_FLAGS.contains(a)) i++;
+        }
+        return null;
+    }
+
+    /** The request's fields: the rest read after the first chunk, up to the length given first; null if malformed. */
+    private List<String> fields(int c, byte[] first, int n) throws IOException {
+        if (n < 4) return null;
+        int len = java.nio.ByteBuffer.wrap(first, 0, 4).getInt();
+        if (len <= 0 || len > MAX_REQUEST) return null;
+        byte[] body = new byte[len];
+        int have = Math.min(n - 4, len);
+        System.arraycopy(first, 4, body, 0, have);
+        while (have < len) {
+            int r = EngineNative.read0(c, body, have, len - have);
+            if (r <= 0) return null;
+            have += r;
+        }
+        List<String> f = new ArrayList<>();
+        int s = 0;
+        for (int i = 0; i < len; i++) {
+            if (body[i] == 0) {
+                f.add(new String(body, s, i - s, StandardCharsets.UTF_8));
+                s = i + 1;
+            }
+        }
+        return s == len && !f.isEmpty() ? f : null;
+    }
+
+    private static void reply(int c, char b) throws IOException {
+        EngineNative.write0(c, new byte[] {(byte) b}, 0, 1);
+    }
+
+    private static void text(int c, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        EngineNative.write0(c, b, 0, b.length);
+    }
+
+    private synchronized void record(long nanos) {
+        latencies[(int) (latencyCount++ % latencies.length)] = nanos;
+    }
+
+    private synchronized String status() {
+        int k = (int) Math.min(latencyCount, latencies.length);
+        long[] l = Arrays.copyOf(latencies, k);
+        Arrays.sort(l);
+        return "pid " + ProcessHandle.current().pid() + "\n"
+                + "uptime_s " + (System.nanoTime() - startNanos) / 1_000_000_000L + "\n"
+                + "build " + buildId + "\n"
+                + "socket " + socket + "\n"
+                + "requests " + requests.get() + "\n"
+                + "fallbacks " + fallbacks.get() + "\n"
+                + "p50_ms " + ms(k == 0 ? 0 : l[(k - 1) / 2]) + "\n"
+                + "p99_ms " + ms(k == 0 ? 0 : l[(int) Math.min(k - 1, Math.ceil(k * 0.99) - 1)]) + "\n"
+                + "rss_kb " + rssKb() + "\n";
+    }
+
+    private static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    private static long rssKb() {
+        try {
+            for (String line : jrun.linux.ProcFiles.read(Path.of("/proc/self/status")).split("\n"))
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException ignored) {
+            // unknown
+        }
+        return -1;
+    }
+
+    /** The mount, pid and user namespaces of pid, as /proc links ("mnt:[4026531841]"); nulls if gone. */
+    private static String[] namespaces(long pid) {
+        String[] r = new String[3];
+        String[] kinds = {"mnt", "pid", "user"};
+        for (int i = 0; i < 3; i++) {
+            try {
+                r[i] = Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + kinds[i])).toString();
+            } catch (IOException e) {
+                r[i] = "gone";
+            }
+        }
+        return r;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
