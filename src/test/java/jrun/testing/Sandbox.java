@@ -110,12 +110,15 @@ public final class Sandbox implements AutoCloseable {
         process(c).put("args", new ArrayList<Object>(List.of(args)));
     }
 
-    /** Runs jrun with this sandbox's --root; remembers created ids for cleanup. */
+    /** Environment added to jrun()'s calls (JRUN_ENGINE_SOCKET, JRUN_ENGINE=off ...); cleanup runs without it. */
+    public final Map<String, String> jrunEnv = new java.util.HashMap<>();
+
+    /** Runs jrun with this sandbox's --root (and jrunEnv); remembers created ids for cleanup. */
     public Result jrun(String... args) {
         List<String> cmd = new ArrayList<>(List.of(JRUN.toString(), "--root", jrunRoot.toString()));
         cmd.addAll(List.of(args));
         remember("jrun", args);
-        return exec(cmd, null);
+        return exec(cmd, null, Map.copyOf(jrunEnv));
     }
 
     /** Runs another build's launcher (a TreeCopy's) with this sandbox's --root; its containers are deleted at close too. */

@@ -1,0 +1,234 @@
+package jrun.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+
+import jrun.spec.Json;
+import jrun.testing.Cmd;
+import jrun.testing.Sandbox;
+
+/**
+ * The jrun engine (docs/engine.md): each test starts its own engine on a private socket
+ * (JRUN_ENGINE_SOCKET) and stops it in finally. That a call was served warm is proved by the
+ * engine's request count (`jrun engine status`), which only served requests raise.
+ */
+class EngineIT extends WithSandbox {
+    /** An engine of install home (bin/jrun) on a socket under dir; stop() in finally. */
+    record Engine(Path home, Path socket) implements AutoCloseable {
+        static Engine start(Path home, Path dir) {
+            Engine e = new Engine(home, dir.resolve("engine/engine.sock"));
+            Cmd.Result r = e.jrun("engine", "start");
+            assertEquals(0, r.exit(), "engine start: " + r);
+            return e;
+        }
+
+        /** bin/jrun of this engine's install, through the engine when it serves the command. */
+        Cmd.Result jrun(String... args) {
+            return jrun(Map.of(), args);
+        }
+
+        Cmd.Result jrun(Map<String, String> env, String... args) {
+            List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/jrun").toString()));
+            cmd.addAll(List.of(args));
+            Map<String, String> all = new HashMap<>(env);
+            all.put("JRUN_ENGINE_SOCKET", socket.toString());
+            return Cmd.run(cmd, null, all, 60);
+        }
+
+        /** engine status's fields (requests, fallbacks, pid ...); empty when it does not answer. */
+        Map<String, String> status() {
+            Cmd.Result r = jrun(Map.of("JRUN_ENGINE", "off"), "engine", "status"); // not asked of the engine: no count moves
+            Map<String, String> m = new HashMap<>();
+            if (r.exit() != 0) return m;
+            for (String line : r.out().split("\n")) {
+                int sp = line.indexOf(' ');
+                if (sp > 0) m.put(line.substring(0, sp), line.substring(sp + 1));
+            }
+            return m;
+        }
+
+        long count(String field) {
+            return Long.parseLong(status().get(field));
+        }
+
+        @Override
+        public void close() {
+            Map<String, String> st = status();
+            jrun("engine", "stop");
+            if (st.containsKey("pid")) Cmd.run("kill", "-9", st.get("pid")); // if stop did not work
+        }
+    }
+
+    private Engine engine() {
+        Engine e = Engine.start(Sandbox.HOME, sb.dir);
+        sb.jrunEnv.put("JRUN_ENGINE_SOCKET", e.socket().toString());
+        return e;
+    }
+
+    private String status(String id) throws Exception {
+        return ((Map<?, ?>) Json.parse(sb.jrun("state", id).ok().out())).get("status").toString();
+    }
+
+    @Test
+    void warmLifecycleIsServedByTheEngine() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        try (Engine e = engine()) {
+            Path socket = e.socket();
+            assertEquals("srw-------", Cmd.run("stat", "-c", "%A", socket.toString()).out().strip(), "socket mode");
+            assertEquals("drwx------", Cmd.run("stat", "-c", "%A", socket.getParent().toString()).out().strip(), "socket dir mode");
+            long before = e.count("requests");
+            sb.jrun("create", "--bundle", b.toString(), "c1").ok(); // not served warm yet: cold, through the client's fallback
+            assertEquals("created", status("c1"));
+            sb.jrun("start", "c1").ok();
+            assertEquals("running", status("c1"));
+            Sandbox.Result ex = sb.jrun("exec", "c1", "echo", "hi");
+            assertEquals("hi\n", ex.ok().out());
+            assertTrue(sb.jrun("list", "-q").ok().out().contains("c1"));
+            sb.jrun("kill", "c1", "KILL").ok();
+            for (int i = 0; i < 100 && !status("c1").equals("stopped"); i++) Thread.sleep(20);
+            assertEquals("stopped", status("c1"));
+            sb.jrun("delete", "c1").ok();
+            Sandbox.Result gone = sb.jrun("state", "c1");
+            assertEquals(1, gone.status());
+            assertTrue(gone.err().contains("does not exist"), gone.err());
+            assertEquals("", gone.out());
+            // state x4 (one per status check, at least), start, list, kill, delete, the failed state: all warm
+            long served = e.count("requests") - before;
+            assertTrue(served >= 9, "warm requests served: " + served);
+
+            // JRUN_ENGINE=off: cold, the engine sees nothing
+            sb.jrun("create", "--bundle", b.toString(), "c2").ok();
+            long mid = e.count("requests");
+            sb.jrunEnv.put("JRUN_ENGINE", "off");
+            assertEquals("created", status("c2"));
+            sb.jrun("delete", "--force", "c2").ok();
+            assertEquals(mid, e.count("requests"), "JRUN_ENGINE=off went to the engine");
+        }
+    }
+
+    @Test
+    void noEngineFallsBackToCold() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        sb.jrunEnv.put("JRUN_ENGINE_SOCKET", sb.dir.resolve("none/engine.sock").toString());
+        sb.jrun("create", "--bundle", b.toString(), "c1").ok();
+        sb.jrun("start", "c1").ok();
+        assertEquals("running", status("c1"));
+        sb.jrun("delete", "--force", "c1").ok();
+        assertEquals(1, sb.jrun("state", "c1").status());
+        // a socket file nobody listens on (a dead engine's): refused, cold
+        Path dead = Files.createDirectories(sb.dir.resolve("dead")).resolve("engine.sock");
+        Cmd.run("python3", "-c", "import socket; s=socket.socket(socket.AF_UNIX); s.bind('" + dead + "')");
+        assertTrue(Files.exists(dead));
+        sb.jrunEnv.put("JRUN_ENGINE_SOCKET", dead.toString());
+        assertTrue(sb.jrun("list", "-q").ok().out().isEmpty());
+    }
+
+    @Test
+    void anotherBuildFallsBackAndTheEngineExits() throws Exception {
+        // another install (a copy: another jar, so another build id) serves the engine
+        Path other = sb.dir.resolve("other");
+        Files.createDirectories(other.resolve("bin"));
+        Files.createDirectories(other.resolve("lib"));
+        for (String f : List.of("bin/jrun", "bin/jrun-helper"))
+            assertEquals(0, Cmd.run("cp", Sandbox.HOME.resolve(f).toString(), other.resolve(f).toString()).exit());
+        assertEquals(0, Cmd.run("cp", "-a", Sandbox.HOME.resolve("lib/jrun").toString(), other.resolve("lib/jrun").toString()).exit());
+        Files.deleteIfExists(other.resolve("lib/jrun/jrun.aot")); // trained for the other path: the JVM would warn
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        try (Engine e = Engine.start(other, sb.dir)) {
+            sb.jrunEnv.put("JRUN_ENGINE_SOCKET", e.socket().toString());
+            assertFalse(e.status().get("build").equals(buildId(Sandbox.HOME)), "build ids differ");
+            sb.jrun("create", "--bundle", b.toString(), "c1").ok();
+            assertEquals("created", status("c1")); // this build's client, the other's engine: cold
+            // the engine saw another build's client and exits once idle
+            for (int i = 0; i < 250 && Files.exists(e.socket()); i++) Thread.sleep(20);
+            assertFalse(Files.exists(e.socket()), "the engine of the other build is still there");
+            sb.jrun("delete", "--force", "c1").ok();
+        }
+    }
+
+    /** jrun.engine.Engine.buildId's value for an install: its jar's device, inode, size, mtime (ns). */
+    private static String buildId(Path home) throws Exception {
+        Map<String, Object> a = Files.readAttributes(home.resolve("lib/jrun/jrun.jar"), "unix:dev,ino,size,lastModifiedTime");
+        return Long.toHexString((Long) a.get("dev")) + ":" + Long.toHexString((Long) a.get("ino")) + ":" + a.get("size") + ":"
+                + ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    @Test
+    void aRefusedPeerFallsBack() throws Exception {
+        try (Engine e = engine()) {
+            // let uid 65534 reach the socket at all, so that the engine's own check (SO_PEERCRED) is what refuses
+            Cmd.run("chmod", "0755", e.socket().getParent().toString());
+            Cmd.run("chmod", "0666", e.socket().toString());
+            long req = e.count("requests"), fb = e.count("fallbacks");
+            Cmd.Result r = Cmd.run(List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", Sandbox.JRUN.toString(), "features"), null,
+                    Map.of("JRUN_ENGINE_SOCKET", e.socket().toString()), 60);
+            assertEquals(0, r.exit(), r.toString()); // answered cold, as uid 65534
+            assertTrue(r.out().contains("\"ociVersionMin\""), r.out());
+            assertEquals(req, e.count("requests"), "the engine served a uid it must refuse");
+            assertEquals(fb + 1, e.count("fallbacks"), "the peer's refusal");
+            // the same command as root is served warm
+            Cmd.Result warm = e.jrun("features");
+            assertEquals(0, warm.exit(), warm.toString());
+            assertEquals(r.out(), warm.out());
+            assertEquals(req + 1, e.count("requests"));
+        }
+    }
+
+    @Test
+    void concurrentWarmCallsAllSucceed() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        try (Engine e = engine()) {
+            for (String id : List.of("c0", "c1", "c2", "c3", "c4")) sb.jrun("create", "--bundle", b.toString(), id).ok();
+            long before = e.count("requests");
+            ExecutorService pool = Executors.newFixedThreadPool(50);
+            List<Future<Sandbox.Result>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String id = "c" + i % 5;
+                calls.add(pool.submit(() -> sb.jrun("state", id)));
+            }
+            for (int i = 0; i < 50; i++) {
+                Sandbox.Result r = calls.get(i).get();
+                assertEquals(0, r.status(), r.err());
+                assertEquals("c" + i % 5, ((Map<?, ?>) Json.parse(r.out())).get("id"));
+            }
+            pool.shutdown();
+            assertTrue(e.count("requests") - before >= 50, "served warm: " + (e.count("requests") - before));
+            for (String id : List.of("c0", "c1", "c2", "c3", "c4")) sb.jrun("delete", "--force", id).ok();
+        }
+    }
+
+    @Test
+    void containersOutliveAnEngineRestart() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        try (Engine e = engine()) {
+            sb.jrun("create", "--bundle", b.toString(), "c1").ok();
+            sb.jrun("start", "c1").ok();
+            sb.jrun("create", "--bundle", b.toString(), "c2").ok();
+        }
+        assertEquals("running", status("c1")); // no engine: cold
+        try (Engine e = engine()) {
+            long before = e.count("requests");
+            assertEquals("running", status("c1"));
+            assertEquals("created", status("c2"));
+            sb.jrun("start", "c2").ok();
+            sb.jrun("kill", "c1", "9").ok();
+            for (int i = 0; i < 100 && !status("c1").equals("stopped"); i++) Thread.sleep(20);
+            sb.jrun("delete", "c1").ok();
+            sb.jrun("delete", "--force", "c2").ok();
+            assertTrue(e.count("requests") - before >= 7, "served warm: " + (e.count("requests") - before));
+        }
+    }
+}
