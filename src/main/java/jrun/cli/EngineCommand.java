@@ -101,6 +101,7 @@ final class EngineCommand implements Command {
         pb.environment().put("JRUN_ENGINE_SOCKET", socket.toString());
         pb.environment().remove("LISTEN_FDS");
         pb.environment().remove("LISTEN_PID");
+        pb.directory(new java.io.File("/")); // holds no caller's directory busy; requests bring their cwd
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.redirectErrorStream(true);

@@ -112,6 +112,12 @@ public final class HelperProcess implements AutoCloseable {
      */
     public static void adoptPrefork() {
         jrun.Invocation inv = jrun.Invocation.current();
+        synchronized (inv) { // a second thread's start() waits here until the first has adopted it
+            adoptPrefork(inv);
+        }
+    }
+
+    private static void adoptPrefork(jrun.Invocation inv) {
         String p = inv.takePrefork();
         if (p == null || System.getProperty("jrun.helper") != null || System.getProperty("jrun.home") != null) return;
         String[] f = p.split(",");
