@@ -43,7 +43,7 @@ C="${crun[*]@Q}"
 bench() { # bench NAME [--prepare CMD] -n NAME CMD ...
   local name=$1; shift
   python3 "$here/bench/interleave.py" --runs "$runs" --warmup 3 --export-json "$work/$name.json" "$@" 2>"$work/$name.err" \
-    || { cat "$work/$name.err" >&2; exit 1; }
+    || { cat "$work/$name.err" >&2; echo "engine-lifecycle.sh: group $name failed" >&2; exit 1; }
 }
 clean="$W delete -f b >/dev/null 2>&1; $K delete -f b >/dev/null 2>&1; $R delete -f b >/dev/null 2>&1; $C delete -f b >/dev/null 2>&1; true"
 settle="sleep 0.2"

@@ -62,14 +62,13 @@ static void try_engine(const char *lib, int argc, char **argv, const char *prefo
     int w = -1, r = -1, hpid = 0;
     if (prefork && sscanf(prefork, "-Djrun.helper.prefork=%d,%d,%d", &w, &r, &hpid) != 3)
         return;
-    char build[128], cwd[PATH_MAX], num[3][24];
-    if (engine_build_id(lib, build, sizeof build) < 0 || !getcwd(cwd, sizeof cwd))
-        return;
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         return;
-    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
-        close(s);
+    char build[128], cwd[PATH_MAX], num[3][24];
+    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0 || engine_build_id(lib, build, sizeof build) < 0 ||
+        !getcwd(cwd, sizeof cwd)) {
+        close(s); /* no engine (the cold path's only cost: a socket and a failed connect) */
         return;
     }
     /* The whole environment goes: the engine picks what jrun reads (no list here to keep in step). */

@@ -231,4 +231,38 @@ class EngineIT extends WithSandbox {
             assertTrue(e.count("requests") - before >= 7, "served warm: " + (e.count("requests") - before));
         }
     }
+
+    @Test
+    void anEngineKilledMidCommandIsAClearErrorAndCleanupWorks() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        sb.jrun("create", "--bundle", b.toString(), "c1").ok();
+        sb.jrun("start", "c1").ok();
+        Engine e = engine();
+        Process holder = null;
+        try {
+            // a classic fcntl lock on the container's lock file (another process: an older jrun) holds the warm `kill` mid-command
+            holder = new ProcessBuilder("python3", "-c", "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.lockf(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+                    sb.jrunRoot.resolve("c1/lock").toString()).redirectErrorStream(true).start();
+            assertEquals("held", new String(holder.getInputStream().readNBytes(4)));
+            long pid = Long.parseLong(e.status().get("pid"));
+            List<String> cmd = List.of(Sandbox.JRUN.toString(), "--root", sb.jrunRoot.toString(), "kill", "c1", "9");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("JRUN_ENGINE_SOCKET", e.socket().toString());
+            Process client = pb.start();
+            Thread.sleep(1500); // the engine has accepted it and waits for the lock
+            assertTrue(client.isAlive(), "the warm kill did not wait for the lock");
+            assertEquals(0, Cmd.run("kill", "-9", Long.toString(pid)).exit());
+            assertTrue(client.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            String err = new String(client.getErrorStream().readAllBytes());
+            assertEquals(1, client.exitValue(), err);
+            assertTrue(err.contains("the jrun engine died during the command"), err);
+            assertEquals(1, err.strip().lines().count(), "one line: " + err);
+            holder.destroyForcibly().waitFor();
+            sb.jrun("delete", "--force", "c1").ok(); // no engine now: cold
+            assertEquals(1, sb.jrun("state", "c1").status());
+        } finally {
+            if (holder != null) holder.destroyForcibly();
+            e.close();
+        }
+    }
 }
