@@ -61,7 +61,7 @@ all delete "$clean; $made; $started; $settle" delete -f b
 bench lifecycle --prepare "$clean; $settle" \
   -n warm "$W create b && $W start b && $W delete -f b" -n cold "$K create b && $K start b && $K delete -f b" \
   -n runc "$R create b && $R start b && $R delete -f b" -n crun "$C create b && $C start b && $C delete -f b"
-eval "$clean"
+sh -c "$clean" # (a failing delete inside eval would end this script under set -e)
 $W run -d s </dev/null >/dev/null; $K run -d s </dev/null >/dev/null; $R run -d s </dev/null >/dev/null; eval "$C run -d s" </dev/null >/dev/null
 bench exec -n warm "$W exec s /bin/true" -n cold "$K exec s /bin/true" -n runc "$R exec s /bin/true" -n crun "$C exec s /bin/true"
 
