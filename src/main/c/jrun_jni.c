@@ -414,6 +414,7 @@ JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_reap0(JNIEnv *env, jclass cls, 
     (void)cls;
     int status;
     return waitpid(pid, &status, WNOHANG) == pid;
+}
 
 /* ---- the engine's socket (jrun.engine.EngineNative) ---- */
 
