@@ -64,7 +64,7 @@ case "$cmd" in
     # the AOT caches are trained again where the jar now lives (lib/jrun/setup-jdk)
     exec bash scripts/install.sh install "${1:-/usr/local}" "$JAVA_HOME/bin/java" ;;
   deb)
-    need_packages dpkg-deb:dpkg
+    need_packages dpkg-deb:dpkg objdump:binutils
     "${MVN[@]}" -DskipTests package
     exec bash scripts/deb.sh "${1:-target}" ;;
   bench)

@@ -41,7 +41,9 @@ commit=$(cat "$src/lib/jrun/commit")
   echo "License: unknown"
   echo " The jrun source tree does not state a licence."
 } > "$doc/copyright"
-maintainer="${DEBFULLNAME:-jrun maintainers} <${DEBEMAIL:-root@localhost}>"
+# Debian's DEBFULLNAME and DEBEMAIL, else the author of the commit built (the project has no list address)
+if [ -n "${DEBEMAIL:-}" ]; then maintainer="${DEBFULLNAME:-jrun maintainers} <$DEBEMAIL>"
+else maintainer=$(git -C "$src" log -1 --format='%an <%ae>' 2>/dev/null) || maintainer="jrun maintainers <root@localhost>"; fi
 date=$(date -R -d "@$(git -C "$src" log -1 --format=%ct 2>/dev/null || date +%s)")
 printf 'jrun (%s) unstable; urgency=medium\n\n  * Built from commit %s.\n\n -- %s  %s\n' \
   "$version" "$commit" "$maintainer" "$date" | gzip -9n > "$doc/changelog.gz"
@@ -106,12 +108,17 @@ EOF
 cat > "$root/DEBIAN/postrm" <<'EOF'
 #!/bin/sh
 # In case the prerm could not run: the files the postinst made, and the directory they kept.
+# On purge also jrun's seccomp cache, and the state roots of jrun and run_oci if no container is left.
 set -e
 case "$1" in
   remove|purge)
     rm -f /usr/lib/jrun/java /usr/lib/jrun/*.aot /usr/lib/jrun/.*.tmp
     rmdir /usr/lib/jrun 2>/dev/null || true ;;
 esac
+if [ "$1" = purge ]; then
+  rm -rf /run/jrun/.cache
+  rmdir /run/jrun /run/containers 2>/dev/null || true
+fi
 exit 0
 EOF
 echo "interest-noawait /usr/lib/jvm" > "$root/DEBIAN/triggers"

@@ -52,19 +52,21 @@ mkdirs() { # mkdirs DIR: creates DIR and its missing parents (0755), recording t
   while [ "$d" != / ] && [ ! -d "$dest$d" ]; do missing=("$d" "${missing[@]}"); d=$(dirname "$d"); done
   for d in "${missing[@]}"; do mkdir -m 0755 "$dest$d"; made+=("d $d"); done
 }
-put() { # put SRC DEST MODE: installs through a temp file and a rename (nothing half-written)
+put() { # put SRC DEST MODE [strip]: installs through a temp file and a rename (nothing half-written)
+  local tmp=$dest$(dirname "$2")/.$(basename "$2").tmp
   mkdirs "$(dirname "$2")"
-  install -m "$3" "$1" "$dest$(dirname "$2")/.$(basename "$2").tmp"
-  mv -f "$dest$(dirname "$2")/.$(basename "$2").tmp" "$dest$2"
+  install -m "$3" "$1" "$tmp"
+  if [ "${4:-}" = strip ]; then strip --strip-unneeded "$tmp"; fi # debug symbols stay in the build tree
+  mv -f "$tmp" "$dest$2"
   made+=("f $2")
 }
 
 # The launchers and the helpers they run (jrun-recvtty is a test tool: not installed).
 for b in jrun oci-interceptor run_oci jrun-helper jrun-ttyrelay run_oci-prctl; do
-  [ -e "$src/bin/$b" ] && put "$src/bin/$b" "$prefix/bin/$b" 0755
+  [ -e "$src/bin/$b" ] && put "$src/bin/$b" "$prefix/bin/$b" 0755 strip
 done
 put "$src/lib/jrun/jrun.jar" "$prefix/lib/jrun/jrun.jar" 0644
-put "$src/lib/jrun/libjrun.so" "$prefix/lib/jrun/libjrun.so" 0644
+put "$src/lib/jrun/libjrun.so" "$prefix/lib/jrun/libjrun.so" 0644 strip
 put "$src/lib/jrun/commit" "$prefix/lib/jrun/commit" 0644
 put "$src/lib/jrun/setup-jdk" "$prefix/lib/jrun/setup-jdk" 0755
 # Man pages, compressed as Debian's policy wants (man reads them either way).

@@ -5,7 +5,7 @@
 # Without an argument it keeps the JDK lib/jrun/java points to if that is still a Java 25+, else
 # takes the first of /usr/lib/jvm/{temurin-25*,*-25*,*25*} (the order build.sh searches in).
 # The caches must be made on the target: the JVM takes a cache only from the exact JDK build that
-# made it (and with the flags and jar it was made with), and silently runs without any other. Each is trained by
+# made it and with the flags it was made with, and silently runs without any other. Each is trained by
 # jrun.cli.AotTraining on that launcher's real work, with the flags src/main/c/launcher.c uses.
 # Prints each file it made, one a line, on stdout (the install manifest records them).
 set -euo pipefail
