@@ -88,9 +88,6 @@ else put "$src/src/main/dist/etc/oci-interceptor/rules.d/example.yaml.sample" "$
 # package is built from this install, and a file under SYSCONFDIR becomes one of its conffiles.
 
 if [ -n "$dest" ]; then echo "installed to $dest$prefix (staged: run $prefix/lib/jrun/setup-jdk on the target)"; exit 0; fi
-# The java link and the AOT caches, trained where the jar now lives, for this JDK.
-mapfile -t trained < <("$prefix/lib/jrun/setup-jdk" "$java")
-for t in "${trained[@]}"; do made+=("f $t"); done
 made+=("f $manifest")
 # Keep what an earlier install recorded and is still there (a directory it made, say).
 if [ -f "$manifest" ]; then
@@ -99,6 +96,10 @@ if [ -f "$manifest" ]; then
     printf '%s\n' "${made[@]}" | grep -qxF -- "$l" || made=("$l" "${made[@]}")
   done < "$manifest"
 fi
-printf '%s\n' "${made[@]}" > "$manifest.tmp"
-mv -f "$manifest.tmp" "$manifest"
+write_manifest() { printf '%s\n' "${made[@]}" > "$manifest.tmp" && mv -f "$manifest.tmp" "$manifest"; }
+write_manifest # before setup-jdk, so an install it fails can still be uninstalled
+# The java link and the AOT caches, trained where the jar now lives, for this JDK.
+trained=$("$prefix/lib/jrun/setup-jdk" "$java")
+while IFS= read -r t; do [ -n "$t" ] && made+=("f $t"); done <<< "$trained"
+write_manifest
 echo "installed to $prefix (manifest: $manifest)"

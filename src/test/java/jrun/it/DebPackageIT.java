@@ -45,6 +45,7 @@ class DebPackageIT {
     static final List<String> TREES = List.of("usr", "etc", "var", "run");
     static final Map<String, String> ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "DEBIAN_FRONTEND", "noninteractive", "LC_ALL", "C");
+    static final String CGROUP_PARENT = "/jrun-debpackageit";
     static Sandbox sb;
     static Path deb;
 
@@ -66,7 +67,17 @@ class DebPackageIT {
 
     @AfterAll
     static void cleanUp() throws IOException {
+        // a container killed with the namespace (a failed test) leaves its empty cgroups on the host
+        Sandbox.removeCgroups(CGROUP_PARENT);
         if (sb != null) sb.close();
+    }
+
+    /** A busybox bundle for container id, in a cgroup under CGROUP_PARENT (which cleanUp removes). */
+    static Path bundle(String id, String... args) throws IOException {
+        return sb.bundle(id, c -> {
+            Sandbox.args(c, args);
+            Sandbox.linux(c).put("cgroupsPath", CGROUP_PARENT + "/" + id);
+        });
     }
 
     @Test
@@ -132,17 +143,17 @@ class DebPackageIT {
             assertTrue(ns.ok("oci-interceptor", "rules", "check", "/etc/oci-interceptor/rules.d/example.yaml.sample").both().contains("ok: 2 rule(s)"));
 
             // A container through each launcher, from /usr/bin.
-            Path b1 = sb.bundle("b-jrun", c -> Sandbox.args(c, "echo", "hello from jrun"));
+            Path b1 = bundle("debit-jrun", "echo", "hello from jrun");
             Cmd.Result j = ns.run("/usr/bin/jrun", "run", "--bundle", b1.toString(), "debit-jrun");
             assertEquals(0, j.exit(), j.toString());
             assertEquals("hello from jrun\n", j.out());
             // the example rule file, given by name, sets TZ: the rules reached runc's config
-            Path b2 = sb.bundle("b-oi", c -> Sandbox.args(c, "sh", "-c", "echo runc says TZ=$TZ"));
+            Path b2 = bundle("debit-oi", "sh", "-c", "echo runc says TZ=$TZ");
             Cmd.Result o = ns.run("/usr/bin/oci-interceptor", "--oi-rules", "/etc/oci-interceptor/rules.d/example.yaml.sample",
                     "run", "--bundle", b2.toString(), "debit-oi");
             assertEquals(0, o.exit(), o.toString());
             assertEquals("runc says TZ=UTC\n", o.out());
-            Path b3 = sb.bundle("b-run_oci", c -> Sandbox.args(c, "sh", "-c", "echo hello from run_oci > /tmp/out; exec sleep 100"));
+            Path b3 = bundle("debit-run_oci", "sh", "-c", "echo hello from run_oci > /tmp/out; exec sleep 100");
             ns.ok("/usr/bin/run_oci", "-c", b3.toString(), "start", "debit-run_oci");
             Path out = b3.resolve("rootfs/tmp/out");
             for (int i = 0; i < 500 && !(Files.exists(out) && Files.readString(out).endsWith("\n")); i++) Thread.sleep(10);
