@@ -4,7 +4,10 @@
 #   ./build.sh demo       build, then run a busybox container through oci-interceptor in front of runc
 #   ./build.sh test       build and run every test (unit and integration; integration needs root)
 #   ./build.sh install [PREFIX]   install launchers to PREFIX/bin, the rest to PREFIX/lib/jrun, man pages to
-#                                 PREFIX/share/man/man8 and bash completion to PREFIX/share/bash-completion (default /usr/local)
+#                                 PREFIX/share/man/man8 and bash completion to PREFIX/share/bash-completion (default /usr/local),
+#                                 an example rule file to /etc/oci-interceptor/rules.d; records all in PREFIX/lib/jrun/install-manifest
+#   ./build.sh uninstall [PREFIX] remove exactly what install recorded in that manifest
+#   ./build.sh deb [OUTDIR]       build jrun_VERSION_ARCH.deb (default in target/) from a staging install (scripts/deb.sh)
 #   ./build.sh bench      run the benchmarks in bench/
 # It finds a JDK 25 by itself (JAVA_HOME if it is 25+, else /usr/lib/jvm/*25*): the default java here is 17.
 set -euo pipefail
@@ -30,6 +33,9 @@ need_packages() { # installs missing Debian packages (root only): need_packages 
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# uninstall needs neither a JDK nor a build
+if [ "${1:-}" = uninstall ]; then exec bash scripts/install.sh uninstall "${2:-/usr/local}"; fi
+
 JAVA_HOME=$(find_jdk); export JAVA_HOME
 need_packages mvn:maven gcc:gcc
 MVN=(mvn -B -q -Dstyle.color=never)
@@ -54,19 +60,16 @@ case "$cmd" in
     "${MVN[@]}" -DskipTests package
     exec scripts/demo.sh ;;
   install)
-    prefix=${1:-/usr/local}
     "${MVN[@]}" -DskipTests package
-    install -d "$prefix/bin" "$prefix/lib/jrun"
-    for b in bin/*; do [ -x "$b" ] && [ -f "$b" ] && install -m 0755 "$b" "$prefix/bin/"; done
-    install -m 0644 lib/jrun/jrun.jar "$prefix/lib/jrun/jrun.jar"
-    install -m 0644 lib/jrun/libjrun.so "$prefix/lib/jrun/libjrun.so"
-    # the AOT cache records the jar's path, so it is trained again where the jar now lives; this
-    # also writes PREFIX/share/man/man8 and PREFIX/share/bash-completion/completions
-    bash scripts/assemble.sh "$prefix/lib/jrun/jrun.jar" "$prefix" "$JAVA_HOME/bin/java"
-    echo "installed to $prefix" ;;
+    # the AOT caches are trained again where the jar now lives (lib/jrun/setup-jdk)
+    exec bash scripts/install.sh install "${1:-/usr/local}" "$JAVA_HOME/bin/java" ;;
+  deb)
+    need_packages dpkg-deb:dpkg objdump:binutils
+    "${MVN[@]}" -DskipTests package
+    exec bash scripts/deb.sh "${1:-target}" ;;
   bench)
     need_packages runc:runc crun:crun hyperfine:hyperfine busybox:busybox-static
     "${MVN[@]}" -DskipTests package
     exec bench/run.sh "$@" ;;
-  *) echo "usage: ./build.sh [build|demo|test|install [PREFIX]|bench]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [build|demo|test|install [PREFIX]|uninstall [PREFIX]|deb [OUTDIR]|bench]" >&2; exit 2 ;;
 esac
