@@ -1213,6 +1213,12 @@ static void run_step(struct step *s)
         close(root_fd);
         root_fd = keep(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
         break;
+    case OP_ENTER_ROOT: /* the host's mount namespace: a chroot, nothing moved over the host's / */
+        if (chdir(f[0].data) < 0 || chroot(".") < 0 || chdir("/") < 0)
+            fail(errno, "chroot into %s", f[0].data);
+        close(root_fd);
+        root_fd = keep(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        break;
     case OP_SETHOSTNAME:
         if (sethostname(f[0].data, f[0].len) < 0)
             fail(errno, "sethostname %s", f[0].data);
