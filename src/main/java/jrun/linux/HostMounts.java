@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * (runtime-spec: no `mount` in linux.namespaces; runc leaves them all behind). A create records
  * the mounts at or below the rootfs before the helper starts (before) and the new ones once the
  * init is ready (made), in ROOT/ID/host-mounts; delete, delete --force and a failed create detach,
- * deepest first, each recorded mount and any other one below the rootfs that was not there
- * before (the container's own), every one checked by its mount id before it is detached.
+ * deepest first, each recorded mount and every mount below one of them that was not there before
+ * (the container's own), every one checked by its mount id before it is detached (toUndo).
  *
  * <p>The record is plain lines, one mount each: {@code before ID PATH} or {@code made ID PATH},
  * after a first line {@code rootfs PATH}; PATH as mountinfo escapes it (no space or newline).
@@ -74,15 +74,34 @@ public final class HostMounts {
     }
 
     /**
-     * What to detach now, deepest first: the recorded mounts still there (same id, same mount
-     * point) and every other mount below the rootfs that was not there before create. Among mounts
-     * at one depth, the later one in mountinfo (mounted on top) first.
+     * What to detach now, deepest first: the mounts below the rootfs that create made (by id: the
+     * container may have moved one, renaming a directory above it) and every mount below one of
+     * them that was not there before (the container's own); never one that was there before, nor
+     * one below the rootfs that hangs off none of ours (another's). A record without made mounts
+     * (a create that failed, or was killed, before it wrote them) takes every mount below the
+     * rootfs that was not there before. Among mounts at one depth, the later in mountinfo first.
      */
     public static List<Entry> toUndo(Record r, String mountinfo) {
         List<Entry> now = under(mountinfo, r.rootfs());
-        Set<Long> old = ids(r.before());
+        Set<Long> old = ids(r.before()), ours = ids(r.made());
+        java.util.Map<Long, Long> parent = new java.util.HashMap<>();
+        for (String line : mountinfo.split("\n")) {
+            String[] f = line.split(" ", 3);
+            if (f.length == 3) parent.put(Long.parseLong(f[0]), Long.parseLong(f[1]));
+        }
         List<Entry> out = new ArrayList<>();
-        for (Entry e : now) if (!old.contains(e.id()) || r.made().contains(e)) out.add(e);
+        for (Entry e : now) {
+            if (old.contains(e.id())) continue;
+            boolean take = ours.isEmpty();
+            // up the parents (a few hops; bounded against a loop in a torn read)
+            for (long id = e.id(), hops = 0; !take && hops < 4096; hops++) {
+                if (ours.contains(id)) take = true;
+                Long p = parent.get(id);
+                if (p == null || p == id) break;
+                id = p;
+            }
+            if (take) out.add(e);
+        }
         // Deepest first, then the later first. Hand-written insertion sort: a Comparator lambda's first bootstrap costs ~4 ms of a delete.
         List<Entry> sorted = new ArrayList<>(out.size());
         for (int i = out.size() - 1; i >= 0; i--) {

@@ -26,6 +26,7 @@ import jrun.testing.Sandbox;
  * under the sandbox's private directory; WithSandbox unmounts it all, deepest first, before any
  * delete, also when a test fails.
  */
+@SuppressWarnings("unchecked")
 class HostMountNamespaceIT extends WithSandbox {
     Path shared, peer;
 
@@ -140,6 +141,25 @@ class HostMountNamespaceIT extends WithSandbox {
         sb.jrun("delete", "--force", "j1").ok();
         assertEquals(List.of(), traces(b));
         assertEquals(List.of(victim.toString()), Sandbox.mountsUnder(victim), "the host's mount behind the container's symlink");
+    }
+
+    /** A container with CAP_SYS_ADMIN mounts in the host's namespace itself, below its root: delete undoes that too. */
+    @Test
+    void theContainersOwnMountsGoAtDelete() throws Exception {
+        Path b = bundle("j", "sh", "-c", "mount -t tmpfs own /tmp && mount -t tmpfs own2 /tmp && touch /tmp/done && sleep 1000");
+        Map<String, Object> c = (Map<String, Object>) Json.parse(Files.readString(b.resolve("config.json")));
+        List<Object> caps = new java.util.ArrayList<>(List.of("CAP_SYS_ADMIN"));
+        Map<String, Object> capabilities = new java.util.LinkedHashMap<>();
+        for (String set : List.of("bounding", "effective", "permitted")) capabilities.put(set, caps);
+        Sandbox.process(c).put("capabilities", capabilities);
+        Files.writeString(b.resolve("config.json"), Json.write(c, Json.Style.TWO_SPACES));
+        sb.jrun("create", "--bundle", b.toString(), "j1").ok();
+        sb.jrun("start", "j1").ok();
+        for (int i = 0; i < 300 && !sb.jrun("exec", "j1", "stat", "/tmp/done").out().contains("done"); i++) Thread.sleep(10);
+        List<String> during = traces(b.resolve("rootfs/tmp"));
+        assertEquals(2, during.size(), "two tmpfs stacked on the container's /tmp: " + during);
+        sb.jrun("delete", "--force", "j1").ok();
+        assertEquals(List.of(), traces(b));
     }
 
     @Test

@@ -34,9 +34,17 @@ class HostMountsTest {
     void undoIsDeepestFirstAndTheLaterOfOnePathFirstAndLeavesWhatWasThereBefore() {
         List<HostMounts.Entry> before = HostMounts.under(BEFORE, "/b/rootfs");
         HostMounts.Record r = new HostMounts.Record("/b/rootfs", before, HostMounts.made(before, AFTER, "/b/rootfs"));
-        // 48: mounted later by the container itself, not recorded: undone too
-        List<Long> order = HostMounts.toUndo(r, AFTER + "48 40 0:48 / /b/rootfs/tmp rw - tmpfs tmpfs rw\n").stream().map(HostMounts.Entry::id).toList();
+        // 48: mounted later by the container itself below one of ours, not recorded: undone too;
+        // 49: below the rootfs but on the mount that was there before (another's): left
+        String now = AFTER + "48 40 0:48 / /b/rootfs/tmp rw - tmpfs tmpfs rw\n49 30 0:49 / /b/rootfs/other rw - tmpfs tmpfs rw\n";
+        List<Long> order = HostMounts.toUndo(r, now).stream().map(HostMounts.Entry::id).toList();
         assertEquals(List.of(44L, 43L, 48L, 47L, 46L, 45L, 42L, 41L, 40L), order);
+        // 41 moved by the container (its parent directory renamed): still ours, by id
+        assertEquals(List.of(44L, 43L, 47L, 46L, 45L, 42L, 41L, 40L),
+                HostMounts.toUndo(r, AFTER.replace("/b/rootfs/proc ", "/b/rootfs/p2 ").replace("/b/rootfs/proc/sys", "/b/rootfs/p2/sys")).stream().map(HostMounts.Entry::id).toList());
+        // a record without made mounts (a create that failed before writing them): all that is new below the rootfs
+        HostMounts.Record early = new HostMounts.Record("/b/rootfs", before, List.of());
+        assertEquals(List.of(44L, 43L, 49L, 48L, 47L, 46L, 45L, 42L, 41L, 40L), HostMounts.toUndo(early, now).stream().map(HostMounts.Entry::id).toList());
     }
 
     @Test
