@@ -213,7 +213,7 @@ public final class Planner {
         List<Step> s = new ArrayList<>(64);
         hooks(s, spec.hooks().createContainer(), HookStates.CREATE_CONTAINER);
         hardening.beforePivot(spec, s);
-        if (hostMountNamespace(spec)) s.add(Step.of(Op.ENTER_ROOT, "linux.namespaces (no mount namespace)", rootfs.toString())); // as runc: a chroot
+        if (hostMountNamespace(spec)) s.add(Step.of(Op.ENTER_ROOT, "linux.namespaces (no mount namespace)", "")); // as runc, a chroot: into the root fd
         else s.add(opts.noPivot() ? Step.of(Op.CHROOT, "--no-pivot", rootfs.toString()) : Step.of(Op.PIVOT, "root.path", rootfs.toString()));
         afterPivot(s, p);
         process(s, p);
@@ -293,19 +293,18 @@ public final class Planner {
         // unbindable one could not be bound onto itself.
         boolean isPrivate = (propagation() & MS_PRIVATE) != 0;
         if (hostMountNamespace(spec)) {
-            // The host's mount namespace: its / is left alone. The rootfs is bound onto itself (a
-            // copy of it appears in the peers of a shared parent, and goes with it at delete), then
-            // made private (unbindable if asked), so nothing mounted below it from here on reaches
-            // any other mount, the host's or a peer's, and nothing of theirs comes in.
-            s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
-            long own = (propagation() & MS_UNBINDABLE) != 0 ? MS_UNBINDABLE : MS_PRIVATE;
-            s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", rootfs.toString(), "", own | MS_REC, ""));
+            // The host's mount namespace: its / is left alone. The rootfs is bound onto itself
+            // through fds (BIND_ROOT: no path looked up after one open without symlinks; a copy of
+            // it appears in the peers of a shared parent, and goes with it at delete) and made
+            // private (unbindable if asked), so nothing mounted below it from here on reaches any
+            // other mount, the host's or a peer's, and nothing of theirs comes in.
+            s.add(Step.of(Op.BIND_ROOT, "root.path", rootfs.toString(), (propagation() & MS_UNBINDABLE) != 0 ? MS_UNBINDABLE : MS_PRIVATE));
         } else {
             s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", "/", "", (isPrivate ? MS_PRIVATE : MS_SLAVE) | MS_REC, ""));
             // pivot_root needs the rootfs to be a mount point.
             s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
+            s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
         }
-        s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
         boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null;
         MountPlanner mounts = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs);
         // linux.mountLabel: applied where SELinux is enabled (selinuxfs mounted), ignored elsewhere, as crun does.
