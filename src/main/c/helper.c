@@ -1213,6 +1213,33 @@ static void run_step(struct step *s)
         close(root_fd);
         root_fd = keep(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
         break;
+    case OP_ENTER_ROOT: /* the host's mount namespace: a chroot, nothing moved over the host's / */
+        if ((*f[0].data ? chdir(f[0].data) : fchdir(root_fd)) < 0 || chroot(".") < 0 || chdir("/") < 0)
+            fail(errno, "chroot into %s", *f[0].data ? f[0].data : "the rootfs");
+        close(root_fd);
+        root_fd = keep(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        break;
+    case OP_BIND_ROOT: {
+        /* The host's mount namespace: the rootfs (a realpath) is opened once with no symlink on the
+         * way, a copy of it is attached on that very directory and given its propagation there,
+         * and that copy is the root: no path is looked up again, so a swapped symlink cannot send
+         * any of the container's mounts onto a host directory. */
+        struct { uint64_t flags, mode, resolve; } how = {O_PATH | O_DIRECTORY | O_CLOEXEC, 0, JR_RESOLVE_NO_SYMLINKS};
+        int dir = (int)syscall(SYS_openat2, AT_FDCWD, f[0].data, &how, sizeof how);
+        if (dir < 0)
+            fail(errno, "open rootfs %s", f[0].data);
+        int tree = (int)syscall(SYS_open_tree, dir, "", JR_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+        if (tree < 0 || syscall(SYS_move_mount, tree, "", dir, "", JR_MOVE_MOUNT_F_EMPTY_PATH | JR_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+            fail(errno, "bind rootfs %s onto itself", f[0].data);
+        struct jr_mount_attr a = {0, 0, f[1].u, 0};
+        if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+            fail(errno, "set the propagation of rootfs %s", f[0].data);
+        close(dir);
+        if (root_fd >= 0)
+            close(root_fd);
+        root_fd = keep(tree);
+        break;
+    }
     case OP_SETHOSTNAME:
         if (sethostname(f[0].data, f[0].len) < 0)
             fail(errno, "sethostname %s", f[0].data);

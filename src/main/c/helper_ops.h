@@ -69,6 +69,8 @@
     OP(AFFINITY, 50, "b")       /* sched_setaffinity(2) of this process: cpu_set_t */ \
     OP(MEMPOLICY, 51, "ub")     /* set_mempolicy(2): mode | flags, node mask (empty: none) */ \
     OP(WRITE_PROC, 52, "sb")    /* path under the container's /proc (a procfs root), data: no symlink or mount on the way */ \
-    OP(LOOKUP, 53, "vs")        /* candidate paths, program: fail unless one is an executable file */
+    OP(LOOKUP, 53, "vs")        /* candidate paths, program: fail unless one is an executable file */ \
+    OP(ENTER_ROOT, 54, "s")     /* chdir to the directory ("": the root fd), chroot("."), chdir("/"): moves no mount (no mount namespace of its own) */ \
+    OP(BIND_ROOT, 55, "su")     /* rootfs realpath (no symlink followed), propagation: bind it onto itself through fds; the copy is the root fd */
 
 #endif

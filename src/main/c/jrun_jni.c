@@ -9,6 +9,7 @@
  *   which Java cannot do.
  * - `start`'s wait on the exec fifo (jrun.linux.StartFifo): Java can neither poll a fifo nor open
  *   one without blocking.
+ * - unmounting one mount by its id (jrun.linux.HostMounts), which Java cannot do.
  * No policy, no namespaces: everything else native is the helper's, in its own process.
  * Since the engine (docs/engine.md): its unix socket's calls, because Java has no SCM_RIGHTS and
  * no SO_PEERCRED (UnixDomainSocketAddress channels cannot pass fds or name their peer).
@@ -21,7 +22,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <linux/stat.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -598,4 +601,37 @@ JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_setsid0(JNIEnv *env, jclass
     (void)env;
     (void)cls;
     return (jint)setsid();
+}
+
+/*
+ * jrun.linux.HostMounts: detaches the mount whose id is mnt_id and whose mount point is path
+ * (from mountinfo, so it has no symlink in it). The path is opened without following any
+ * symlink, the mount reached is checked by its id (statx STATX_MNT_ID), and that very mount is
+ * detached through the fd (/proc/self/fd/N), never through the path again. Returns 0, or the
+ * errno: ESTALE when the path leads to another mount (it is not the recorded one).
+ */
+JNIEXPORT jint JNICALL Java_jrun_linux_HostMounts_unmount0(JNIEnv *env, jclass cls, jbyteArray jpath, jlong mnt_id)
+{
+    (void)cls;
+    char path[4096];
+    if (c_string(env, jpath, path, sizeof path) < 0)
+        return ENAMETOOLONG;
+    struct { uint64_t flags, mode, resolve; } how = {O_PATH | O_CLOEXEC | O_NOFOLLOW, 0, 0x04 /* RESOLVE_NO_SYMLINKS */};
+    int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+    if (fd < 0)
+        return errno;
+    struct statx sx;
+    int err = 0;
+    if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0)
+        err = errno;
+    else if (!(sx.stx_mask & STATX_MNT_ID) || sx.stx_mnt_id != (uint64_t)mnt_id)
+        err = ESTALE;
+    else {
+        char self[64];
+        snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+        if (umount2(self, MNT_DETACH) < 0)
+            err = errno;
+    }
+    close(fd);
+    return err;
 }

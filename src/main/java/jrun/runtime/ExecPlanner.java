@@ -115,6 +115,8 @@ public final class ExecPlanner {
         if (self == null || p.oomScoreAdj() != null) s.add(Step.of(Op.WAIT_GO, "exec"));
         // final: once in the container's cgroups (Java places it before the go when it does)
         if (affinity != null && affinity.fin() != null) s.add(Step.of(Op.AFFINITY, "process.execCPUAffinity.final", affinity.fin()));
+        // No mount namespace of its own: the host's was joined, so the init's root is entered as runc does, by chroot.
+        if (!spec.hasNamespace(Namespace.Type.MOUNT)) s.add(Step.of(Op.ENTER_ROOT, "exec", "/proc/" + initPid + "/root"));
         s.add(Step.of(Op.SET_ROOT, "exec", "/"));
         if (p.terminal()) {
             s.add(Step.of(Op.SETSID, "process.terminal"));

@@ -17,6 +17,7 @@ import jrun.helper.Report;
 import jrun.helper.Step;
 import jrun.linux.CgroupHierarchy;
 import jrun.linux.HostFiles;
+import jrun.linux.HostMounts;
 import jrun.spec.Hook;
 import jrun.spec.Hooks;
 import jrun.spec.IdMapping;
@@ -112,6 +113,7 @@ public final class Lifecycle {
         TtyRelay relay = null;
         StateStore.Draft draft = null;
         Beside<HelperProcess> spare = null;
+        HostMounts.Record hostMounts = null;
         try {
             Path bundle = opts.bundle().toAbsolutePath().normalize();
             if (debug != null) debug.accept("create " + id + ": bundle " + bundle + ", state in " + store.dir(id));
@@ -156,6 +158,12 @@ public final class Lifecycle {
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             if (host.kind(rootfs) != HostFiles.Kind.DIRECTORY) throw new JrunException("root.path: " + rootfs + " is not a directory");
             rootfs = rootfs.toRealPath();
+            // No mount namespace: the mounts below the rootfs before the helper starts (it starts
+            // after hv was read), recorded before any is made, so that delete finds ours whatever happens.
+            if (Planner.hostMountNamespace(spec)) {
+                hostMounts = new HostMounts.Record(rootfs.toString(), HostMounts.under(hv.mountinfo(), rootfs.toString()), List.of());
+                StateStore.writeAtomically(store.dir(id).resolve(HOST_MOUNTS), hostMounts.text());
+            }
             List<CgroupHierarchy> hierarchies = hv.hierarchies();
             Map<String, String> cgroups = CgroupPlacement.paths(spec.linux().cgroupsPath(),
                     CgroupPlacement.defaultName(store.root(), id), hierarchies);
@@ -254,6 +262,12 @@ public final class Lifecycle {
                 HookRunner.run(spec.hooks().prechroot(), state);
                 helper.go(new byte[0]);
             }
+            if (hostMounts != null) { // the init has made its mounts: record them
+                hostMounts = new HostMounts.Record(hostMounts.rootfs(), hostMounts.before(),
+                        HostMounts.made(hostMounts.before(), ProcStat.read("/proc/self/mountinfo"), hostMounts.rootfs()));
+                StateStore.writeAtomically(store.dir(id).resolve(HOST_MOUNTS), hostMounts.text());
+                if (debug != null) debug.accept("create " + id + ": " + hostMounts.made().size() + " mounts made in the host's mount namespace, recorded");
+            }
             st = st.with(Status.CREATED);
             if (debug != null) debug.accept("create " + id + ": created; the init waits on " + store.fifo(id) + " for start");
             extension.created(spec, st);
@@ -288,6 +302,7 @@ public final class Lifecycle {
             try {
                 if (st != null) destroy(st.withCgroups(dirs));
                 else {
+                    if (lock != null) undoHostMounts(id);
                     CgroupPlacement.remove(dirs);
                     if (lock != null) store.remove(id);
                 }
@@ -596,6 +611,7 @@ public final class Lifecycle {
         List<String> dirs = CgroupPlacement.dirs(CgroupPlacement.paths(cgroupsPath, CgroupPlacement.defaultName(store.root(), id), hierarchies));
         killAll(dirs);
         StateStore.stopAt("delete:killed");
+        undoHostMounts(id);
         CgroupPlacement.remove(dirs);
         StateStore.stopAt("delete:cgroups");
         store.remove(id);
@@ -628,6 +644,7 @@ public final class Lifecycle {
         }
         killAll(st.cgroupDirs()); // stragglers of a shared pid namespace, or an init a killed create never recorded
         StateStore.stopAt("delete:killed");
+        undoHostMounts(st.id());
         if (st.status() != Status.CREATING) {
             try {
                 for (Hook h : savedHooks(st).poststop()) {
@@ -645,6 +662,27 @@ public final class Lifecycle {
         StateStore.stopAt("delete:cgroups");
         store.remove(st.id());
         if (debug != null) debug.accept("delete " + st.id() + ": processes gone, poststop hooks run, cgroups " + st.cgroupDirs() + " and state removed");
+    }
+
+    /** ROOT/ID/host-mounts: the record of a container without a mount namespace (HostMounts). */
+    static final String HOST_MOUNTS = "host-mounts";
+
+    /**
+     * Detaches what a container without a mount namespace left mounted in the host's (HostMounts),
+     * deepest first. Fails, keeping the state for another delete, if any of it stays mounted.
+     */
+    private void undoHostMounts(String id) {
+        Path f = store.dir(id).resolve(HOST_MOUNTS);
+        if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        HostMounts.Record r;
+        try {
+            r = HostMounts.Record.parse(Files.readString(f));
+        } catch (IOException | RuntimeException e) {
+            throw new JrunException(f + ": cannot read the record of the host's mounts: " + e.getMessage(), e);
+        }
+        List<String> left = HostMounts.undo(r, () -> ProcStat.read("/proc/self/mountinfo"));
+        if (debug != null) debug.accept("delete " + id + ": the host's mounts below " + r.rootfs() + " detached");
+        if (!left.isEmpty()) throw new JrunException("container " + id + ": still mounted on the host after the unmount: " + String.join(", ", left) + "; the state is kept");
     }
 
     /** The poststart/poststop hooks saved at create, read with the spec model's checks. */

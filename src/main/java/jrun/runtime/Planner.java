@@ -113,10 +113,12 @@ public final class Planner {
     public List<Step> host() {
         ProcessSpec p = spec.process();
         if (p == null) throw new JrunException("process: required to create a container");
-        Namespace mnt = spec.namespace(Namespace.Type.MOUNT);
         // A joined mount namespace (path) is set up as a new one is, as runc and crun do: the
-        // rootfs is mounted and pivoted into inside it.
-        if (mnt == null) throw new JrunException("linux.namespaces: jrun needs a mount namespace (new, or joined by path) to set up the rootfs");
+        // rootfs is mounted and pivoted into inside it. Without one the container's mounts are
+        // the host's (hostMountNamespace): recorded and undone at delete (Lifecycle, HostMounts).
+        if (hostMountNamespace(spec) && isShared(spec.linux().rootfsPropagation()))
+            throw new JrunException("linux.rootfsPropagation: \"" + spec.linux().rootfsPropagation()
+                    + "\" needs a mount namespace of the container's own; without one the container's mounts would propagate to the host's peers");
         // The container's own uts namespace, new or joined (runc and crun set the name in a joined one too); never the host's.
         if (!spec.hostname().isEmpty() && !spec.hasNamespace(Namespace.Type.UTS))
             throw new JrunException("hostname: setting it needs a uts namespace");
@@ -211,7 +213,8 @@ public final class Planner {
         List<Step> s = new ArrayList<>(64);
         hooks(s, spec.hooks().createContainer(), HookStates.CREATE_CONTAINER);
         hardening.beforePivot(spec, s);
-        s.add(opts.noPivot() ? Step.of(Op.CHROOT, "--no-pivot", rootfs.toString()) : Step.of(Op.PIVOT, "root.path", rootfs.toString()));
+        if (hostMountNamespace(spec)) s.add(Step.of(Op.ENTER_ROOT, "linux.namespaces (no mount namespace)", "")); // as runc, a chroot: into the root fd
+        else s.add(opts.noPivot() ? Step.of(Op.CHROOT, "--no-pivot", rootfs.toString()) : Step.of(Op.PIVOT, "root.path", rootfs.toString()));
         afterPivot(s, p);
         process(s, p);
         return s;
@@ -233,6 +236,15 @@ public final class Planner {
         for (Step st : steps)
             if (st.op() == Op.HOOK || st.op() == Op.BARRIER || st.op() == Op.SECCOMP_LISTENER) return true;
         return false;
+    }
+
+    /** No mount namespace in linux.namespaces: the container's mounts are made in the runtime's (the host's). */
+    public static boolean hostMountNamespace(Spec spec) {
+        return spec.namespace(Namespace.Type.MOUNT) == null;
+    }
+
+    private static boolean isShared(String prop) {
+        return prop.equals("shared") || prop.equals("rshared");
     }
 
     private boolean isNew(Namespace.Type t) {
@@ -280,10 +292,19 @@ public final class Planner {
         // after the pivot (afterPivot): a shared root here would be the host's peer, and an
         // unbindable one could not be bound onto itself.
         boolean isPrivate = (propagation() & MS_PRIVATE) != 0;
-        s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", "/", "", (isPrivate ? MS_PRIVATE : MS_SLAVE) | MS_REC, ""));
-        // pivot_root needs the rootfs to be a mount point.
-        s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
-        s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
+        if (hostMountNamespace(spec)) {
+            // The host's mount namespace: its / is left alone. The rootfs is bound onto itself
+            // through fds (BIND_ROOT: no path looked up after one open without symlinks; a copy of
+            // it appears in the peers of a shared parent, and goes with it at delete) and made
+            // private (unbindable if asked), so nothing mounted below it from here on reaches any
+            // other mount, the host's or a peer's, and nothing of theirs comes in.
+            s.add(Step.of(Op.BIND_ROOT, "root.path", rootfs.toString(), (propagation() & MS_UNBINDABLE) != 0 ? MS_UNBINDABLE : MS_PRIVATE));
+        } else {
+            s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", "/", "", (isPrivate ? MS_PRIVATE : MS_SLAVE) | MS_REC, ""));
+            // pivot_root needs the rootfs to be a mount point.
+            s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
+            s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
+        }
         boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null;
         MountPlanner mounts = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs);
         // linux.mountLabel: applied where SELinux is enabled (selinuxfs mounted), ignored elsewhere, as crun does.
@@ -309,7 +330,7 @@ public final class Planner {
 
     private void afterPivot(List<Step> s, ProcessSpec p) {
         long prop = propagation();
-        if ((prop & (MS_SHARED | MS_UNBINDABLE)) != 0) // as crun: the container's root gets a peer group of its own, or none
+        if ((prop & (MS_SHARED | MS_UNBINDABLE)) != 0 && !hostMountNamespace(spec)) // as crun: the container's root gets a peer group of its own, or none
             s.add(Step.of(Op.MOUNT_HOST, "linux.rootfsPropagation", "", "/", "", prop, ""));
         // sysctls first: /proc/sys is usually among the read-only paths.
         for (Map.Entry<String, String> e : spec.linux().sysctl().entrySet()) {

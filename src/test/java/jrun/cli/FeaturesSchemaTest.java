@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
@@ -22,6 +23,7 @@ import com.networknt.schema.SpecificationVersion;
 import jrun.linux.seccomp.Arch;
 import jrun.linux.seccomp.SeccompFeatures;
 import jrun.spec.Json;
+import jrun.testing.StdioCapture;
 
 /** `jrun features` against runtime-spec's features JSON schema (src/test/resources/runtime-spec/schema). */
 class FeaturesSchemaTest {
@@ -38,10 +40,22 @@ class FeaturesSchemaTest {
         return SCHEMA.validate(Json.write(doc, Json.Style.TWO_SPACES), InputFormat.JSON);
     }
 
+    @RegisterExtension
+    final StdioCapture io = new StdioCapture();
+
+    /** The schema's errors for a document's text (empty: it validates). */
+    static List<Error> errors(String json) {
+        return SCHEMA.validate(json, InputFormat.JSON);
+    }
+
+    /** What `jrun features` prints, run in-process; FeaturesSchemaIT runs bin/jrun itself. */
     @Test
-    void featuresValidate() throws Exception {
-        Map<String, Object> doc = FeaturesCommand.withLinux(featuresText());
-        assertEquals(List.of(), errors(doc));
+    void theOutputOfJrunFeaturesValidates() throws Exception {
+        assertEquals(0, JrunMain.run(List.of("features")));
+        assertEquals("", io.err.toString(StandardCharsets.UTF_8));
+        String out = io.out.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("\"ociVersionMax\": \"1.2.1\"") && out.contains("\"seccomp\""), out);
+        assertEquals(List.of(), errors(out));
     }
 
     @Test
@@ -68,7 +82,7 @@ class FeaturesSchemaTest {
         List<String> withTable = new ArrayList<>();
         for (Arch a : Arch.values()) if (a.hasTable()) withTable.add(a.ociName);
         assertEquals(withTable, archs);
-        assertTrue(archs.containsAll(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64")), archs.toString());
+        assertTrue(archs.containsAll(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_RISCV64")), archs.toString());
         assertFalse(SeccompFeatures.FLAGS.contains("SECCOMP_FILTER_FLAG_NEW_LISTENER"), "set by the runtime for SCMP_ACT_NOTIFY, not by a config");
     }
 }

@@ -32,7 +32,7 @@ import jrun.testing.Sandbox;
 class HelperErrorsIT {
     static final long CLONE_NEWNS = 0x00020000L, CLONE_NEWNET = 0x40000000L, CLONE_NEWUTS = 0x04000000L;
     static final long MS_REC = 0x4000L, MS_PRIVATE = 1L << 18;
-    static final int EPERM = 1, ENOENT = 2, EBUSY = 16, EINVAL = 22, ENAMETOOLONG = 36, ECONNREFUSED = 111;
+    static final int EPERM = 1, ENOENT = 2, EBUSY = 16, EINVAL = 22, ENAMETOOLONG = 36, ELOOP = 40, ECONNREFUSED = 111;
 
     Sandbox sb;
 
@@ -166,6 +166,16 @@ class HelperErrorsIT {
                 "root.path: enter rootfs " + sb.dir.resolve("none") + ": No such file or directory");
         assertEquals(List.of(), Sandbox.mountsUnder(sb.dir));
         assertEquals(mountsOf(mountinfo, sb.dir), mountsOf(Files.readString(Path.of("/proc/self/mountinfo")), sb.dir));
+    }
+
+    /** BIND_ROOT (a container without a mount namespace) follows no symlink to the rootfs: a swapped path component cannot send it elsewhere. */
+    @Test
+    void bindRootFollowsNoSymlink() throws Exception {
+        Path real = Files.createDirectories(sb.dir.resolve("real/rootfs"));
+        Path link = Files.createSymbolicLink(sb.dir.resolve("link"), real.getParent());
+        fails(privateMounts(Step.of(Op.BIND_ROOT, "root.path", link.resolve("rootfs").toString(), MS_PRIVATE)), 2, ELOOP,
+                "root.path: open rootfs " + link.resolve("rootfs") + ": Too many levels of symbolic links");
+        assertEquals(List.of(), Sandbox.mountsUnder(sb.dir));
     }
 
     @Test

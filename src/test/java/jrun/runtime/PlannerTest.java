@@ -205,8 +205,27 @@ class PlannerTest {
         TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"}]"));
         assertEquals("hostname: setting it needs a uts namespace",
                 assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles())).getMessage());
-        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"}]"));
-        assertEquals("linux.namespaces: jrun needs a mount namespace (new, or joined by path) to set up the rootfs",
+    }
+
+    /** No mount namespace: the host's / is never touched, the rootfs is bound and made private, and entered by chroot. */
+    @Test
+    void withoutAMountNamespaceTheHostsRootIsLeftAlone() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"pid\"},{\"type\":\"uts\"}]"));
+        List<Step> s = plan(c, OPTS, new FakeHostFiles());
+        List<Op> ops = ops(s);
+        assertFalse(ops.contains(Op.MOUNT_HOST) || ops.contains(Op.SET_ROOT), "nothing mounted or opened by a host path but the rootfs's one BIND_ROOT");
+        assertEquals("BIND_ROOT /b/rootfs " + MS_PRIVATE, s.get(ops.indexOf(Op.BIND_ROOT)).toString());
+        assertFalse(ops.contains(Op.PIVOT) || ops.contains(Op.CHROOT));
+        assertEquals("ENTER_ROOT ", s.get(ops.indexOf(Op.ENTER_ROOT)).toString());
+        assertTrue(ops.indexOf(Op.ENTER_ROOT) > ops.lastIndexOf(Op.MOUNT) && ops.indexOf(Op.MOUNT) > ops.indexOf(Op.BIND_ROOT));
+        assertEquals(0x20000000L | 0x04000000L, s.get(ops.indexOf(Op.CLONE)).number(0), "no CLONE_NEWNS");
+
+        TestConfigs.linux(c).put("rootfsPropagation", "unbindable");
+        List<Step> u = plan(c, OPTS, new FakeHostFiles());
+        assertEquals("BIND_ROOT /b/rootfs " + MS_UNBINDABLE, u.get(ops(u).indexOf(Op.BIND_ROOT)).toString());
+        TestConfigs.linux(c).put("rootfsPropagation", "rshared");
+        assertEquals("linux.rootfsPropagation: \"rshared\" needs a mount namespace of the container's own; without one the container's mounts would propagate to the host's peers",
                 assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles())).getMessage());
     }
 

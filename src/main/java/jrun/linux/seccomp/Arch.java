@@ -12,7 +12,7 @@ public enum Arch {
     X86("SCMP_ARCH_X86", 0x40000003, 32, "x86"),
     X32("SCMP_ARCH_X32", 0xC000003E, 32, "x32"),
     AARCH64("SCMP_ARCH_AARCH64", 0xC00000B7, 64, "aarch64"),
-    ARM("SCMP_ARCH_ARM", 0x40000028, 32, null),
+    ARM("SCMP_ARCH_ARM", 0x40000028, 32, "arm"),
     MIPS("SCMP_ARCH_MIPS", 0x00000008, 32, null),
     MIPS64("SCMP_ARCH_MIPS64", 0x80000008, 64, null),
     MIPS64N32("SCMP_ARCH_MIPS64N32", 0xA0000008, 32, null),
@@ -26,7 +26,7 @@ public enum Arch {
     S390X("SCMP_ARCH_S390X", 0x80000016, 64, null),
     PARISC("SCMP_ARCH_PARISC", 0x0000000F, 32, null),
     PARISC64("SCMP_ARCH_PARISC64", 0x8000000F, 64, null),
-    RISCV64("SCMP_ARCH_RISCV64", 0xC00000F3, 64, null),
+    RISCV64("SCMP_ARCH_RISCV64", 0xC00000F3, 64, "riscv64"),
     LOONGARCH64("SCMP_ARCH_LOONGARCH64", 0xC0000102, 64, null);
 
     /** __X32_SYSCALL_BIT. */
@@ -61,6 +61,8 @@ public enum Arch {
             case "amd64", "x86_64" -> X86_64;
             case "aarch64", "arm64" -> AARCH64;
             case "x86", "i386", "i686" -> X86;
+            case "arm" -> ARM;
+            case "riscv64" -> RISCV64;
             default -> throw new IllegalStateException("seccomp: no syscall table for native architecture " + a);
         };
     }

@@ -27,7 +27,7 @@ import jrun.linux.seccomp.SeccompProfile.Rule;
  *     defaultErrnoRet; an unlisted native architecture gets no stub).</li>
  * <li>Per syscall, a rule without conditions decides alone (libseccomp lets it override conditional
  *     rules); otherwise rules with conditions are tried in profile order, then the default action.
- *     Conditions compare 64-bit arguments unsigned as two 32-bit halves; 32-bit ABIs (x86, x32)
+ *     Conditions compare 64-bit arguments unsigned as two 32-bit halves; 32-bit ABIs (x86, x32, arm)
  *     compare the low half only. Rules libseccomp refuses (same or leading conditions, another
  *     action) are refused.</li>
  * <li>Known difference: where one call's arguments satisfy two conditional rules with different

@@ -14,6 +14,8 @@ public final class SyscallTable {
     private static final SyscallTable X86 = new SyscallTable(SyscallNames.X86);
     private static final SyscallTable X32 = new SyscallTable(SyscallNames.X32);
     private static final SyscallTable AARCH64 = new SyscallTable(SyscallNames.AARCH64);
+    private static final SyscallTable RISCV64 = new SyscallTable(SyscallNames.RISCV64);
+    private static final SyscallTable ARM = new SyscallTable(SyscallNames.ARM);
 
     private final int[] numbers;
 
@@ -28,6 +30,8 @@ public final class SyscallTable {
             case X86 -> X86;
             case X32 -> X32;
             case AARCH64 -> AARCH64;
+            case RISCV64 -> RISCV64;
+            case ARM -> ARM;
             default -> NONE;
         };
     }

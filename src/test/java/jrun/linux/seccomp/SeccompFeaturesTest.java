@@ -27,7 +27,7 @@ class SeccompFeaturesTest {
                     + "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
             assertEquals(List.of(), p.warnings(), arch);
         }
-        assertEquals(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64"), SeccompFeatures.archs());
+        assertEquals(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_RISCV64"), SeccompFeatures.archs());
     }
 
     @Test

@@ -17,6 +17,8 @@ class SyscallTableTest {
     @Test
     void generatedTableIsWhatTheHeadersSay(@TempDir Path dir) throws Exception {
         Require.file(Path.of("/usr/include/x86_64-linux-gnu/asm/unistd_64.h"), "linux-libc-dev");
+        Require.file(Path.of("/usr/riscv64-linux-gnu/include/asm/unistd.h"), "linux-libc-dev-riscv64-cross");
+        Require.file(Path.of("/usr/arm-linux-gnueabihf/include/asm/unistd-eabi.h"), "linux-libc-dev-armhf-cross");
         Path home = Path.of(System.getProperty("jrun.home", "."));
         Path out = dir.resolve("SyscallNames.java");
         Cmd.Result gen = Cmd.run(List.of("bash", home.resolve("scripts/gen-syscall-tables.sh").toString(), out.toString()), null, Map.of(), 60);
@@ -38,6 +40,12 @@ class SyscallTableTest {
         assertEquals(0x40000000L, SyscallTable.of(Arch.X32).number("read"));
         assertEquals(0x40000000L + 520, SyscallTable.of(Arch.X32).number("execve"));
         assertEquals(221, SyscallTable.of(Arch.AARCH64).number("execve"));
+        assertEquals(221, SyscallTable.of(Arch.RISCV64).number("execve"));
+        assertEquals(259, SyscallTable.of(Arch.RISCV64).number("riscv_flush_icache"));
+        assertEquals(-1, SyscallTable.of(Arch.RISCV64).number("renameat")); // riscv64 has renameat2 only
+        assertEquals(11, SyscallTable.of(Arch.ARM).number("execve"));
+        assertEquals(0xf0005, SyscallTable.of(Arch.ARM).number("set_tls")); // __ARM_NR_set_tls
+        assertEquals(-1, SyscallTable.of(Arch.ARM).number("socketcall")); // OABI only
         assertEquals(-1, SyscallTable.of(Arch.AARCH64).number("open"));
         assertEquals(-1, SyscallTable.of(Arch.PPC64LE).number("read"));
         assertEquals(-1, SyscallTable.of(Arch.X86_64).number("no_such_call"));
