@@ -877,6 +877,12 @@ static void do_clone(struct field *f)
         fail(errno, "pipe");
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
+    /* A new user namespace: the init is born dumpable (the flag is copied at clone), so that Java,
+     * when it is not root, may open its /proc/PID/{uid_map,gid_map,setgroups} as soon as it reads
+     * 'P'; the init clears it once they are written (DUMPABLE 0 after WAIT_GO), we at once. */
+    int userns = (f[0].u & CLONE_NEWUSER) != 0;
+    if (userns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        fail(errno, "prctl PR_SET_DUMPABLE");
     pid_t pid;
     if (f[2].len) {
         /* Born in its cgroup v2 directory: clone3(CLONE_INTO_CGROUP) takes the migration lock's
@@ -898,6 +904,8 @@ static void do_clone(struct field *f)
             fail(err, "clone into cgroup %s", f[2].data);
     } else
         pid = (pid_t)syscall(SYS_clone, (unsigned long)f[0].u | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid != 0 && userns)
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (pid < 0)
         fail(errno, "clone");
     if (pid == 0) {

@@ -192,10 +192,9 @@ public final class Planner {
         if (selfPlaced(spec))
             for (String dir : v1Dirs(hierarchies, containerCgroups))
                 s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", dir + "/tasks", new byte[] {'0'}));
-        // A new user namespace: the init is made dumpable while Java writes its id maps (the helper
-        // is not, and a non-dumpable process's /proc files belong to root, whom a rootless jrun
-        // is not), and not dumpable again once they are written.
-        if (go && isNew(Namespace.Type.USER)) s.add(Step.of(Op.DUMPABLE, "linux.uidMappings", 1L));
+        // A new user namespace: the init is born dumpable (helper.c do_clone), so that Java may
+        // write its id maps without root (a non-dumpable process's /proc files are root's), and is
+        // not dumpable any more once they are written.
         goAt = s.size();
         if (go) s.add(Step.of(Op.WAIT_GO, "create"));
         if (go && isNew(Namespace.Type.USER)) s.add(Step.of(Op.DUMPABLE, "linux.uidMappings", 0L));
