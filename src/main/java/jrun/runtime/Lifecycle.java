@@ -549,7 +549,7 @@ public final class Lifecycle {
     private static void signal(ContainerState st, int signal, boolean all) {
         List<Step> steps = new ArrayList<>();
         if (all) {
-            for (long pid : CgroupPlacement.pids(st.cgroupDirs())) {
+            for (long pid : Rootless.processes(st)) { // its cgroups', or without any its pid namespace's
                 long start = ProcStat.liveStartTime(pid);
                 if (start >= 0) steps.add(Step.of(Op.SIGNAL, "kill --all", pid, start, (long) signal));
             }

@@ -87,6 +87,13 @@ class RootlessIT {
         long pid = ((JsonNumber) st.get("pid")).bigInteger().longValue();
         assertEquals(user.uid, (Integer) Files.getAttribute(Path.of("/proc/" + pid), "unix:uid"), "on the host it is the user's process");
         assertTrue(user.run(JRUN, "list").out().contains("life1"));
+        assertEquals(0, user.run(JRUN, "exec", "--detach", "life1", "sleep", "999").exit());
+        Cmd.Result ps = user.run(JRUN, "ps", "--format", "json", "life1");
+        assertEquals(2, ((List<?>) Json.parse(ps.out())).size(), "no cgroup: the processes of its pid namespace: " + ps);
+        Cmd.Result pause = user.run(JRUN, "pause", "life1");
+        assertEquals(1, pause.exit());
+        assertEquals("jrun: container life1 has no cgroup (made in rootless mode where none was writable), so it cannot pause; see docs/rootless.md\n",
+                pause.err());
         Cmd.Result k = user.run(JRUN, "kill", "life1", "KILL");
         assertEquals(0, k.exit(), k.toString());
         for (int i = 0; i < 200 && ProcessHandle.of(pid).isPresent(); i++) Thread.sleep(10);
