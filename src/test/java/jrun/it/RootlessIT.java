@@ -19,6 +19,7 @@ import jrun.spec.Json;
 import jrun.spec.JsonNumber;
 import jrun.testing.Busybox;
 import jrun.testing.Cmd;
+import jrun.testing.Require;
 import jrun.testing.Sandbox;
 import jrun.testing.TestUser;
 
@@ -125,6 +126,34 @@ class RootlessIT {
         int i = Sandbox.mounts(c).size() - 1;
         assertEquals("jrun: mounts[" + i + "].uidMappings: idmapped mounts cannot be made in rootless mode (they need root over the source's filesystem)\n",
                 r.err());
+    }
+
+    /** A v1 pids cgroup root chowned to the user (delegated): the container's cgroup is made there, with its limit, and removed at delete. */
+    @Test
+    void aCgroupTheUserOwnsTakesLimits() throws Exception {
+        Path pids = Path.of("/sys/fs/cgroup/pids");
+        Require.hostShape(Files.isRegularFile(pids.resolve("tasks")), "needs the v1 pids hierarchy: this host is cgroup v2 only");
+        String parent = "/jrun-rootlessit-" + user.name;
+        Path delegated = pids.resolve(parent.substring(1));
+        Files.createDirectory(delegated);
+        try {
+            user.own(delegated);
+            Path b = bundle("delegated", "sh", "-c", "grep pids /proc/self/cgroup; sleep 999");
+            Map<String, Object> c = Busybox.config(b);
+            Sandbox.linux(c).put("cgroupsPath", parent + "/d1");
+            Sandbox.linux(c).put("resources", Json.parse("{\"pids\":{\"limit\":10}}"));
+            Busybox.writeConfig(b, c);
+            Cmd.Result r = user.run(JRUN, "create", "--bundle", b.toString(), "cg1");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("10\n", Files.readString(delegated.resolve("d1/pids.max")));
+            long pid = ((JsonNumber) ((Map<?, ?>) Json.parse(user.run(JRUN, "state", "cg1").out())).get("pid")).bigInteger().longValue();
+            assertTrue(Files.readString(delegated.resolve("d1/cgroup.procs")).contains(Long.toString(pid)), "the init is in it");
+            assertEquals(0, user.run(JRUN, "delete", "--force", "cg1").exit());
+            assertFalse(Files.exists(delegated.resolve("d1")), "removed at delete");
+        } finally {
+            user.run(JRUN, "delete", "--force", "cg1");
+            Sandbox.removeCgroups(parent);
+        }
     }
 
     @Test
