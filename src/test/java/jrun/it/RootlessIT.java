@@ -75,6 +75,22 @@ class RootlessIT {
         assertFalse(Files.exists(root.resolve("spec1")), "run deleted the container");
     }
 
+    /** Only process.args changed: a terminal, a read-only root, as `jrun spec --rootless` wrote them (script gives jrun a terminal). */
+    @Test
+    void aRootlessSpecWithItsTerminalRuns() throws Exception {
+        Require.executable(Path.of("/usr/bin/script"), "bsdutils");
+        Path b = user.dir("tty");
+        Busybox.rootfs(b);
+        user.own(b);
+        assertEquals(0, user.run(JRUN, "spec", "--rootless", "--bundle", b.toString()).exit());
+        Map<String, Object> c = Busybox.config(b);
+        Sandbox.process(c).put("args", new ArrayList<Object>(List.of("sh", "-c", "tty; touch /ro 2>/dev/null || echo read-only; exit 4")));
+        Busybox.writeConfig(b, c);
+        Cmd.Result r = user.run("script", "-qec", JRUN + " run --bundle " + b + " tty1", "/dev/null");
+        assertEquals(4, r.exit(), r.toString());
+        assertTrue(r.out().contains("/dev/pts/0") && r.out().contains("read-only"), r.toString());
+    }
+
     @Test
     void aDetachedLifecycle() throws Exception {
         Path b = bundle("life", "sleep", "1000");
