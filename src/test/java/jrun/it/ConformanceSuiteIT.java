@@ -29,6 +29,10 @@ import jrun.testing.Sandbox;
 @Timeout(1200)
 class ConformanceSuiteIT extends WithSandbox {
     static final List<String> RUNTIMES = List.of("jrun", "runc", "crun");
+    /** Unique on the host: runc and crun name a container's cgroups by its id. */
+    final String token = Long.toHexString(System.nanoTime() & 0xffffffL);
+    /** Every id a case made, for the cgroups a failed create leaves (crun 1.8.1 does). */
+    final List<String> ids = new ArrayList<>();
 
     interface Check {
         void run(Ctx c) throws Exception;
@@ -47,7 +51,9 @@ class ConformanceSuiteIT extends WithSandbox {
         }
 
         String id() {
-            return prefix + "-" + rt + "-" + (n++);
+            String id = prefix + "-" + rt + "-" + (n++);
+            ids.add(id);
+            return id;
         }
 
         Path bundle(Consumer<Map<String, Object>> edit) throws Exception {
@@ -618,7 +624,7 @@ class ConformanceSuiteIT extends WithSandbox {
             for (String rt : RUNTIMES) {
                 String failure = null;
                 try {
-                    k.check().run(new Ctx(rt, "k" + i));
+                    k.check().run(new Ctx(rt, "k" + i + "-" + token));
                 } catch (Throwable t) {
                     failure = String.valueOf(t.getMessage()).replace('\n', ' ');
                     if (failure.length() > 300) failure = failure.substring(0, 300) + "...";
@@ -629,6 +635,12 @@ class ConformanceSuiteIT extends WithSandbox {
             i++;
         }
         return results;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeLeftCgroups() throws Exception {
+        sb.close(); // the containers first (closeSandbox's second close finds nothing to do)
+        for (String id : ids) Sandbox.removeCgroups("/" + id);
     }
 
     @Test
