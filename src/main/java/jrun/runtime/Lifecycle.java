@@ -233,6 +233,7 @@ public final class Lifecycle {
             if (draft == null) draft = store.draft(st.with(Status.CREATED));
             Report r = expect(helper, 'P');
             long pid = r.value();
+            if (jrun.Invocation.current().client() != null) jrun.Invocation.current().client().made(pid); // the client kills it if the engine dies now
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
             if (debug != null) debug.accept("create " + id + ": the init is pid " + pid + " (jrun-helper pid " + helper.pid() + ")");
             CgroupPlacement.place(javaPlaces, pid);
