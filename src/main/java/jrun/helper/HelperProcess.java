@@ -279,6 +279,13 @@ public final class HelperProcess implements AutoCloseable {
         } catch (IOException ignored) {
             // the helper is gone already
         }
+        if (jrun.Invocation.current().warm()) { // the engine outlives the command: its end of the reports goes too
+            try {
+                reports.close();
+            } catch (IOException ignored) {
+                // closed already
+            }
+        }
     }
 
     /**
