@@ -206,6 +206,7 @@ public final class Engine {
                 }
                 case "JRUNENG1" -> command(c, f, fds, t0);
                 case "JRUNOCI1" -> InterceptorRequest.serve(this, c, f, fds, t0);
+                case "JRUNROC1" -> RunOciRequest.serve(this, c, f, fds, t0);
                 default -> reply(c, 'F');
             }
         } finally {
