@@ -268,6 +268,8 @@ static void exec_runtime(const char *runtime, int argc, char **argv, int first)
     free(v); /* not found or not executable: let Java report it properly */
 }
 
+#include "engine_plan.c" /* engine_plan: the plan from the jrun engine (docs/engine.md) */
+
 static int run_java_for_plan(char **jv)
 {
     int p[2];
@@ -321,10 +323,12 @@ static int run_java_for_plan(char **jv)
         return WEXITSTATUS(st);
     if (len == 0)
         return 0; /* Java answered the call itself (help, version, rules check/apply): nothing to exec */
+    return exec_plan(buf, len);
+}
 
-    if (len == 0)
-        return 0; /* Java answered by itself (help, version, rules tooling): nothing to exec */
-
+/* Execs a plan (Java's, cold or from the engine); returns 127 if it is malformed or the exec fails. */
+static int exec_plan(char *buf, size_t len)
+{
     /* Parse: magic, count, path, then count argv strings; every field NUL-terminated, nothing after. */
     char *fields[PLAN_MAX / 2 > 65536 ? 65536 : PLAN_MAX / 2];
     size_t nf = 0, at = 0;
@@ -434,6 +438,7 @@ int main(int argc, char **argv)
     if (passthrough(argc, argv, &runtime, &first))
         exec_runtime(runtime, argc, argv, first);
     lib_dir(lib, sizeof lib);
+    engine_plan(lib, argc, argv); /* returns when the plan is to come from a cold JVM */
     return run_java_for_plan(java_argv(lib, argc, argv, 1));
 #else
     lib_dir(lib, sizeof lib);
