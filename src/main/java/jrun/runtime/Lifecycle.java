@@ -244,7 +244,7 @@ public final class Lifecycle {
             }
             if (waitsForGo(steps)) helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
             StateStore.stopAt("create:pid");
-            // Saved as created while the init mounts (its hooks get "creating" all the same): no
+            // Saved as created while the init mounts: no
             // other command reads it before this one unlocks, and if this JVM dies now the state
             // has the pid for delete to kill.
             draft.commit(st.pid(), st.startTime());
@@ -256,7 +256,7 @@ public final class Lifecycle {
                 if (r.kind() == 'E') throw helper.failure(r);
                 if (r.kind() == 'R') break;
                 if (r.kind() != 'B') throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
-                String state = HookStates.host(st, Status.CREATING);
+                String state = HookStates.host(st, Status.CREATED);
                 if (debug != null) debug.accept("create " + id + ": the init's mounts are made: prestart, createRuntime and prechroot hooks");
                 HookRunner.run(spec.hooks().prestart(), state);
                 HookRunner.run(spec.hooks().createRuntime(), state);
