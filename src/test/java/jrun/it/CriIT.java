@@ -280,6 +280,14 @@ class CriIT {
         assertEquals(runc, jrun);
     }
 
+    /** A RuntimeClass whose handler this containerd lacks: the pod is refused, naming it (docs/kubernetes.md). */
+    @Test
+    void anUnknownHandlerIsRefused() throws Exception {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> cri().runPodSandbox(
+                RunPodSandboxRequest.newBuilder().setConfig(pod("nosuch", Map.of())).setRuntimeHandler("nosuch").build()));
+        assertTrue(e.getStatus().getDescription().contains("no runtime for \"nosuch\" is configured"), e.getStatus().toString());
+    }
+
     @Test
     void aRuleOnAPodAnnotationDeniesOrEditsAContainer() throws Exception {
         String rt = "jrun-rules";
