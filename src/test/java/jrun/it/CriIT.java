@@ -53,6 +53,7 @@ import jrun.cri.StartContainerRequest;
 import jrun.cri.StopContainerRequest;
 import jrun.cri.StopPodSandboxRequest;
 import jrun.testing.Busybox;
+import jrun.testing.Cmd;
 import jrun.testing.CriContainerd;
 import jrun.testing.Home;
 import jrun.testing.Sandbox;
@@ -63,8 +64,10 @@ import jrun.testing.Sandbox;
  * through the CRI gRPC API the way kubelet drives it. The same pod runs under each handler, and
  * what its containers see (namespaces shared with the sandbox's pause process, cgroup parent,
  * capabilities, seccomp, /dev/shm), their exit codes, ExecSync's output and their CRI log files
- * must be the same. A third handler runs jrun behind oci-interceptor with rules keyed on a pod
- * annotation: one denies a container (StartContainer fails with the rule's message), one edits.
+ * must be the same; the same again with a handler whose jrun calls go to a resident engine
+ * (docs/engine.md), which must have served some. Another handler runs jrun behind oci-interceptor
+ * with rules keyed on a pod annotation: one denies a container (StartContainer fails with the
+ * rule's message), one edits.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CriIT {
@@ -77,6 +80,7 @@ class CriIT {
     CriContainerd containerd;
     List<CriContainerd.Handler> handlers;
     RuntimeServiceGrpc.RuntimeServiceBlockingStub cri;
+    Path engineSocket;
     final String unique = "jrun-criit-" + ProcessHandle.current().pid();
 
     @BeforeAll
@@ -109,8 +113,19 @@ class CriIT {
                 exec %s --oi-no-default-rules --oi-rules %s --oi-runtime-path %s "$@"
                 """.formatted(Home.bin("oci-interceptor"), rules, Home.bin("jrun")));
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // jrun with a resident engine of its own (docs/engine.md): the shim's calls reach it through
+        // the socket the wrapper names, as a node's engine service would serve them
+        engineSocket = sb.dir.resolve("engine/engine.sock");
+        Path engineWrapper = sb.dir.resolve("jrun-engine");
+        Files.writeString(engineWrapper, """
+                #!/bin/sh
+                JRUN_ENGINE_SOCKET=%s exec %s "$@"
+                """.formatted(engineSocket, Home.bin("jrun")));
+        Files.setPosixFilePermissions(engineWrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Cmd.Result started = engine("engine", "start");
+        assertEquals(0, started.exit(), "jrun engine start: " + started);
         handlers = List.of(new CriContainerd.Handler("runc", "/usr/sbin/runc"), new CriContainerd.Handler("jrun", Home.bin("jrun")),
-                new CriContainerd.Handler("jrun-rules", wrapper.toString()));
+                new CriContainerd.Handler("jrun-rules", wrapper.toString()), new CriContainerd.Handler("jrun-engine", engineWrapper.toString()));
         containerd = new CriContainerd(sb.dir.resolve("containerd"), IMAGE, handlers, List.of("jrun.test/*"));
         cri = RuntimeServiceGrpc.newBlockingStub(containerd.channel);
         Path rootfs = Busybox.rootfs(Files.createDirectories(sb.dir.resolve("image")));
@@ -125,9 +140,35 @@ class CriIT {
                 containerd.forceDeleteAll(handlers);
             }
         } finally {
-            if (sb != null) sb.close();
-            for (String rt : List.of("runc", "jrun", "jrun-rules")) Sandbox.removeCgroups("/" + unique + "-" + rt);
+            try {
+                if (engineSocket != null) {
+                    Map<String, String> st = engineStatus();
+                    engine("engine", "stop");
+                    if (st.containsKey("pid")) Cmd.run("kill", "-9", st.get("pid")); // if stop did not work
+                }
+            } finally {
+                if (sb != null) sb.close();
+                for (String rt : List.of("runc", "jrun", "jrun-rules", "jrun-engine")) Sandbox.removeCgroups("/" + unique + "-" + rt);
+            }
         }
+    }
+
+    /** bin/jrun with this class's engine socket. */
+    Cmd.Result engine(String... args) {
+        return Cmd.run(Cmd.concat(List.of(Home.bin("jrun")), args), null, Map.of("JRUN_ENGINE_SOCKET", engineSocket.toString()), 60);
+    }
+
+    /** `jrun engine status` as fields (requests, fallbacks, pid ...), asked cold so that no count moves. */
+    Map<String, String> engineStatus() {
+        Cmd.Result r = Cmd.run(List.of(Home.bin("jrun"), "engine", "status"), null,
+                Map.of("JRUN_ENGINE_SOCKET", engineSocket.toString(), "JRUN_ENGINE", "off"), 60);
+        Map<String, String> m = new LinkedHashMap<>();
+        if (r.exit() != 0) return m;
+        for (String line : r.out().split("\n")) {
+            int sp = line.indexOf(' ');
+            if (sp > 0) m.put(line.substring(0, sp), line.substring(sp + 1).strip());
+        }
+        return m;
     }
 
     RuntimeServiceGrpc.RuntimeServiceBlockingStub cri() {
@@ -217,7 +258,7 @@ class CriIT {
             cri().startContainer(StartContainerRequest.newBuilder().setContainerId(main).build());
             seen.put("main state", status(main).getState());
             Path mainLog = Path.of(pod.getLogDirectory(), "main.log");
-            for (int i = 0; i < 200 && !(Files.exists(mainLog) && Files.readString(mainLog).contains("to-stderr")
+            for (int i = 0; i < 400 && !(Files.exists(mainLog) && Files.readString(mainLog).contains("to-stderr")
                     && Files.readString(mainLog).contains("env:")); i++) Thread.sleep(50);
 
             ExecSyncResponse ex = cri().execSync(ExecSyncRequest.newBuilder().setContainerId(main).setTimeout(60)
@@ -256,7 +297,11 @@ class CriIT {
     void aPodRunsUnderJrunAsUnderRunc() throws Exception {
         Map<String, Object> runc = scenario("runc");
         Map<String, Object> jrun = scenario("jrun");
-        System.out.println("runc: " + runc + "\njrun: " + jrun); // in failsafe-reports/jrun.it.CriIT-output.txt
+        long served = Long.parseLong(engineStatus().getOrDefault("requests", "-1"));
+        Map<String, Object> warm = scenario("jrun-engine");
+        long servedAfter = Long.parseLong(engineStatus().getOrDefault("requests", "-1"));
+        System.out.println("runc: " + runc + "\njrun: " + jrun + "\njrun-engine: " + warm + "\nengine: " + engineStatus());
+        assertTrue(servedAfter > served && served >= 0, "the engine served the shim's calls: " + served + " -> " + servedAfter);
         // the reference is what it should be, so the comparison is not of two broken runs
         assertEquals("runc", runc.get("sandbox handler"));
         assertEquals(List.of(3, "Error"), runc.get("quits"), runc.toString());
@@ -274,10 +319,10 @@ class CriIT {
         // --all ID 9` on the stopped container, and logs this when the runtime fails it
         assertFalse(containerd.log().contains("failed to kill init's children"), containerd.log());
 
-        runc.put("sandbox handler", "RT");
-        jrun.put("sandbox handler", "RT");
-        assertEquals(runc.toString().replace("\n", "\n  "), jrun.toString().replace("\n", "\n  "));
+        for (Map<String, Object> m : List.of(runc, jrun, warm)) m.put("sandbox handler", "RT");
+        assertEquals(runc.toString(), jrun.toString());
         assertEquals(runc, jrun);
+        assertEquals(runc.toString(), warm.toString(), "with the engine");
     }
 
     /** A RuntimeClass whose handler this containerd lacks: the pod is refused, naming it (docs/kubernetes.md). */

@@ -32,7 +32,7 @@ import jrun.cri.VersionRequest;
  * deepest first before removing it (Sandbox.close).
  */
 public final class CriContainerd implements AutoCloseable {
-    /** A runtime handler: its name (RuntimeClass handler), the binary the shim runs, its state root. */
+    /** A runtime handler: its name (a RuntimeClass's handler) and the binary the shim runs (its state root is runtimeRoot(name)). */
     public record Handler(String name, String binary) {}
 
     private final Path dir;
