@@ -262,14 +262,14 @@ class CriIT {
                     && Files.readString(mainLog).contains("env:")); i++) Thread.sleep(50);
 
             ExecSyncResponse ex = cri().execSync(ExecSyncRequest.newBuilder().setContainerId(main).setTimeout(60)
-                    .addAllCmd(List.of("/bin/sh", "-c", "echo exec-out; echo exec-err >&2; grep -E '^(CapEff|Seccomp):' /proc/self/status; "
+                    .addAllCmd(List.of("/bin/sh", "-c", "echo shared-by-main > /dev/shm/from-main; echo exec-out; echo exec-err >&2; grep -E '^(CapEff|Seccomp):' /proc/self/status; "
                             + "[ \"$(readlink /proc/1/ns/pid)\" = \"$(readlink /proc/self/ns/pid)\" ] && echo exec in the pod pid ns; exit 5"))
                     .build());
             seen.put("exec", List.of(ex.getExitCode(), ex.getStdout().toString(StandardCharsets.UTF_8), ex.getStderr().toString(StandardCharsets.UTF_8)));
 
             // a container whose init exits on its own: its exit code, then the shim's `kill --all` after it
             String quits = cri().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
-                    .setConfig(container("quits", "echo bye; exit 3")).setSandboxConfig(pod).build()).getContainerId();
+                    .setConfig(container("quits", "cat /dev/shm/from-main; echo bye; exit 3")).setSandboxConfig(pod).build()).getContainerId();
             cri().startContainer(StartContainerRequest.newBuilder().setContainerId(quits).build());
             ContainerStatus q = waitExited(quits);
             seen.put("quits", List.of(q.getExitCode(), q.getReason()));
@@ -305,6 +305,8 @@ class CriIT {
         // the reference is what it should be, so the comparison is not of two broken runs
         assertEquals("runc", runc.get("sandbox handler"));
         assertEquals(List.of(3, "Error"), runc.get("quits"), runc.toString());
+        // the pod's containers share the sandbox's /dev/shm: what main's exec wrote, quits read
+        assertEquals(List.of("stdout F bye", "stdout F shared-by-main"), runc.get("quits log"), runc.toString());
         assertEquals(List.of(5, "exec-out\nCapEff:\t00000000a80c25fa\nSeccomp:\t2\nexec in the pod pid ns\n", "exec-err\n"),
                 runc.get("exec"), runc.toString());
         @SuppressWarnings("unchecked")
