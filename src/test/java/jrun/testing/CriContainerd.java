@@ -54,8 +54,9 @@ public final class CriContainerd implements AutoCloseable {
                             Root = "%3$s/runtime-root/%1$s"
                     """.formatted(h.name(), h.binary(), dir, allowed));
         }
-        // restrict_oom_score_adj: the sandbox asks for -998, which needs CAP_SYS_RESOURCE (this
-        // host's root lacks it); kubelet's nodes in user namespaces set it for the same reason.
+        // restrict_oom_score_adj: the sandbox asks for oom_score_adj -998, and lowering it needs
+        // CAP_SYS_RESOURCE, which this host's root lacks (the option is meant for a containerd in a
+        // user namespace: no score below containerd's own).
         Files.writeString(dir.resolve("config.toml"), """
                 version = 2
                 root = "%1$s/root"
