@@ -87,8 +87,6 @@ class CriIT {
     void start() throws IOException {
         assertTrue(Sandbox.isRoot(), "integration tests run as root (CI does)");
         sb = new Sandbox("jrun-cri-it");
-        // the pods' processes (root, in a rootfs under here) must reach their files
-        Files.setPosixFilePermissions(sb.dir, PosixFilePermissions.fromString("rwx--x--x"));
         Path rules = Files.writeString(sb.dir.resolve("rules.yaml"), """
                 version: 1
                 rules:
