@@ -539,13 +539,17 @@ public final class Lifecycle {
     public void kill(String id, int signal, boolean all) {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
-            if (!StateStore.liveStatus(st).canKill()) throw new JrunException("container not running");
+            boolean live = StateStore.liveStatus(st).canKill();
+            // --all on a stopped container succeeds, as runc's does: it signals whatever is left in
+            // the cgroups (none, or stragglers of a shared pid namespace). containerd's shim sends
+            // `kill --all ID 9` when it stops a container whose init has already exited (a CRI pod).
+            if (!live && !all) throw new JrunException("container not running");
             if (debug != null) debug.accept("kill " + id + ": signal " + signal + " to " + (all ? "every process in " + st.cgroupDirs() : "pid " + st.pid()));
-            signal(st, signal, all);
+            signal(st, signal, all, live);
         }
     }
 
-    private static void signal(ContainerState st, int signal, boolean all) {
+    private static void signal(ContainerState st, int signal, boolean all, boolean live) {
         List<Step> steps = new ArrayList<>();
         if (all) {
             for (long pid : CgroupPlacement.pids(st.cgroupDirs())) {
@@ -553,11 +557,17 @@ public final class Lifecycle {
                 if (start >= 0) steps.add(Step.of(Op.SIGNAL, "kill --all", pid, start, (long) signal));
             }
         }
-        if (steps.isEmpty()) steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        if (steps.isEmpty()) {
+            if (!live) return; // stopped, and nothing left in its cgroups
+            steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        }
         try {
             HelperProcess.runToEnd(steps);
         } catch (JrunException e) {
-            if (e.getMessage().contains("No such process")) throw new JrunException("no such process");
+            if (e.getMessage().contains("No such process")) {
+                if (!live) return; // a straggler that exited since the cgroup was read
+                throw new JrunException("no such process");
+            }
             throw e;
         }
     }
@@ -638,7 +648,7 @@ public final class Lifecycle {
     private void destroy(ContainerState st) {
         if (st.pid() > 0 && ProcStat.isAlive(st.pid(), st.startTime())) {
             try {
-                signal(st, 9, true);
+                signal(st, 9, true, true);
             } catch (JrunException e) {
                 // it died on its own meanwhile
             }
