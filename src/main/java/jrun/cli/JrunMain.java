@@ -212,7 +212,7 @@ public final class JrunMain {
         ErrorLog.report("jrun", message, g.log, g.jsonLog);
         if (g.log != null && !g.jsonLog) {
             try {
-                Files.writeString(Path.of(g.log), "time=\"" + OffsetDateTime.now() + "\" level=error msg=\"" + message.replace("\"", "\\\"") + "\"\n",
+                Files.writeString(Path.of(g.log), "time=\"" + OffsetDateTime.now() + "\" level=error msg=\"" + ErrorLog.oneLine(message).replace("\"", "\\\"") + "\"\n",
                         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException ignored) {
                 // stderr has it

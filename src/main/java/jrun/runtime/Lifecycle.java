@@ -241,6 +241,7 @@ public final class Lifecycle {
             if (draft == null) draft = store.draft(st.with(Status.CREATED));
             Report r = expect(helper, 'P');
             long pid = r.value();
+            if (jrun.Invocation.current().client() != null) jrun.Invocation.current().client().made(pid); // the client kills it if the engine dies now
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
             if (debug != null) debug.accept("create " + id + ": the init is pid " + pid + " (jrun-helper pid " + helper.pid() + ")");
             CgroupPlacement.place(javaPlaces, pid);
@@ -250,7 +251,7 @@ public final class Lifecycle {
             }
             if (waitsForGo(steps)) helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
             StateStore.stopAt("create:pid");
-            // Saved as created while the init mounts (its hooks get "creating" all the same): no
+            // Saved as created while the init mounts: no
             // other command reads it before this one unlocks, and if this JVM dies now the state
             // has the pid for delete to kill.
             draft.commit(st.pid(), st.startTime());
@@ -262,7 +263,7 @@ public final class Lifecycle {
                 if (r.kind() == 'E') throw helper.failure(r);
                 if (r.kind() == 'R') break;
                 if (r.kind() != 'B') throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
-                String state = HookStates.host(st, Status.CREATING);
+                String state = HookStates.host(st, Status.CREATED);
                 if (debug != null) debug.accept("create " + id + ": the init's mounts are made: prestart, createRuntime and prechroot hooks");
                 HookRunner.run(spec.hooks().prestart(), state);
                 HookRunner.run(spec.hooks().createRuntime(), state);
@@ -540,13 +541,17 @@ public final class Lifecycle {
     public void kill(String id, int signal, boolean all) {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
-            if (!StateStore.liveStatus(st).canKill()) throw new JrunException("container not running");
+            boolean live = StateStore.liveStatus(st).canKill();
+            // --all on a stopped container succeeds, as runc's does: it signals whatever is left in
+            // the cgroups (none, or stragglers of a shared pid namespace). containerd's shim sends
+            // `kill --all ID 9` when it stops a container whose init has already exited (a CRI pod).
+            if (!live && !all) throw new JrunException("container not running");
             if (debug != null) debug.accept("kill " + id + ": signal " + signal + " to " + (all ? "every process in " + st.cgroupDirs() : "pid " + st.pid()));
-            signal(st, signal, all);
+            signal(st, signal, all, live);
         }
     }
 
-    private static void signal(ContainerState st, int signal, boolean all) {
+    private static void signal(ContainerState st, int signal, boolean all, boolean live) {
         List<Step> steps = new ArrayList<>();
         if (all) {
             for (long pid : Rootless.processes(st)) { // its cgroups', or without any its pid namespace's
@@ -554,11 +559,17 @@ public final class Lifecycle {
                 if (start >= 0) steps.add(Step.of(Op.SIGNAL, "kill --all", pid, start, (long) signal));
             }
         }
-        if (steps.isEmpty()) steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        if (steps.isEmpty()) {
+            if (!live) return; // stopped, and nothing left in its cgroups
+            steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        }
         try {
             HelperProcess.runToEnd(steps);
         } catch (JrunException e) {
-            if (e.getMessage().contains("No such process")) throw new JrunException("no such process");
+            if (e.getMessage().contains("No such process")) {
+                if (!live) return; // a straggler that exited since the cgroup was read
+                throw new JrunException("no such process");
+            }
             throw e;
         }
     }
@@ -639,7 +650,7 @@ public final class Lifecycle {
     private void destroy(ContainerState st) {
         if (st.pid() > 0 && ProcStat.isAlive(st.pid(), st.startTime())) {
             try {
-                signal(st, 9, true);
+                signal(st, 9, true, true);
             } catch (JrunException e) {
                 // it died on its own meanwhile
             }
