@@ -36,7 +36,8 @@ public record Rootless(boolean on, long uid) {
 
     /**
      * The default --root: /run/jrun for root on the host; otherwise, as runc,
-     * $XDG_RUNTIME_DIR/jrun, else /run/user/UID/jrun when that directory exists, else /tmp/jrun-UID.
+     * $XDG_RUNTIME_DIR/jrun, else /run/user/UID/jrun when that directory exists; else (a directory
+     * under /tmp could be another user's) an error asking for one.
      */
     public static String defaultRoot(Map<String, String> env) {
         long euid = effectiveUid();
@@ -44,7 +45,8 @@ public record Rootless(boolean on, long uid) {
         String xdg = env.get("XDG_RUNTIME_DIR");
         if (xdg != null && xdg.startsWith("/")) return xdg + "/jrun";
         if (euid != 0 && Files.isDirectory(Path.of("/run/user/" + euid))) return "/run/user/" + euid + "/jrun";
-        return euid == 0 ? "/run/jrun" : "/tmp/jrun-" + euid;
+        if (euid == 0) return "/run/jrun";
+        throw new JrunException("--root: no state directory for uid " + euid + ": set XDG_RUNTIME_DIR, or pass --root DIR");
     }
 
     /** The effective uid of this process (the owner of /proc/self). */

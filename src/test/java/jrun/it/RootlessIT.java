@@ -140,6 +140,9 @@ class RootlessIT {
         r = user.run(JRUN, "run", "--bundle", b.toString(), "lim2");
         assertEquals(1, r.exit(), r.toString());
         int i = Sandbox.mounts(c).size() - 1;
+        Cmd.Result noRoot = user.run(Map.of("XDG_RUNTIME_DIR", ""), JRUN, "list");
+        assertEquals(1, noRoot.exit(), noRoot.toString());
+        assertEquals("jrun: --root: no state directory for uid " + user.uid + ": set XDG_RUNTIME_DIR, or pass --root DIR\n", noRoot.err());
         assertEquals("jrun: mounts[" + i + "].uidMappings: idmapped mounts cannot be made in rootless mode (they need root over the source's filesystem)\n",
                 r.err());
     }
