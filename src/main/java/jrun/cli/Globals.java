@@ -110,7 +110,7 @@ final class Globals {
     Lifecycle lifecycle() {
         Lifecycle l = new Lifecycle(new StateStore(Path.of(root())), new RealHostFiles(),
                 LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root(), ".cache", "seccomp")), rules())
-                .withRootless(rootlessMode());
+                .withRootless(this::rootlessMode);
         return debug ? l.withDebug(this::debug) : l;
     }
 }

@@ -34,6 +34,8 @@ public final class Lifecycle {
     private final Hardening hardening;
     private final ConfigRules rules;
     private LifecycleExtension extension = LifecycleExtension.NONE;
+    /** --rootless, resolved at create (state, kill, delete and list need not read /proc/self for it). */
+    private java.util.function.Supplier<Rootless> rootlessMode = () -> Rootless.OFF;
     private Rootless rootless = Rootless.OFF;
     /** --debug's sink, or null: every call site tests it first, so no message is built without --debug. */
     private java.util.function.Consumer<String> debug;
@@ -68,7 +70,12 @@ public final class Lifecycle {
 
     /** Rootless mode (--rootless): cgroups only where writable, limits only where they can be had. */
     public Lifecycle withRootless(Rootless r) {
-        this.rootless = r;
+        return withRootless(() -> r);
+    }
+
+    /** As withRootless(Rootless), resolved only by a create. */
+    public Lifecycle withRootless(java.util.function.Supplier<Rootless> r) {
+        this.rootlessMode = r;
         return this;
     }
 
@@ -109,6 +116,7 @@ public final class Lifecycle {
      * and the second thread's chain, lock, mkdir, limits and the helper, is the longer one).
      */
     private Creation doCreate(String id, CreateOptions opts) {
+        rootless = rootlessMode.get(); // before the second thread takes the lock: it can fail
         Beside<StateStore.Lock> early = Beside.start(() -> store.createAndLock(id));
         StateStore.Lock lock = null;
         ContainerState st = null;
