@@ -92,6 +92,23 @@ class RootlessPodmanIT {
         }
     }
 
+    /** A volume of the user's and another user in the container: what it sees is the same under both runtimes. */
+    @Test
+    void aVolumeAndAnotherUserSeeTheSameAsUnderRunc() throws Exception {
+        Path vol = user.dir("vol");
+        Files.writeString(vol.resolve("f"), "from-the-host\n");
+        user.own(vol);
+        List<String> outs = new ArrayList<>();
+        for (String rt : RUNTIMES) {
+            Cmd.Result r = podman(rt, "run", "--rm", "--network", "none", "--user", "1000:1000", "-v", vol + ":/vol", "--rootfs", rootfs.toString(),
+                    "sh", "-c", "id; stat -c '%u %g' /vol/f; cat /vol/f; touch /vol/g 2>&1 | sed 's/.*: //'");
+            assertEquals(0, r.exit(), rt + ": " + r);
+            outs.add(r.out());
+        }
+        assertEquals(outs.get(0), outs.get(1), "runc's, then jrun's");
+        assertTrue(outs.get(1).startsWith("uid=1000(") && outs.get(1).contains("0 0\nfrom-the-host\nPermission denied"), outs.get(1));
+    }
+
     @Test
     void detachedExecStopRm() {
         for (String rt : RUNTIMES) {
