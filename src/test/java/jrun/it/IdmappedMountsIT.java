@@ -73,5 +73,12 @@ class IdmappedMountsIT extends WithSandbox {
         r = sb.jrun("run", "--bundle", b2.toString(), "idm3");
         assertEquals(1, r.status());
         assertTrue(r.err().matches("jrun: .*mounts\\[[0-9]+\\]\\.options: an idmapped mount \\(uidMappings\\) needs the option \"idmap\" or \"ridmap\"\n"), r.err());
+        // a filesystem the kernel cannot idmap (procfs): the helper's failure before the clone, named
+        Path b3 = sb.bundle("b3", c -> Sandbox.mounts(c).add(Json.parse("{\"destination\":\"/tmp\",\"type\":\"bind\",\"source\":\"/proc/sys\",\"options\":[\"rbind\",\"idmap\"],"
+                + "\"uidMappings\":" + MAP + ",\"gidMappings\":" + MAP + "}")));
+        r = sb.jrun("run", "--bundle", b3.toString(), "idm4");
+        assertEquals(1, r.status());
+        assertTrue(r.err().matches("jrun: mounts\\[[0-9]+\\]\\.uidMappings: idmap the mount of /proc/sys: Invalid argument\n"), r.err());
+        assertEquals("", sb.jrun("list", "-q").ok().out(), "nothing left of the failed creates");
     }
 }
