@@ -8,8 +8,8 @@
 #    (bench/interleave.py): medians and the ratios warm/runc, cold/runc.
 # 2. Every runtime call Docker's shim makes, timed and measured: the same runtimes registered again through wrappers
 #    that log the subcommand, its wall time (bash EPOCHREALTIME) and its peak RSS (/usr/bin/time -f %M: the largest
-#    process of the call, the client and its helper for warm jrun), over RUNS/2 rounds of `docker run --rm true` plus
-#    5 of (run -d, exec, pause, unpause, update, rm -f). Prints, per subcommand, the median ms and the peak RSS in kB,
+#    process of the call, the client and its helper for warm jrun), over RUNS/2 rounds of `docker run --rm true`, then
+#    RUNS/2 of (run -d, exec, pause, unpause, update, rm -f), each round through the three runtimes. Prints, per subcommand, the median ms and the peak RSS in kB,
 #    and the engine's counters (requests, fallbacks to cold: a warm call that ran cold shows a JVM's RSS).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,13 +83,13 @@ for n in ("runc", "cold", "warm"):
 print(f"ratio warm/runc {m['warm']/m['runc']:.2f}   cold/runc {m['cold']/m['runc']:.2f}   warm/cold {m['warm']/m['cold']:.2f}")
 PY
 
-echo "== every runtime call, per subcommand: median ms / peak RSS kB ($(( (runs + 1) / 2 )) x run --rm true; 5 x run -d, exec, pause, unpause, update, rm -f)"
+echo "== every runtime call, per subcommand: median ms / peak RSS kB ($(( (runs + 1) / 2 )) x run --rm true, then x (run -d, exec, pause, unpause, update, rm -f))"
 before=$(JRUN_ENGINE=off JRUN_ENGINE_SOCKET="$sock" "$jrun" engine status | awk '/^(requests|fallbacks) /{printf "%s=%s ", $1, $2}')
 python3 "$here/bench/interleave.py" --runs $(( (runs + 1) / 2 )) --export-json "$work/timed.json" \
   -n runc "$D run --rm --runtime=t-runc jrun-bench true" \
   -n cold "$D run --rm --runtime=t-cold jrun-bench true" \
   -n warm "$D run --rm --runtime=t-warm jrun-bench true"
-for i in 1 2 3 4 5; do
+for i in $(seq $(( (runs + 1) / 2 ))); do
   for rt in runc cold warm; do
     $D run -d --name "rss-$rt-$i" --runtime="t-$rt" jrun-bench sleep 100 >/dev/null
     $D exec "rss-$rt-$i" true
