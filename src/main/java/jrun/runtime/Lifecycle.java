@@ -562,7 +562,11 @@ public final class Lifecycle {
             steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
         }
         try {
-            HelperProcess.runToEnd(steps);
+            if (jrun.Invocation.current().warm() && jrun.linux.Pidfd.available()) { // the engine signals itself: no helper to fork (docs/engine.md)
+                for (Step s : steps) jrun.linux.Pidfd.signal(s.number(0), s.number(1), (int) s.number(2));
+            } else {
+                HelperProcess.runToEnd(steps);
+            }
         } catch (JrunException e) {
             if (e.getMessage().contains("No such process")) {
                 if (!live) return; // a straggler that exited since the cgroup was read
