@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one entry point for building, testing and trying jrun.
 #   ./build.sh            build: bin/oci-interceptor, bin/jrun, lib/jrun/ (jar + AOT cache)
-#   ./build.sh demo       build, then run a busybox container through oci-interceptor in front of runc
+#   ./build.sh demo       build, then run a busybox container through oci-interceptor in front of runc, cold and then
+#                         through a private jrun engine (started, used, stopped: scripts/demo.sh)
 #   ./build.sh test       build and run every test (unit and integration; integration needs root)
 #   ./build.sh install [PREFIX]   install launchers to PREFIX/bin, the rest to PREFIX/lib/jrun, man pages to
 #                                 PREFIX/share/man/man8 and bash completion to PREFIX/share/bash-completion (default /usr/local),
