@@ -375,7 +375,7 @@ static const char *prefork_helper(const char *lib, int argc, char **argv)
         for (const char **w = words; *w; w++)
             if (strcmp(argv[i], *w) == 0)
                 wanted = 1;
-    if (!wanted || getenv("JRUN_NO_PREFORK"))
+    if (!wanted || getenv("JRUN_NO_PREFORK") || engine_run_command(argc, argv)) /* the engine takes its clients' helpers */
         return NULL;
     if (snprintf(helper, sizeof helper, "%s/../../bin/jrun-helper", lib) >= (int)sizeof helper || access(helper, X_OK) != 0)
         return NULL;

@@ -87,7 +87,8 @@ public final class RunOciMain {
 
     private static Lifecycle lifecycle(Path root, RunOciExtension ext, RunOciLog log) {
         // The host's real hardening (capabilities, seccomp, cgroup limits): Hardening.NONE is for plan tests only.
-        Lifecycle l = new Lifecycle(new StateStore(root), new RealHostFiles(), jrun.runtime.LinuxHardening.forHost(log::warn));
+        Lifecycle l = new Lifecycle(new StateStore(root), new RealHostFiles(), jrun.runtime.LinuxHardening.forHost(log::warn))
+                .withRootless(jrun.runtime.Rootless.of("auto", System.getenv())); // -u as a user: Chrome OS's login manager
         return ext == null ? l : l.withExtension(ext);
     }
 

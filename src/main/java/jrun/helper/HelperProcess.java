@@ -78,7 +78,13 @@ public final class HelperProcess implements AutoCloseable {
         jrun.Invocation inv = jrun.Invocation.current();
         HelperProcess pre = (HelperProcess) inv.adoptedHelper;
         inv.adoptedHelper = null;
-        if (pre != null) return sendPlan(new HelperProcess(pre.pid, pre.reports, pre.control, steps), plan, Path.of("jrun-helper"));
+        if (pre != null) // its parent holds the caller's fds: in the engine, the client
+            return sendPlan(new HelperProcess(pre.pid, pre.reports, pre.control, steps), Plan.withPid(plan, inv.launcherPid()), Path.of("jrun-helper"));
+        if (inv.warm()) { // a helper of the engine's own: its children would not be the caller's descendants
+            for (Step s : steps)
+                if (s.op() != Op.SIGNAL)
+                    throw new JrunException("the jrun engine got no helper from its client for " + s.origin() + " (" + s.op() + "): run it with JRUN_ENGINE=off");
+        }
         Path helper = locate();
         ProcessBuilder pb = new ProcessBuilder(helper.toString());
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -231,6 +237,14 @@ public final class HelperProcess implements AutoCloseable {
             if (state == 'Z' || state == 'X') return status(stat);
             Thread.sleep(0, 250_000);
         }
+        if (jrun.Invocation.current().warm()) { // the client's child: the engine cannot wait for it, it polls
+            for (long sleep = 1;; sleep = Math.min(sleep * 2, 20)) {
+                String stat = stat(pid);
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state == 'Z' || state == 'X') return status(stat);
+                Thread.sleep(sleep);
+            }
+        }
         java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
         if (h.isPresent()) {
             try {
@@ -264,6 +278,13 @@ public final class HelperProcess implements AutoCloseable {
             control.close();
         } catch (IOException ignored) {
             // the helper is gone already
+        }
+        if (jrun.Invocation.current().warm()) { // the engine outlives the command: its end of the reports goes too
+            try {
+                reports.close();
+            } catch (IOException ignored) {
+                // closed already
+            }
         }
     }
 
