@@ -609,7 +609,8 @@ public final class Lifecycle {
         String mountinfo = ProcStat.read("/proc/self/mountinfo");
         List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, CgroupHierarchy.ownPaths(ProcStat.read("/proc/self/cgroup")));
         List<String> dirs = CgroupPlacement.dirs(CgroupPlacement.paths(cgroupsPath, CgroupPlacement.defaultName(store.root(), id), hierarchies));
-        killAll(dirs);
+        int born = killAll(dirs, null);
+        if (debug != null) debug.accept("delete " + id + ": the processes in " + dirs + " killed (" + born + " born during the kill)");
         StateStore.stopAt("delete:killed");
         undoHostMounts(id);
         CgroupPlacement.remove(dirs);
@@ -620,29 +621,43 @@ public final class Lifecycle {
     /**
      * SIGKILL to every process in dirs until they are empty: a create killed before it recorded
      * its init's pid leaves an init (and maybe a child it is forking) known only by its cgroups.
+     * Each round freezes them first, so the list read is every process and none forks out of the
+     * kill (docs/reliability.md). known: the pids killed before (null: none); returns how many
+     * processes it met that were not known nor in its first list: born during the kill, 0 when
+     * the freezer did its work (--debug says so; DeleteFreezeIT checks it).
      */
-    private static void killAll(List<String> dirs) {
+    private static int killAll(List<String> dirs, java.util.Set<Long> known) {
+        java.util.Set<Long> seen = known == null ? new java.util.HashSet<>() : new java.util.HashSet<>(known);
+        int born = 0;
         for (int i = 0; i < 500; i++) {
-            java.util.Set<Long> pids = CgroupPlacement.pids(dirs);
-            if (pids.isEmpty()) return;
-            for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            if (i == 0) ContainerCgroups.thaw(dirs);
+            if (CgroupPlacement.pids(dirs).isEmpty()) return born;
+            ContainerCgroups.freezeAll(dirs); // frozen, nothing forks: the list read next is every process
+            for (long pid : CgroupPlacement.pids(dirs)) {
+                if (seen.add(pid) && (i > 0 || known != null)) born++;
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            ContainerCgroups.thaw(dirs); // a killed process in a frozen v1 cgroup dies once thawed
             CgroupPlacement.sleep(i == 0 ? 1 : 10);
         }
+        return born;
     }
 
     /** Kills what is left, runs poststop hooks (failures are warnings), removes cgroup and state. */
     private void destroy(ContainerState st) {
+        java.util.Set<Long> known = null;
         if (st.pid() > 0 && ProcStat.isAlive(st.pid(), st.startTime())) {
+            ContainerCgroups.freezeAll(st.cgroupDirs()); // nothing forks between the cgroup's list and the kills
+            known = CgroupPlacement.pids(st.cgroupDirs());
             try {
                 signal(st, 9, true);
             } catch (JrunException e) {
                 // it died on its own meanwhile
             }
-            ContainerCgroups.thaw(st.cgroupDirs()); // paused: the kill lands once thawed
+            ContainerCgroups.thaw(st.cgroupDirs()); // the kills land once thawed (a paused container too)
             for (int i = 0; i < 500 && ProcStat.isAlive(st.pid(), st.startTime()); i++) CgroupPlacement.sleep(10);
         }
-        killAll(st.cgroupDirs()); // stragglers of a shared pid namespace, or an init a killed create never recorded
+        int born = killAll(st.cgroupDirs(), known); // stragglers of a shared pid namespace, or an init a killed create never recorded
+        if (debug != null) debug.accept("delete " + st.id() + ": the processes in " + st.cgroupDirs() + " killed (" + born + " born during the kill)");
         StateStore.stopAt("delete:killed");
         undoHostMounts(st.id());
         if (st.status() != Status.CREATING) {
