@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static void throw_io(JNIEnv *env, int err, const char *path)
@@ -417,6 +418,13 @@ JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_reap0(JNIEnv *env, jclass cls, 
     (void)cls;
     int status;
     return waitpid(pid, &status, WNOHANG) == pid;
+}
+
+JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_subreaper0(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 }
 
 /* ---- the engine's socket (jrun.engine.EngineNative) ---- */

@@ -81,7 +81,9 @@ public final class JrunMain {
     }
 
     public static void main(String[] argv) {
-        Exit.now(run(Arrays.asList(argv)));
+        int status = run(Arrays.asList(argv));
+        jrun.helper.HelperProcess.releaseUnused(); // no zombie helper for the caller's subreaper
+        Exit.now(status);
     }
 
     public static int run(List<String> argv) {

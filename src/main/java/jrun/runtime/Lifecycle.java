@@ -103,6 +103,8 @@ public final class Lifecycle {
      * and the second thread's chain, lock, mkdir, limits and the helper, is the longer one).
      */
     private Creation doCreate(String id, CreateOptions opts) {
+        // an init whose helper has left is ours to reap should the create fail (ZombieIT)
+        jrun.linux.PosixLock.subreaper();
         Beside<StateStore.Lock> early = Beside.start(() -> store.createAndLock(id));
         StateStore.Lock lock = null;
         ContainerState st = null;
@@ -110,6 +112,7 @@ public final class Lifecycle {
         Beside<List<String>> madeDirs = null;
         Beside<Made> made = null;
         List<String> dirs = List.of();
+        long unannounced = 0;
         TtyRelay relay = null;
         StateStore.Draft draft = null;
         Beside<HelperProcess> spare = null;
@@ -290,12 +293,15 @@ public final class Lifecycle {
             if (helper != null) {
                 // An init this thread has not heard of yet (the second thread started the helper):
                 // its 'P' comes, or the helper's error. It must be gone before its cgroups go.
-                if (st == null || st.pid() == 0) killUnannounced(helper);
+                if (st == null || st.pid() == 0) unannounced = killUnannounced(helper);
                 helper.close();
             }
             if (helper == null && spare != null) { // made, and not handed on
                 HelperProcess h = spare.getQuietly();
-                if (h != null) h.close(); // it exits at EOF, before any clone
+                if (h != null) {
+                    h.close(); // it exits at EOF, before any clone
+                    h.reapWithin(2000);
+                }
             }
             if (relay != null) relay.close();
             if (lock == null) lock = early.getQuietly(); // null: it failed (another container's id), and holds nothing
@@ -309,6 +315,11 @@ public final class Lifecycle {
             } finally {
                 if (lock != null) lock.close();
             }
+            // no zombie for the caller's subreaper: the init (dead now; ours as its subreaper) and the helper
+            // helper first: when it has exited, its init (if still its child) has come to us
+            if (helper != null) helper.reapWithin(2000);
+            long init = st != null && st.pid() > 0 ? st.pid() : unannounced;
+            if (init > 0) jrun.linux.PosixLock.reap(init);
             if (e instanceof JrunException je) throw je;
             if (e instanceof IOException io) throw new JrunException(opts.bundle() + ": " + io.getMessage(), io);
             throw (RuntimeException) e;
@@ -409,19 +420,20 @@ public final class Lifecycle {
         return false;
     }
 
-    /** Kills the init of a helper whose 'P' was not read yet, if it was born, and waits until it is dead. */
-    private static void killUnannounced(HelperProcess helper) {
+    /** Kills the init of a helper whose 'P' was not read yet, if it was born, and waits until it is dead; its pid, or 0. */
+    private static long killUnannounced(HelperProcess helper) {
         Report r;
         try {
             r = helper.next();
         } catch (JrunException e) {
-            return; // the helper is gone, and no init with it
+            return 0; // the helper is gone, and no init with it
         }
-        if (r == null || r.kind() != 'P') return;
+        if (r == null || r.kind() != 'P') return 0;
         long start = ProcStat.liveStartTime(r.value());
-        if (start < 0) return;
+        if (start < 0) return r.value();
         ProcessHandle.of(r.value()).ifPresent(ProcessHandle::destroyForcibly);
         for (int i = 0; i < 500 && ProcStat.isAlive(r.value(), start); i++) CgroupPlacement.sleep(10);
+        return r.value();
     }
 
     private static Report expect(HelperProcess helper, char kind) {

@@ -75,9 +75,10 @@ class ZombieIT extends WithSandbox {
         assertEquals("", zombiesAfterStatus(1, "create", "--bundle", badConfig.toString(), "z3"), "zombies after a create refused before its helper ran");
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
         sb.jrun("run", "--detach", "--bundle", b.toString(), "z4").ok();
-        assertEquals("", zombiesAfterStatus(255, "exec", "z4", "/no/such/program"), "zombies after an exec of a missing program");
+        assertEquals("", zombiesAfterStatus(1, "exec", "z4", "/no/such/program"), "zombies after an exec of a missing program");
         assertEquals("", zombiesAfterStatus(1, "exec", "--cwd", "/no/such/dir", "z4", "true"), "zombies after an exec that fails in the helper");
         assertEquals("", zombiesAfterStatus(1, "exec", "--process", "/no/such/process.json", "z4"), "zombies after an exec refused before its helper ran");
+        assertEquals("", zombiesAfterStatus(1, "kill", "z9", "KILL"), "zombies after a kill of a missing container (the launcher's helper unused)");
         sb.jrun("delete", "--force", "z4").ok();
         for (String id : List.of("z2", "z3", "z4")) LifecycleErrorsIT.nothingLeftOf(sb, id);
     }
