@@ -78,7 +78,8 @@ public final class PosixLock {
     /**
      * Makes this JVM its descendants' subreaper (PR_SET_CHILD_SUBREAPER): a create's init whose
      * helper has left is this JVM's to reap if the create fails, not a zombie for the caller's
-     * subreaper; when this JVM exits, a live init goes on to that subreaper as before.
+     * subreaper; when this JVM exits, a live init goes on to that subreaper as before. Only for a
+     * JVM that exits after its command (bin/jrun's main).
      */
     public static boolean subreaper() {
         return available() && subreaper0() == 1;

@@ -103,8 +103,6 @@ public final class Lifecycle {
      * and the second thread's chain, lock, mkdir, limits and the helper, is the longer one).
      */
     private Creation doCreate(String id, CreateOptions opts) {
-        // an init whose helper has left is ours to reap should the create fail (ZombieIT)
-        jrun.linux.PosixLock.subreaper();
         Beside<StateStore.Lock> early = Beside.start(() -> store.createAndLock(id));
         StateStore.Lock lock = null;
         ContainerState st = null;
