@@ -2,8 +2,7 @@
 # Benchmark of the jrun engine (docs/engine.md): create / start / state / kill / delete of a busybox bundle and
 # exec into a running one, by jrun through a private engine ("warm"), by jrun without it (JRUN_ENGINE=off, "cold"),
 # runc and crun, in interleaved rounds (bench/interleave.py), then median ratios; plus the engine's idle RSS and the
-# client's peak RSS. Commands the engine does not serve yet (create, exec) fall back to cold through the client, so
-# their warm figures include the client's round trip to the engine. Needs root. Usage: bench/engine-lifecycle.sh [RUNS]
+# client's peak RSS (of a warm state and a warm create). Needs root. Usage: bench/engine-lifecycle.sh [RUNS]
 # crun runs in the unshare wrapper this hybrid-cgroup host needs (see bench/jrun-lifecycle.sh): jrun/crun* are lower bounds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +34,7 @@ JRUN_ENGINE=off "$jrun" spec --bundle "$work/bundle"
 sed -i -e 's/"terminal": true/"terminal": false/' -e 's/"sh"$/"\/bin\/sleep", "1000"/' "$work/bundle/config.json"
 cd "$work/bundle"
 JRUN_ENGINE=off "$jrun" engine start >/dev/null
+eng_rss0=$(JRUN_ENGINE=off "$jrun" engine status | awk '/^rss_kb/ {print $2}')
 
 W="$jrun --root $work/jrun"
 K="env JRUN_ENGINE=off $jrun --root $work/cold"
@@ -67,20 +67,20 @@ bench exec -n warm "$W exec s /bin/true" -n cold "$K exec s /bin/true" -n runc "
 
 sleep 2
 eng_rss=$(JRUN_ENGINE=off "$jrun" engine status | awk '/^rss_kb/ {print $2}')
-$W create b >/dev/null
+cli_create_rss=$(/usr/bin/time -f %M $W create b 2>&1 >/dev/null | tail -1)
 cli_rss=$(/usr/bin/time -f %M $W state b 2>&1 >/dev/null | tail -1)
 status=$(JRUN_ENGINE=off "$jrun" engine status)
 
-python3 - "$work" "$eng_rss" "$cli_rss" <<'PY'
+python3 - "$work" "$eng_rss" "$cli_rss" "$eng_rss0" "$cli_create_rss" <<'PY'
 import json, sys, statistics
-work, eng, cli = sys.argv[1:4]
+work, eng, cli, eng0, cli_create = sys.argv[1:6]
 def med(name):
     return {r["command"]: statistics.median(r["times"]) * 1000 for r in json.load(open(f"{work}/{name}.json"))["results"]}
 print(f"{'median ms':<11}{'warm':>8}{'cold':>8}{'runc':>8}{'crun*':>8}{'warm/runc':>11}{'warm/crun*':>12}{'warm/cold':>11}")
 for step in ("create", "start", "state", "kill", "delete", "lifecycle", "exec"):
     m = med(step)
     print(f"{step:<11}{m['warm']:>8.1f}{m['cold']:>8.1f}{m['runc']:>8.1f}{m['crun']:>8.1f}{m['warm']/m['runc']:>11.2f}{m['warm']/m['crun']:>12.2f}{m['warm']/m['cold']:>11.2f}")
-print("warm: bin/jrun with a running engine (create and exec are not served warm yet: cold after the engine's 'F')")
-print(f"engine RSS after the run: {eng} kB; client peak RSS of a warm state: {cli} kB")
+print("warm: bin/jrun with a running engine; cold: JRUN_ENGINE=off")
+print(f"engine RSS: {eng0} kB after its start, {eng} kB after the run; client peak RSS of a warm state: {cli} kB, of a warm create: {cli_create} kB")
 PY
 echo "$status" | grep -E '^(requests|fallbacks|p50_ms|p99_ms) '

@@ -7,8 +7,10 @@
  *   client --connect--> engine socket (JRUN_ENGINE_SOCKET, default /run/jrun/engine.sock)
  *     u32 length, fields "JRUNENG1" build cwd argc argv... envc env... helperPid (NUL-terminated)
  *     + SCM_RIGHTS: stdin stdout stderr [plan-write report-read of the pre-forked helper]
- *   <-- 'F' (cold) | 'A' then 'X' status (exit with it) | 'A' then 'F' (handed back, nothing done)
- *   no socket, refused, or EOF before 'A': cold. EOF after 'A': the engine died: error, kill the helper.
+ *   <-- 'F' (cold) | 'A' then 'X' status (exit with it) | 'A' then 'F' (handed back: only without a helper)
+ *       between 'A' and 'X': 'P' u32 pid (the init, killed if the engine dies), 'S' (forward signals to the helper)
+ *   no socket, refused, or EOF before 'A': cold. 'A' with a helper: committed, our copies of its pipes closed.
+ *   EOF after 'A': the engine died: one error line, kill the init and the helper, exit 1.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -35,6 +37,17 @@ static size_t engine_put(char *buf, size_t at, const char *s)
     return at + l;
 }
 
+/* The helper our signals go to once the engine says so ('S'). */
+static volatile pid_t engine_forward_to;
+
+static void engine_forward(int sig)
+{
+    int saved = errno;
+    if (engine_forward_to > 0)
+        kill(engine_forward_to, sig);
+    errno = saved;
+}
+
 /* Reads one byte; -1 at EOF or error. */
 static int engine_byte(int s)
 {
@@ -50,8 +63,8 @@ static void try_engine(const char *lib, int argc, char **argv, const char *prefo
 {
     extern char **environ;
     const char *mode = getenv("JRUN_ENGINE");
-    if ((mode && strcmp(mode, "off") == 0) || strcmp(LAUNCHER_NAME, "jrun") != 0)
-        return; /* run_oci: not served by the engine yet */
+    if (mode && strcmp(mode, "off") == 0)
+        return;
     const char *path = getenv("JRUN_ENGINE_SOCKET");
     if (!path || !*path)
         path = ENGINE_SOCKET;
@@ -82,7 +95,7 @@ static void try_engine(const char *lib, int argc, char **argv, const char *prefo
     size_t len = 0;
     for (int pass = 0; pass < 2; pass++) { /* size, then fill */
         len = 4;
-        len = engine_put(buf, len, "JRUNENG1");
+        len = engine_put(buf, len, strcmp(LAUNCHER_NAME, "run_oci") == 0 ? "JRUNROC1" : "JRUNENG1"); /* RunOciMain's, or JrunMain's */
         len = engine_put(buf, len, build);
         len = engine_put(buf, len, cwd);
         len = engine_put(buf, len, num[0]);
@@ -130,31 +143,84 @@ static void try_engine(const char *lib, int argc, char **argv, const char *prefo
         close(s); /* refused, another build, or gone before it began: cold */
         return;
     }
-    int x = engine_byte(s);
-    if (x == 'X') {
-        int status = engine_byte(s);
-        if (status >= 0)
-            exit(status);
-    } else if (x == 'F') {
-        close(s); /* handed back before it did anything */
-        return;
+    /* Accepted. With a helper that means committed: the engine has the helper's pipes now, and
+     * ours go, so that the helper and a half-made init see EOF as soon as the engine is gone. */
+    if (hpid > 0) {
+        close(w);
+        close(r);
+    }
+    int init = -1; /* a pidfd of the container's init, once the engine names it ('P') */
+    for (;;) {
+        int x = engine_byte(s);
+        if (x == 'X') {
+            int status = engine_byte(s);
+            if (status >= 0)
+                exit(status);
+            break;
+        }
+        if (x == 'F' && hpid <= 0) {
+            close(s); /* handed back before it did anything (and no helper was given) */
+            return;
+        }
+        if (x == 'P') {
+            unsigned char b[4];
+            int ok = 1;
+            for (int i = 0; i < 4 && ok; i++) {
+                int k = engine_byte(s);
+                ok = k >= 0;
+                b[i] = (unsigned char)k;
+            }
+            if (!ok)
+                break;
+            pid_t p = (pid_t)((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]);
+            if (init >= 0)
+                close(init);
+            init = (int)syscall(SYS_pidfd_open, p, 0); /* alive now (the engine just heard of it): no reuse from here on */
+            continue;
+        }
+        if (x == 'S' && hpid > 0) { /* a foreground run or exec: our signals go to the helper, which passes them on */
+            engine_forward_to = hpid;
+            static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH};
+            struct sigaction sa = {.sa_handler = engine_forward, .sa_flags = SA_RESTART};
+            sigemptyset(&sa.sa_mask);
+            for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+                sigaction(sigs[i], &sa, NULL);
+            continue;
+        }
+        break; /* EOF, or a byte this client does not know */
     }
     fprintf(stderr, "%s: the jrun engine died during the command (see its log); nothing more was done\n", LAUNCHER_NAME);
+    if (init >= 0)
+        syscall(SYS_pidfd_send_signal, init, SIGKILL, NULL, 0); /* the half-made container: delete --force removes the rest */
     if (hpid > 0)
-        kill(hpid, SIGKILL); /* and with it a half-made init waiting on it */
+        kill(hpid, SIGKILL);
     exit(1);
 }
 
-/* `jrun engine run`'s JVM: a long-lived one, so JIT on and a small fixed heap (idle RSS, docs/engine.md). */
-static void engine_jvm_flags(char **jv, int argc, char **argv)
+/* Whether this is `jrun engine run` (the engine itself). */
+static int engine_run_command(int argc, char **argv)
 {
-    int engine_run = 0;
     for (int i = 1; i + 1 < argc; i++)
         if (strcmp(argv[i], "engine") == 0 && strcmp(argv[i + 1], "run") == 0)
-            engine_run = 1;
-    if (!engine_run)
+            return 1;
+    return 0;
+}
+
+/* `jrun engine run`'s JVM: a long-lived one, so JIT on and a small fixed heap (idle RSS, docs/engine.md):
+ * -Xmx48m for the old generation's bursts, a young generation of 8 MB (the default, a third of the
+ * heap, was 15 MB of the idle RSS; the live set is 2-4 MB). jv has room: java_argv allocates spare slots. */
+static void engine_jvm_flags(char **jv, int argc, char **argv)
+{
+    if (!engine_run_command(argc, argv))
         return;
     for (char **a = jv; *a; a++)
-        if (strcmp(*a, "-Xint") == 0)
+        if (strcmp(*a, "-Xint") == 0) {
             *a = "-Xmx48m";
+            size_t rest = 0;
+            while (a[1 + rest])
+                rest++;
+            memmove(a + 2, a + 1, (rest + 1) * sizeof *a); /* the NULL too */
+            a[1] = "-Xmn8m";
+            break;
+        }
 }

@@ -268,6 +268,8 @@ static void exec_runtime(const char *runtime, int argc, char **argv, int first)
     free(v); /* not found or not executable: let Java report it properly */
 }
 
+#include "engine_plan.c" /* engine_plan: the plan from the jrun engine (docs/engine.md) */
+
 static int run_java_for_plan(char **jv)
 {
     int p[2];
@@ -321,10 +323,12 @@ static int run_java_for_plan(char **jv)
         return WEXITSTATUS(st);
     if (len == 0)
         return 0; /* Java answered the call itself (help, version, rules check/apply): nothing to exec */
+    return exec_plan(buf, len);
+}
 
-    if (len == 0)
-        return 0; /* Java answered by itself (help, version, rules tooling): nothing to exec */
-
+/* Execs a plan (Java's, cold or from the engine); returns 127 if it is malformed or the exec fails. */
+static int exec_plan(char *buf, size_t len)
+{
     /* Parse: magic, count, path, then count argv strings; every field NUL-terminated, nothing after. */
     char *fields[PLAN_MAX / 2 > 65536 ? 65536 : PLAN_MAX / 2];
     size_t nf = 0, at = 0;
@@ -371,7 +375,7 @@ static const char *prefork_helper(const char *lib, int argc, char **argv)
         for (const char **w = words; *w; w++)
             if (strcmp(argv[i], *w) == 0)
                 wanted = 1;
-    if (!wanted || getenv("JRUN_NO_PREFORK"))
+    if (!wanted || getenv("JRUN_NO_PREFORK") || engine_run_command(argc, argv)) /* the engine takes its clients' helpers */
         return NULL;
     if (snprintf(helper, sizeof helper, "%s/../../bin/jrun-helper", lib) >= (int)sizeof helper || access(helper, X_OK) != 0)
         return NULL;
@@ -434,6 +438,7 @@ int main(int argc, char **argv)
     if (passthrough(argc, argv, &runtime, &first))
         exec_runtime(runtime, argc, argv, first);
     lib_dir(lib, sizeof lib);
+    engine_plan(lib, argc, argv); /* returns when the plan is to come from a cold JVM */
     return run_java_for_plan(java_argv(lib, argc, argv, 1));
 #else
     lib_dir(lib, sizeof lib);

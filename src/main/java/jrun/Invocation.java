@@ -26,6 +26,22 @@ public final class Invocation {
     public volatile Object adoptedHelper;
     /** Whether the launcher's helper was adopted: the first helper of this command is the caller's. */
     public volatile boolean launcherHelper;
+    /** The caller's pid (the engine's client, the launcher's helper's parent), or 0 for the process's own command. */
+    private long callerPid;
+    /** The engine's channel back to its client (null for the process's own command). */
+    private Client client;
+
+    /**
+     * What a warm command tells the client (bin/jrun) while it runs: the client, not the engine,
+     * is the container's ancestor and gets the caller's signals.
+     */
+    public interface Client {
+        /** The container's init (or exec'd process) is pid: the client kills it if the engine dies before the command ends. */
+        void made(long pid);
+
+        /** From now on the client passes the signals it gets (TERM INT HUP USR1 USR2 WINCH) on to its helper. */
+        void forwardSignals();
+    }
 
     private Invocation(InputStream in, PrintStream out, PrintStream err, Path cwd, Map<String, String> env, String prefork) {
         this.in = in;
@@ -40,6 +56,29 @@ public final class Invocation {
     public static Invocation of(InputStream in, PrintStream out, PrintStream err, Path cwd, Map<String, String> env, String prefork) {
         if (!cwd.isAbsolute()) throw new IllegalArgumentException("cwd not absolute: " + cwd);
         return new Invocation(in, out, err, cwd, Map.copyOf(env), prefork);
+    }
+
+    /** A request's world with the client that sent it: callerPid is its pid (SO_PEERCRED). */
+    public static Invocation of(InputStream in, PrintStream out, PrintStream err, Path cwd, Map<String, String> env, String prefork,
+            long callerPid, Client client) {
+        Invocation i = of(in, out, err, cwd, env, prefork);
+        i.callerPid = callerPid;
+        i.client = client;
+        return i;
+    }
+
+    /**
+     * The pid a plan names for the launcher's helper's pidfd_getfd (stdio, --preserve-fds,
+     * LISTEN_FDS): the helper's parent, which holds the caller's fds under their own numbers. Cold,
+     * this JVM (the launcher exec'd into it); warm, the client (bin/jrun), which forked the helper.
+     */
+    public long launcherPid() {
+        return callerPid > 0 ? callerPid : jrun.linux.ProcFiles.selfPid();
+    }
+
+    /** The engine's client, or null for the process's own command. */
+    public Client client() {
+        return client;
     }
 
     /** The command's world: the request's in the engine, else the process's. */
@@ -84,6 +123,12 @@ public final class Invocation {
 
     public Path path(Path p) {
         return cwd == null || p.isAbsolute() ? p.toAbsolutePath() : cwd.resolve(p);
+    }
+
+    /** A path flag's value as the caller meant it: warm, a relative one resolved against the caller's cwd; cold (and null) unchanged. */
+    public static String callers(String p) {
+        Invocation inv = current();
+        return p == null || !inv.warm() || p.isEmpty() ? p : inv.path(p).toString();
     }
 
     /** The launcher's helper ("W,R,PID"), once: null after the first call. */

@@ -53,7 +53,8 @@ final class CreateCommand implements Command {
         String lf = jrun.Invocation.current().env("LISTEN_FDS");
         if (lf != null && !lf.isEmpty()) listen = Args.nonNegative("LISTEN_FDS", lf);
         if (preserveFds + listen > 500) throw jrun.JrunException.usage("--preserve-fds: at most 500 fds can be passed");
-        return new CreateOptions(Path.of(bundle), pidFile, consoleSocket, noPivot, noNewKeyring, preserveFds, listen, foreground);
+        String c = jrun.Invocation.callers(consoleSocket);
+        return new CreateOptions(Path.of(jrun.Invocation.callers(bundle)), jrun.Invocation.callers(pidFile), c, noPivot, noNewKeyring, preserveFds, listen, foreground);
     }
 
     @Override

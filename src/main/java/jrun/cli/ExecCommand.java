@@ -105,12 +105,15 @@ final class ExecCommand implements Command {
             asConfig.put("process", p);
             for (jrun.rules.EnvEdit e : g.envPresets()) e.apply(asConfig, jrun.rules.Context.host());
         }
-        return exec.exec(id, p, new ExecOptions(consoleSocket, detach, pidFile, preserveFds, ignorePaused));
+        return exec.exec(id, p, new ExecOptions(jrun.Invocation.callers(consoleSocket), detach, jrun.Invocation.callers(pidFile), preserveFds, ignorePaused));
     }
 
     private static Map<String, Object> readProcess(String file) {
         try {
-            if (!file.equals("-")) return new LinkedHashMap<>(ConfigFile.rootObject(ConfigFile.read(java.nio.file.Path.of(file)), java.nio.file.Path.of(file)));
+            if (!file.equals("-")) {
+                java.nio.file.Path f = java.nio.file.Path.of(jrun.Invocation.callers(file)); // warm: the caller's relative path
+                return new LinkedHashMap<>(ConfigFile.rootObject(ConfigFile.read(f), f));
+            }
             Object tree = Json.parse(new String(ConfigFile.bounded(jrun.Invocation.current().in(), "--process - (stdin)"), StandardCharsets.UTF_8));
             return new LinkedHashMap<>(ConfigTree.object(tree, "--process -"));
         } catch (IOException e) {

@@ -34,12 +34,12 @@ public final class JrunMain {
 
             Rules flags (--rules, --oi-*) apply oci-interceptor's rule engine to config.json in-process at \
             create and run; see oci-interceptor(8).""",
-            "--root", "DIR", "where container state is kept (default /run/jrun; best on a tmpfs)",
+            "--root", "DIR", "where container state is kept (default /run/jrun; $XDG_RUNTIME_DIR/jrun without root; best on a tmpfs)",
             "--log", "FILE", "also write errors, warnings and --debug lines to FILE",
             "--log-format", "FORMAT", "the --log format: text or json (default text)",
             "--debug", "", "log each step jrun takes (to --log, else stderr), and stack traces of errors",
             "--systemd-cgroup", "", "not supported: jrun has no systemd cgroup driver",
-            "--rootless", "VALUE", "true, false or auto (default auto); true is not supported",
+            "--rootless", "VALUE", "true, false or auto (default auto: on when not root, or root of a user namespace); see docs/rootless.md",
             "--criu", "PATH", "not supported: jrun has no checkpoint/restore (CRIU) support",
             "--rules --oi-rules", "PATH", "a rule file or directory to apply at create and run (repeatable)",
             "--oi-env", "NAME=VALUE", "set NAME in process.env unless it is set (repeatable; exec too)",
@@ -168,11 +168,9 @@ public final class JrunMain {
                         + (Files.isDirectory(Path.of("/run/systemd/system")) ? "" : " (and this host runs no systemd)"));
             }
             case "--rootless" -> {
-                switch (value) {
-                    case "true" -> throw new JrunException("--rootless: rootless mode is not supported yet");
-                    case "false", "auto" -> { }
-                    default -> throw JrunException.usage("--rootless: expected true, false or auto, got \"" + value + "\"");
-                }
+                if (!value.equals("true") && !value.equals("false") && !value.equals("auto"))
+                    throw JrunException.usage("--rootless: expected true, false or auto, got \"" + value + "\"");
+                g.rootless = value;
             }
             case "--criu" -> throw new JrunException("--criu: jrun has no checkpoint/restore (CRIU) support");
             case "--version" -> {

@@ -30,13 +30,17 @@ import jrun.JrunException;
  *   client: u32 length (big-endian), then NUL-terminated fields; fds by SCM_RIGHTS
  *     JRUNENG1 build cwd argc argv... envc env... helperPid   fds: stdin stdout stderr [planW reportR]
  *     JRUNPING | JRUNSTAT | JRUNSTOP                           no fds
- *   engine: 'F' (fall back) | 'A' (accepted) ... then 'X' status, or 'F' (handed back: nothing done)
+ *   engine: 'F' (fall back) | 'A' (accepted; with a helper: committed) ... then 'X' status,
+ *           or 'F' (handed back, only without a helper: nothing done); between them 'P' u32 pid
+ *           (the init: the client kills it if the engine dies) and 'S' (pass signals to the helper)
  *           to PING/STAT/STOP: text, then EOF
  * </pre>
  */
 public final class Engine {
     /** The commands served warm; everything else falls back to the cold path. */
-    static final Set<String> WARM = Set.of("state", "list", "start", "kill", "delete", "ps", "features", "pause", "resume");
+    static final Set<String> WARM = Set.of("state", "list", "start", "kill", "delete", "ps", "features", "pause", "resume", "create", "run", "exec");
+    /** The commands served warm only with the client's helper (bin/jrun forks it): the engine forks nothing of a container's. */
+    static final Set<String> WITH_HELPER = Set.of("create", "run", "exec");
     /** Flags before the command that take a value (JrunMain's), to find the command word. */
     private static final Set<String> VALUE_FLAGS = Set.of("--root", "--log", "--log-format", "--criu", "--rules", "--oi-rules", "--oi-env", "--oi-env-force");
     private static final int MAX_REQUEST = 1 << 20;
@@ -204,7 +208,9 @@ public final class Engine {
                         exit("stopped");
                     });
                 }
-                case "JRUNENG1" -> command(c, f, fds, t0);
+                case "JRUNENG1" -> command(c, f, fds, t0, peer[0]);
+                case "JRUNOCI1" -> InterceptorRequest.serve(this, c, f, fds, t0);
+                case "JRUNROC1" -> RunOciRequest.serve(this, c, f, fds, t0);
                 default -> reply(c, 'F');
             }
         } finally {
@@ -212,7 +218,7 @@ public final class Engine {
         }
     }
 
-    private void command(int c, List<String> f, int[] fds, long t0) throws IOException {
+    private void command(int c, List<String> f, int[] fds, long t0, long peerPid) throws IOException {
         // JRUNENG1 build cwd argc argv... envc env... helperPid
         int at = 1;
         String build = f.get(at++), cwd = f.get(at++);
@@ -236,21 +242,36 @@ public final class Engine {
             return;
         }
         String cmd = command(argv);
-        if (cmd == null || !WARM.contains(cmd) || !cwd.startsWith("/") || nfds != (helper > 0 ? 5 : 3)) {
+        if (cmd == null || !WARM.contains(cmd) || !cwd.startsWith("/") || nfds != (helper > 0 ? 5 : 3) || WITH_HELPER.contains(cmd) && helper <= 0) {
+            fallbacks.incrementAndGet();
+            reply(c, 'F');
+            return;
+        }
+        PrintStream out = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[1]), 8192), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[2]), 8192), false, StandardCharsets.UTF_8);
+        String prefork = helper > 0 ? fds[3] + "," + fds[4] + "," + helper : null;
+        Invocation inv = Invocation.of(new EngineNative.FdIn(fds[0]), out, err, Path.of(cwd), env, prefork, peerPid, new ToClient(c));
+        // Accepted means committed when the client gave a helper: it may be used from here on, so
+        // whatever needs the caller's own process is found before (jrun.cli.WarmCheck).
+        String cold = WITH_HELPER.contains(cmd) ? inv.call(() -> jrun.cli.WarmCheck.coldReason(argv)) : null;
+        if (cold != null) {
             fallbacks.incrementAndGet();
             reply(c, 'F');
             return;
         }
         reply(c, 'A');
-        PrintStream out = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[1]), 8192), false, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[2]), 8192), false, StandardCharsets.UTF_8);
-        String prefork = helper > 0 ? fds[3] + "," + fds[4] + "," + helper : null;
-        Invocation inv = Invocation.of(new EngineNative.FdIn(fds[0]), out, err, Path.of(cwd), env, prefork);
         int status;
         try {
             status = inv.call(() -> jrun.cli.JrunMain.run(argv));
         } catch (Invocation.ColdOnly e) {
             jrun.helper.HelperProcess.releaseAdopted(inv);
+            if (helper > 0) { // committed: the client has let its helper go, so it cannot run this cold any more
+                err.println("jrun: the jrun engine cannot run this command (" + e.getMessage() + "): run it with JRUN_ENGINE=off");
+                err.flush();
+                out.flush();
+                EngineNative.write0(c, new byte[] {'X', 70}, 0, 2);
+                return;
+            }
             out.flush();
             err.flush();
             fallbacks.incrementAndGet();
@@ -261,6 +282,46 @@ public final class Engine {
         out.flush();
         err.flush();
         EngineNative.write0(c, new byte[] {'X', (byte) status}, 0, 2);
+        requests.incrementAndGet();
+        record(System.nanoTime() - t0);
+    }
+
+    /** A warm command's messages to its client, on the request's socket, between 'A' and 'X'. */
+    private record ToClient(int socket) implements Invocation.Client {
+        @Override
+        public void made(long pid) {
+            send(new byte[] {'P', (byte) (pid >>> 24), (byte) (pid >>> 16), (byte) (pid >>> 8), (byte) pid});
+        }
+
+        @Override
+        public void forwardSignals() {
+            send(new byte[] {'S'});
+        }
+
+        private synchronized void send(byte[] b) {
+            try {
+                EngineNative.write0(socket, b, 0, b.length);
+            } catch (IOException e) {
+                // the client is gone: the command notices on its own
+            }
+        }
+    }
+
+    /** Whether a client is of this build; if not, counts a fallback and exits once idle. */
+    boolean sameBuild(String build) {
+        if (build.equals(buildId)) return true;
+        stale = true;
+        return false;
+    }
+
+    /** Answers F (the client runs the command cold) and counts it. */
+    void fellBack(int c) throws IOException {
+        fallbacks.incrementAndGet();
+        reply(c, 'F');
+    }
+
+    /** Counts a served request and its time since t0. */
+    void served(long t0) {
         requests.incrementAndGet();
         record(System.nanoTime() - t0);
     }
@@ -299,7 +360,7 @@ public final class Engine {
         return s == len && !f.isEmpty() ? f : null;
     }
 
-    private static void reply(int c, char b) throws IOException {
+    static void reply(int c, char b) throws IOException {
         EngineNative.write0(c, new byte[] {(byte) b}, 0, 1);
     }
 

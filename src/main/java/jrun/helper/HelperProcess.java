@@ -80,11 +80,16 @@ public final class HelperProcess implements AutoCloseable {
         jrun.Invocation inv = jrun.Invocation.current();
         HelperProcess pre = (HelperProcess) inv.adoptedHelper;
         inv.adoptedHelper = null;
-        if (pre != null) {
+        if (pre != null) { // its parent holds the caller's fds: in the engine, the client
             HelperProcess h = new HelperProcess(pre.pid, pre.reports, pre.control, steps);
             h.rawControl = pre.rawControl;
             h.rawReports = pre.rawReports;
-            return sendPlan(h, plan, Path.of("jrun-helper"));
+            return sendPlan(h, Plan.withPid(plan, inv.launcherPid()), Path.of("jrun-helper"));
+        }
+        if (inv.warm()) { // a helper of the engine's own: its children would not be the caller's descendants
+            for (Step s : steps)
+                if (s.op() != Op.SIGNAL)
+                    throw new JrunException("the jrun engine got no helper from its client for " + s.origin() + " (" + s.op() + "): run it with JRUN_ENGINE=off");
         }
         Path helper = locate();
         ProcessBuilder pb = new ProcessBuilder(helper.toString());
@@ -134,8 +139,10 @@ public final class HelperProcess implements AutoCloseable {
             OutputStream control = new java.io.FileOutputStream("/proc/self/fd/" + Integer.parseInt(f[0]));
             InputStream reports = new java.io.FileInputStream("/proc/self/fd/" + Integer.parseInt(f[1]));
             HelperProcess h = new HelperProcess(pid, reports, control, List.of());
-            h.rawControl = Integer.parseInt(f[0]);
-            h.rawReports = Integer.parseInt(f[1]);
+            if (!inv.warm()) { // cold: fds this JVM inherited from bin/jrun (warm, the engine's own to close)
+                h.rawControl = Integer.parseInt(f[0]);
+                h.rawReports = Integer.parseInt(f[1]);
+            }
             inv.adoptedHelper = h;
             inv.launcherHelper = true;
         } catch (IOException | NumberFormatException e) {
@@ -257,7 +264,8 @@ public final class HelperProcess implements AutoCloseable {
      * then is left alone, as the failure is reported either way.
      */
     public void reapWithin(long ms) {
-        if (process != null || reapedStatus >= 0) return;
+        // warm, the launcher's helper is the client's child (bin/jrun reaps it), not this JVM's
+        if (process != null || reapedStatus >= 0 || jrun.Invocation.current().warm()) return;
         // this JVM still holds the plan pipe's write end as inherited: closed, the helper reads EOF
         if (rawControl >= 0 && jrun.linux.PosixLock.available()) { // unlock is a plain close(2)
             jrun.linux.PosixLock.unlock(rawControl);
@@ -300,6 +308,14 @@ public final class HelperProcess implements AutoCloseable {
             if (state == 'Z' || state == 'X') return status(stat);
             Thread.sleep(0, 250_000);
         }
+        if (jrun.Invocation.current().warm()) { // the client's child: the engine cannot wait for it, it polls
+            for (long sleep = 1;; sleep = Math.min(sleep * 2, 20)) {
+                String stat = stat(pid);
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state == 'Z' || state == 'X') return status(stat);
+                Thread.sleep(sleep);
+            }
+        }
         java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
         if (h.isPresent()) {
             try {
@@ -333,6 +349,13 @@ public final class HelperProcess implements AutoCloseable {
             control.close();
         } catch (IOException ignored) {
             // the helper is gone already
+        }
+        if (jrun.Invocation.current().warm()) { // the engine outlives the command: its end of the reports goes too
+            try {
+                reports.close();
+            } catch (IOException ignored) {
+                // closed already
+            }
         }
     }
 

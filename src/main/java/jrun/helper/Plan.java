@@ -63,6 +63,13 @@ public final class Plan {
         return java.util.Arrays.copyOf(out.buf, out.n);
     }
 
+    /** plan (from assemble) with another pid in its header: the process whose fds its GETFD steps take. */
+    public static byte[] withPid(byte[] plan, long pid) {
+        byte[] p = plan.clone();
+        for (int i = 0; i < 4; i++) p[12 + i] = (byte) (pid >>> (8 * i));
+        return p;
+    }
+
     private static void field(Out out, char type, Object a) {
         switch (type) {
             case 's' -> out.sized(((String) a).getBytes(StandardCharsets.UTF_8));

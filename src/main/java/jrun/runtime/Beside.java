@@ -69,16 +69,36 @@ final class Beside<T> {
         }
     }
 
-    /** The thread, and the work queued for it: each piece runs after the one before. */
-    private static final class Worker extends Thread {
+    /**
+     * The thread, and the work queued for it: each piece runs after the one before. In the engine
+     * (a warm jrun.Invocation) it is a virtual thread bound to the request's Invocation, which ends
+     * once idle for a second (a request's chain is queued within milliseconds); cold, a platform
+     * thread that never ends.
+     */
+    private static final class Worker implements Runnable {
         private final ArrayDeque<Runnable> queue = new ArrayDeque<>(); // guarded by itself
+        private final jrun.Invocation inv;
+        private final Thread thread;
+        private boolean ended; // guarded by queue: a warm worker idle too long; add() then starts another
 
         Worker() {
-            super("jrun-beside");
-            setDaemon(true); // a command ends in Runtime.halt; nothing waits for this thread but get()
+            jrun.Invocation i = jrun.Invocation.current();
+            inv = i.warm() ? i : null;
+            if (inv != null) thread = Thread.ofVirtual().name("jrun-beside").unstarted(() -> inv.call(() -> {
+                this.run();
+                return null;
+            }));
+            else {
+                thread = new Thread(this, "jrun-beside");
+                thread.setDaemon(true); // a command ends in Runtime.halt; nothing waits for this thread but get()
+            }
         }
 
-        // The thread never ends: a process it spawns (the helper, when the launcher forked none)
+        void start() {
+            thread.start();
+        }
+
+        // Cold, the thread never ends: a process it spawns (the helper, when the launcher forked none)
         // has it as its parent for PR_SET_PDEATHSIG, and a foreground run's helper would die of
         // SIGTERM with it. Waiting, it costs nothing until the command's Runtime.halt.
         @Override
@@ -88,7 +108,14 @@ final class Beside<T> {
                 synchronized (queue) {
                     while ((r = queue.poll()) == null) {
                         try {
-                            queue.wait();
+                            if (inv == null) queue.wait();
+                            else {
+                                queue.wait(1000);
+                                if (queue.isEmpty()) {
+                                    ended = true;
+                                    return;
+                                }
+                            }
                         } catch (InterruptedException e) {
                             // nothing interrupts this thread; keep serving
                         }
@@ -102,6 +129,13 @@ final class Beside<T> {
             synchronized (queue) {
                 queue.add(r);
                 queue.notify();
+                if (ended) { // ran dry: the work runs on a thread of its own
+                    queue.remove(r);
+                    Thread.ofVirtual().start(() -> inv.call(() -> {
+                        r.run();
+                        return null;
+                    }));
+                }
             }
         }
     }
@@ -116,8 +150,8 @@ final class Beside<T> {
     private static Worker ready;
 
     static synchronized <T> Beside<T> start(Callable<T> work) {
-        Worker w = ready;
-        ready = null;
+        Worker w = jrun.Invocation.current().warm() ? null : ready;
+        if (w != null) ready = null;
         if (w != null) return new Beside<>(new Task<>(work), w);
         w = new Worker();
         Beside<T> b = new Beside<>(new Task<>(work), w); // queued first: the thread finds it as it starts
@@ -130,7 +164,7 @@ final class Beside<T> {
      * library to load): while this one still parses its arguments, the thread starts and does it.
      */
     static synchronized void prestart(Runnable work) {
-        if (ready != null) return;
+        if (ready != null || jrun.Invocation.current().warm()) return; // the engine has loaded it already
         ready = new Worker();
         ready.add(new Task<>(() -> { // a Task: its failure stays in it, and the thread goes on
             work.run();

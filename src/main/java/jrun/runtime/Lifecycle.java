@@ -20,7 +20,6 @@ import jrun.linux.HostFiles;
 import jrun.linux.HostMounts;
 import jrun.spec.Hook;
 import jrun.spec.Hooks;
-import jrun.spec.IdMapping;
 import jrun.spec.Namespace;
 import jrun.spec.Spec;
 
@@ -35,6 +34,7 @@ public final class Lifecycle {
     private final Hardening hardening;
     private final ConfigRules rules;
     private LifecycleExtension extension = LifecycleExtension.NONE;
+    private Rootless rootless = Rootless.OFF;
     /** --debug's sink, or null: every call site tests it first, so no message is built without --debug. */
     private java.util.function.Consumer<String> debug;
 
@@ -64,6 +64,12 @@ public final class Lifecycle {
     static void debugPlan(java.util.function.Consumer<String> debug, String what, List<Step> steps) {
         debug.accept(what + ": a plan of " + steps.size() + " steps for jrun-helper");
         for (int i = 0; i < steps.size(); i++) debug.accept(what + ": step " + i + ": " + steps.get(i).op() + " (" + steps.get(i).origin() + ")");
+    }
+
+    /** Rootless mode (--rootless): cgroups only where writable, limits only where they can be had. */
+    public Lifecycle withRootless(Rootless r) {
+        this.rootless = r;
+        return this;
     }
 
     /** A dialect's additions (run_oci's state layout and flags); NONE by default. */
@@ -139,7 +145,7 @@ public final class Lifecycle {
                     return HelperProcess.start(new ArrayList<>(List.of(Step.of(Op.UNSHARE, "linux.namespaces (network)", Namespace.Type.NETWORK.flag),
                             Step.of(Op.MORE, "plan"))));
                 });
-            HostView hv = hostView();
+            HostView hv = hostView(earlyPath == null ? "" : earlyPath, CgroupPlacement.defaultName(store.root(), id));
             if (earlyPath != null)
                 madeDirs = early.then(() -> {
                     early.get(); // the id is ours: otherwise these are another container's cgroups
@@ -147,6 +153,7 @@ public final class Lifecycle {
                             hv.hierarchies());
                 });
             Spec spec = Spec.fromTree(tree, bundle);
+            rootless.checkSpec(spec);
             lock = early.get();
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (edited) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
@@ -234,17 +241,17 @@ public final class Lifecycle {
             if (draft == null) draft = store.draft(st.with(Status.CREATED));
             Report r = expect(helper, 'P');
             long pid = r.value();
+            if (jrun.Invocation.current().client() != null) jrun.Invocation.current().client().made(pid); // the client kills it if the engine dies now
             st = st.withPid(pid, ProcStat.liveStartTime(pid));
             if (debug != null) debug.accept("create " + id + ": the init is pid " + pid + " (jrun-helper pid " + helper.pid() + ")");
             CgroupPlacement.place(javaPlaces, pid);
             if (spec.process().oomScoreAdj() != null) writeOomScoreAdj(pid, spec.process().oomScoreAdj());
             if (spec.hasNamespace(Namespace.Type.USER) && spec.namespace(Namespace.Type.USER).isNew()) {
-                writeMap(pid, "uid_map", spec.linux().uidMappings());
-                writeMap(pid, "gid_map", spec.linux().gidMappings());
+                IdMaps.write(pid, spec.linux().uidMappings(), spec.linux().gidMappings());
             }
             if (waitsForGo(steps)) helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
             StateStore.stopAt("create:pid");
-            // Saved as created while the init mounts (its hooks get "creating" all the same): no
+            // Saved as created while the init mounts: no
             // other command reads it before this one unlocks, and if this JVM dies now the state
             // has the pid for delete to kill.
             draft.commit(st.pid(), st.startTime());
@@ -256,7 +263,7 @@ public final class Lifecycle {
                 if (r.kind() == 'E') throw helper.failure(r);
                 if (r.kind() == 'R') break;
                 if (r.kind() != 'B') throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
-                String state = HookStates.host(st, Status.CREATING);
+                String state = HookStates.host(st, Status.CREATED);
                 if (debug != null) debug.accept("create " + id + ": the init's mounts are made: prestart, createRuntime and prechroot hooks");
                 HookRunner.run(spec.hooks().prestart(), state);
                 HookRunner.run(spec.hooks().createRuntime(), state);
@@ -351,7 +358,12 @@ public final class Lifecycle {
             Beside.Task<List<Step>> hostPart, Beside<HelperProcess> spare) {
         try {
             if (warm) CgroupPlacement.warmUp(hierarchies);
-            List<Step> limits = hardening.limits(spec, dirs);
+            List<Step> limits;
+            if (!rootless.on()) limits = hardening.limits(spec, dirs);
+            else {
+                rootless.checkLimits(spec.linux().resources(), !dirs.isEmpty());
+                limits = dirs.isEmpty() ? List.of() : hardening.rootlessLimits(spec, dirs);
+            }
             if (hostPart == null) return new Made(dirs, limits, Plan.body(limits), null);
             List<Step> first = new ArrayList<>(limits); // first: host paths, before any setns
             first.addAll(hostPart.get()); // its error is the first thread's to report; this one cleans up
@@ -402,11 +414,13 @@ public final class Lifecycle {
      * second thread's start()). On this thread, after the config, while the second takes the lock
      * (and its helper makes a network namespace): the cgroups it makes next need them.
      */
-    private HostView hostView() {
+    private HostView hostView(String cgroupsPath, String defaultName) {
         String mountinfo = ProcStat.read("/proc/self/mountinfo");
         Map<String, String> own = CgroupHierarchy.ownPaths(ProcStat.read("/proc/self/cgroup"));
         List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, own);
         hardening.knowLayout(jrun.linux.cgroups.CgroupLayout.of(hierarchies, own));
+        // rootless: only the hierarchies where the user may make the container's cgroup (the layout stays the host's)
+        if (rootless.on()) hierarchies = rootless.usable(hierarchies, CgroupPlacement.paths(cgroupsPath, defaultName, hierarchies));
         HelperProcess.adoptPrefork();
         return new HostView(mountinfo, hierarchies);
     }
@@ -440,17 +454,6 @@ public final class Lifecycle {
         if (r.kind() == 'E') throw helper.failure(r);
         if (r.kind() != kind) throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
         return r;
-    }
-
-    private static void writeMap(long pid, String file, List<IdMapping> maps) {
-        StringBuilder sb = new StringBuilder();
-        for (IdMapping m : maps) sb.append(m.line());
-        Path p = Path.of("/proc/" + pid + "/" + file);
-        try {
-            jrun.linux.ProcFiles.write(p.toString(), sb.toString().getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new JrunException("linux." + (file.startsWith("uid") ? "uidMappings" : "gidMappings") + ": cannot write " + p + ": " + e.getMessage(), e);
-        }
     }
 
     /** process.oomScoreAdj, from the host before the init goes on (runc's parent does the same). */
@@ -546,13 +549,17 @@ public final class Lifecycle {
     public void kill(String id, int signal, boolean all) {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
-            if (!StateStore.liveStatus(st).canKill()) throw new JrunException("container not running");
+            boolean live = StateStore.liveStatus(st).canKill();
+            // --all on a stopped container succeeds, as runc's does: it signals whatever is left in
+            // the cgroups (none, or stragglers of a shared pid namespace). containerd's shim sends
+            // `kill --all ID 9` when it stops a container whose init has already exited (a CRI pod).
+            if (!live && !all) throw new JrunException("container not running");
             if (debug != null) debug.accept("kill " + id + ": signal " + signal + " to " + (all ? "every process in " + st.cgroupDirs() : "pid " + st.pid()));
-            signal(st, signal, all);
+            signal(st, signal, all, live);
         }
     }
 
-    private static void signal(ContainerState st, int signal, boolean all) {
+    private static void signal(ContainerState st, int signal, boolean all, boolean live) {
         List<Step> steps = new ArrayList<>();
         if (all) {
             for (long pid : CgroupPlacement.pids(st.cgroupDirs())) {
@@ -560,11 +567,17 @@ public final class Lifecycle {
                 if (start >= 0) steps.add(Step.of(Op.SIGNAL, "kill --all", pid, start, (long) signal));
             }
         }
-        if (steps.isEmpty()) steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        if (steps.isEmpty()) {
+            if (!live) return; // stopped, and nothing left in its cgroups
+            steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        }
         try {
             HelperProcess.runToEnd(steps);
         } catch (JrunException e) {
-            if (e.getMessage().contains("No such process")) throw new JrunException("no such process");
+            if (e.getMessage().contains("No such process")) {
+                if (!live) return; // a straggler that exited since the cgroup was read
+                throw new JrunException("no such process");
+            }
             throw e;
         }
     }
@@ -659,7 +672,7 @@ public final class Lifecycle {
             ContainerCgroups.freezeAll(st.cgroupDirs()); // nothing forks between the cgroup's list and the kills
             known = CgroupPlacement.pids(st.cgroupDirs());
             try {
-                signal(st, 9, true);
+                signal(st, 9, true, true);
             } catch (JrunException e) {
                 // it died on its own meanwhile
             }

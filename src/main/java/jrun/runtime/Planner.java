@@ -136,6 +136,13 @@ public final class Planner {
         if (p.terminal()) s.add(Step.of(Op.CONSOLE_SOCKET, "--console-socket", opts.consoleSocket()));
         s.add(Step.of(Op.MKFIFO, "state", fifo.toString(), 0600L));
         s.add(Step.of(Op.OPEN_FIFO, "state", fifo.toString()));
+        // Idmapped binds: made in the host's namespaces, before any is joined (initRest attaches them).
+        MountPlanner idmaps = null;
+        for (Mount m : spec.mounts()) {
+            if (!m.idmapped()) continue;
+            if (idmaps == null) idmaps = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, false);
+            idmaps.idmapTree(s, m);
+        }
         joinNamespaces(s);
         long flags = 0;
         for (Namespace n : spec.linux().namespaces())
@@ -185,8 +192,12 @@ public final class Planner {
         if (selfPlaced(spec))
             for (String dir : v1Dirs(hierarchies, containerCgroups))
                 s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", dir + "/tasks", new byte[] {'0'}));
+        // A new user namespace: the init is born dumpable (helper.c do_clone), so that Java may
+        // write its id maps without root (a non-dumpable process's /proc files are root's), and is
+        // not dumpable any more once they are written.
         goAt = s.size();
         if (go) s.add(Step.of(Op.WAIT_GO, "create"));
+        if (go && isNew(Namespace.Type.USER)) s.add(Step.of(Op.DUMPABLE, "linux.uidMappings", 0L));
         if (isNew(Namespace.Type.USER)) { // still the host's root until it becomes the mapped root
             s.add(Step.of(Op.SETGID, "linux.gidMappings", 0L));
             s.add(Step.of(Op.SETUID, "linux.uidMappings", 0L));

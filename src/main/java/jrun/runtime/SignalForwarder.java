@@ -16,6 +16,11 @@ final class SignalForwarder {
 
     @SuppressWarnings("removal")
     static void forwardTo(long helperPid) {
+        jrun.Invocation inv = jrun.Invocation.current();
+        if (inv.warm()) { // the signals go to the client (bin/jrun), whose child the helper is: it passes them on
+            if (inv.client() != null) inv.client().forwardSignals();
+            return;
+        }
         // Not QUIT: the JVM keeps it for thread dumps (jrun never runs with -Xrs), and handle() threw for it.
         for (String name : List.of("TERM", "INT", "HUP", "USR1", "USR2", "WINCH")) {
             int number = Signals.parse(name);

@@ -200,6 +200,15 @@ class DebPackageIT {
             assertEquals(0, in.exit(), in.toString());
             assertTrue(ns.ok(prefix + "/bin/jrun", "--version").out().startsWith("jrun version "));
             assertTrue(ns.ok("readlink", prefix + "/lib/jrun/java").out().strip().endsWith("/bin/java"));
+            // man pages (jrun's, one per command, the other launchers') and bash completion (issue 14)
+            for (String page : List.of("jrun", "jrun-create", "jrun-exec", "jrun-help", "oci-interceptor", "run_oci")) {
+                String f = prefix + "/share/man/man8/" + page + ".8.gz";
+                Cmd.Result man = ns.run("env", "MANWIDTH=100", "man", "-l", f);
+                assertEquals(0, man.exit(), f + ": " + man);
+                assertTrue(man.out().contains("NAME") && man.out().contains("SYNOPSIS"), f + ": " + man.out());
+            }
+            assertEquals("start state", ns.ok("bash", "-c", "source " + prefix + "/share/bash-completion/completions/jrun; COMP_WORDS=("
+                    + prefix + "/bin/jrun st); COMP_CWORD=1; _jrun; echo \"${COMPREPLY[*]}\"").out().strip());
             // the manifest names every file the install made (what the upper layers hold)
             Set<String> manifest = new TreeSet<>();
             for (String l : ns.ok("cat", prefix + "/lib/jrun/install-manifest").out().split("\n")) manifest.add(l.substring(2));

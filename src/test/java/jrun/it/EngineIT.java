@@ -29,8 +29,13 @@ class EngineIT extends WithSandbox {
     /** An engine of install home (bin/jrun) on a socket under dir; stop() in finally. */
     record Engine(Path home, Path socket) implements AutoCloseable {
         static Engine start(Path home, Path dir) {
+            return start(home, dir, Map.of());
+        }
+
+        /** With env added to the engine's environment (JRUN_TEST_STOP_AT: the engine SIGKILLs itself there). */
+        static Engine start(Path home, Path dir, Map<String, String> env) {
             Engine e = new Engine(home, dir.resolve("engine/engine.sock"));
-            Cmd.Result r = e.jrun("engine", "start");
+            Cmd.Result r = e.jrun(env, "engine", "start");
             assertEquals(0, r.exit(), "engine start: " + r);
             return e;
         }
@@ -90,7 +95,7 @@ class EngineIT extends WithSandbox {
             assertEquals("srw-------", Cmd.run("stat", "-c", "%A", socket.toString()).out().strip(), "socket mode");
             assertEquals("drwx------", Cmd.run("stat", "-c", "%A", socket.getParent().toString()).out().strip(), "socket dir mode");
             long before = e.count("requests");
-            sb.jrun("create", "--bundle", b.toString(), "c1").ok(); // not served warm yet: cold, through the client's fallback
+            sb.jrun("create", "--bundle", b.toString(), "c1").ok();
             assertEquals("created", status("c1"));
             sb.jrun("start", "c1").ok();
             assertEquals("running", status("c1"));
@@ -105,9 +110,9 @@ class EngineIT extends WithSandbox {
             assertEquals(1, gone.status());
             assertTrue(gone.err().contains("does not exist"), gone.err());
             assertEquals("", gone.out());
-            // state x4 (one per status check, at least), start, list, kill, delete, the failed state: all warm
+            // create, state x4 (one per status check, at least), start, exec, list, kill, delete, the failed state: all warm
             long served = e.count("requests") - before;
-            assertTrue(served >= 9, "warm requests served: " + served);
+            assertTrue(served >= 11, "warm requests served: " + served);
 
             // JRUN_ENGINE=off: cold, the engine sees nothing
             sb.jrun("create", "--bundle", b.toString(), "c2").ok();
@@ -264,5 +269,52 @@ class EngineIT extends WithSandbox {
             if (holder != null) holder.destroyForcibly();
             e.close();
         }
+    }
+
+    /**
+     * The engine SIGKILLed at a step of a warm create (JRUN_TEST_STOP_AT in the engine's
+     * environment): the client says so in one line and exits 1, kills the init if the engine had
+     * named it, and delete --force (warm through a new engine, or cold) removes everything.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"create:helper", "create:pid", "create:committed", "create:created"})
+    void anEngineKilledMidCreateIsAClearErrorAndDeleteForceRemovesAll(String step) throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        Engine e = Engine.start(Sandbox.HOME, sb.dir, Map.of("JRUN_TEST_STOP_AT", step));
+        sb.jrunEnv.put("JRUN_ENGINE_SOCKET", e.socket().toString());
+        try {
+            Sandbox.Result r = sb.jrun("create", "--bundle", b.toString(), "k1");
+            assertEquals(1, r.status(), r.err());
+            assertEquals("jrun: the jrun engine died during the command (see its log); nothing more was done", r.err().strip());
+            assertTrue(e.status().isEmpty(), "the engine is gone");
+            if (!step.equals("create:helper")) { // the engine had named the init: the client killed it
+                List<String> dirs = sb.cgroupDirs("k1");
+                boolean empty = false;
+                for (int i = 0; i < 200 && !empty; i++) {
+                    empty = true;
+                    for (String d : dirs) {
+                        Path procs = Path.of(d, "cgroup.procs");
+                        if (Files.exists(procs) && !Files.readString(procs).isBlank()) empty = false;
+                    }
+                    if (!empty) Thread.sleep(10);
+                }
+                assertTrue(empty, "the half-made init still runs in " + dirs);
+            }
+        } finally {
+            e.close();
+        }
+        if (step.equals("create:pid")) { // warm, through a new engine
+            try (Engine again = engine()) {
+                long req = again.count("requests");
+                sb.jrun("delete", "--force", "k1").ok();
+                assertEquals(req + 1, again.count("requests"));
+            }
+        } else {
+            sb.jrunEnv.put("JRUN_ENGINE", "off");
+            sb.jrun("delete", "--force", "k1").ok();
+        }
+        sb.jrunEnv.put("JRUN_ENGINE", "off");
+        LifecycleErrorsIT.nothingLeftOf(sb, "k1");
+        LifecycleErrorsIT.noProcessLeft(sb);
     }
 }

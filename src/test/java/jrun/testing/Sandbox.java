@@ -235,6 +235,7 @@ public final class Sandbox implements AutoCloseable {
                 default -> crun("delete", "--force", c[1]);
             }
         }
+        created.clear(); // a second close has nothing to delete
         removeTree(dir);
     }
 }
