@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static void throw_io(JNIEnv *env, int err, const char *path)
@@ -454,6 +455,13 @@ JNIEXPORT jint JNICALL Java_jrun_linux_Pidfd_signal0(JNIEnv *env, jclass cls, ji
     int r = (int)syscall(SYS_pidfd_send_signal, pfd, (int)sig, NULL, 0), err = errno;
     close(pfd);
     return r < 0 ? -err : 0;
+}
+
+JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_subreaper0(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 }
 
 /* ---- the engine's socket (jrun.engine.EngineNative) ---- */
