@@ -82,7 +82,7 @@ public final class Lifecycle {
     private record Creation(StateStore.Lock lock, ContainerState state, HelperProcess helper, TtyRelay relay) {}
 
     /** What a create learns from the host: its mount table and cgroup hierarchies. */
-    private record HostView(String mountinfo, List<CgroupHierarchy> hierarchies) {}
+    private record HostView(String mountinfo, List<CgroupHierarchy> hierarchies, List<CgroupHierarchy> all) {}
 
     /**
      * For a create or run about to be parsed: starts its second thread now, which loads the lock's
@@ -181,6 +181,7 @@ public final class Lifecycle {
             if (debug != null) debug.accept("create " + id + ": root " + rootfs + ", cgroups " + cgroups);
             Planner planner = new Planner(spec, id, rootfs, opts, store.fifo(id), host, hv.mountinfo(), hierarchies, cgroups, hardening);
             if (spare != null) planner.networkMade();
+            if (rootless.on()) planner.rootlessCgroupMounts(hv.all());
             // The plan in two parts, unless a dialect edits it whole: the second thread sends the
             // first (limits, the runtime side, CLONE, MORE) as soon as the cgroups exist, and the
             // helper clones while this thread plans the init's part.
@@ -420,9 +421,10 @@ public final class Lifecycle {
         List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, own);
         hardening.knowLayout(jrun.linux.cgroups.CgroupLayout.of(hierarchies, own));
         // rootless: only the hierarchies where the user may make the container's cgroup (the layout stays the host's)
+        List<CgroupHierarchy> all = hierarchies;
         if (rootless.on()) hierarchies = rootless.usable(hierarchies, CgroupPlacement.paths(cgroupsPath, defaultName, hierarchies));
         HelperProcess.adoptPrefork();
-        return new HostView(mountinfo, hierarchies);
+        return new HostView(mountinfo, hierarchies, all);
     }
 
     /** Whether a plan's process (a create's init, or an exec'd process) waits for Java's go (the planners decide). */
@@ -562,7 +564,7 @@ public final class Lifecycle {
     private static void signal(ContainerState st, int signal, boolean all, boolean live) {
         List<Step> steps = new ArrayList<>();
         if (all) {
-            for (long pid : CgroupPlacement.pids(st.cgroupDirs())) {
+            for (long pid : Rootless.processes(st)) { // its cgroups', or without any its pid namespace's
                 long start = ProcStat.liveStartTime(pid);
                 if (start >= 0) steps.add(Step.of(Op.SIGNAL, "kill --all", pid, start, (long) signal));
             }
