@@ -429,6 +429,25 @@ static const char *prefork_helper(const char *lib, int argc, char **argv)
 }
 #endif
 
+#if !PLAN_MODE
+/* Whether the command word (the first word after jrun's global flags) is `engine`: its own process
+ * never asks an engine (`engine run` under socket activation would ask itself and wait forever)
+ * and needs no helper. A flag missing here only costs an idle helper and a refused request. */
+static int engine_command(int argc, char **argv)
+{
+    static const char *valued[] = {"--root", "--log", "--log-format", "--criu", "--rules", "--oi-rules", "--oi-env",
+                                   "--oi-env-force", NULL};
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-')
+            return strcmp(argv[i], "engine") == 0;
+        for (const char **v = valued; *v; v++)
+            if (strcmp(argv[i], *v) == 0)
+                i++;
+    }
+    return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     char lib[PATH_MAX - 64]; /* room for the file names appended to it */
@@ -443,8 +462,10 @@ int main(int argc, char **argv)
 #else
     lib_dir(lib, sizeof lib);
     char **jv = java_argv(lib, argc, argv, 1);
-    const char *prefork = prefork_helper(lib, argc, argv);
-    try_engine(lib, argc, argv, prefork); /* returns when the command runs cold */
+    int engine_cmd = engine_command(argc, argv);
+    const char *prefork = engine_cmd ? NULL : prefork_helper(lib, argc, argv);
+    if (!engine_cmd)
+        try_engine(lib, argc, argv, prefork); /* returns when the command runs cold */
     engine_jvm_flags(jv, argc, argv);
     if (prefork) /* replaces -Djrun.plan.fd, which jrun mode does not use */
         for (char **a = jv; *a; a++)

@@ -210,7 +210,7 @@ public final class Engine {
                 }
                 case "JRUNENG1" -> command(c, f, fds, t0, peer[0]);
                 case "JRUNOCI1" -> InterceptorRequest.serve(this, c, f, fds, t0);
-                case "JRUNROC1" -> RunOciRequest.serve(this, c, f, fds, t0);
+                case "JRUNROC1" -> RunOciRequest.serve(this, c, f, fds, t0, peer[0]);
                 default -> reply(c, 'F');
             }
         } finally {
@@ -287,7 +287,7 @@ public final class Engine {
     }
 
     /** A warm command's messages to its client, on the request's socket, between 'A' and 'X'. */
-    private record ToClient(int socket) implements Invocation.Client {
+    record ToClient(int socket) implements Invocation.Client {
         @Override
         public void made(long pid) {
             send(new byte[] {'P', (byte) (pid >>> 24), (byte) (pid >>> 16), (byte) (pid >>> 8), (byte) pid});

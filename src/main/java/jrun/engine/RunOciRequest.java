@@ -26,7 +26,7 @@ final class RunOciRequest {
 
     private RunOciRequest() {}
 
-    static void serve(Engine engine, int c, List<String> f, int[] fds, long t0) throws IOException {
+    static void serve(Engine engine, int c, List<String> f, int[] fds, long t0, long peerPid) throws IOException {
         // JRUNROC1 build cwd argc argv... envc env... helperPid, as JRUNENG1
         int at = 1;
         String build = f.get(at++), cwd = f.get(at++);
@@ -51,7 +51,8 @@ final class RunOciRequest {
         PrintStream out = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[1]), 8192), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[2]), 8192), false, StandardCharsets.UTF_8);
         String prefork = helper > 0 ? fds[3] + "," + fds[4] + "," + helper : null;
-        Invocation inv = Invocation.of(new EngineNative.FdIn(fds[0]), out, err, Path.of(cwd), env, prefork);
+        // the client is the helper's parent and holds the caller's fds (docs/engine.md, "The caller's fds")
+        Invocation inv = Invocation.of(new EngineNative.FdIn(fds[0]), out, err, Path.of(cwd), env, prefork, peerPid, new Engine.ToClient(c));
         int status;
         try {
             status = inv.call(() -> jrun.cli.RunOciMain.run(argv));
@@ -59,6 +60,12 @@ final class RunOciRequest {
             jrun.helper.HelperProcess.releaseAdopted(inv);
             out.flush();
             err.flush();
+            if (helper > 0) { // the client let its helper go at 'A' (engine_client.c): it cannot run this cold any more
+                err.println("run_oci: the jrun engine cannot run this command (" + e.getMessage() + "): run it with JRUN_ENGINE=off");
+                err.flush();
+                EngineNative.write0(c, new byte[] {'X', 70}, 0, 2);
+                return;
+            }
             engine.fellBack(c);
             return;
         }

@@ -156,4 +156,29 @@ class InterceptorEngineIT {
         assertTrue(wc.contains("FROM_RULE=1") && wc.contains("\"A=1\""), wc);
         assertEquals(cc.replace(cold.toString(), "B"), wc.replace(warm.toString(), "B"), "warm and cold rewrites differ");
     }
+
+    @Test
+    void concurrentRewritesAllLand() throws Exception {
+        int n = 20;
+        List<Path> bundles = new ArrayList<>();
+        for (int i = 0; i < n; i++) bundles.add(Busybox.bundle(Files.createDirectories(sb.dir.resolve("c" + i)), "true"));
+        try (EngineIT.Engine e = engine()) {
+            long before = e.count("requests");
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+            List<java.util.concurrent.Future<Cmd.Result>> calls = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String[] argv = {"--oi-runtime-path", "/bin/true", "--oi-env", "N" + i + "=v" + i, "create", "--bundle", bundles.get(i).toString(), "c" + i};
+                calls.add(pool.submit(() -> oi(sb.dir, e.socket(), Map.of(), argv)));
+            }
+            for (int i = 0; i < n; i++) {
+                Cmd.Result r = calls.get(i).get();
+                assertEquals(0, r.exit(), r.toString());
+                String config = Files.readString(bundles.get(i).resolve("config.json"));
+                assertTrue(config.contains("\"N" + i + "=v" + i + "\""), "bundle " + i + ": " + config);
+                for (int k = 0; k < n; k++) if (k != i) assertFalse(config.contains("\"N" + k + "="), "bundle " + i + " got call " + k + "'s env");
+            }
+            pool.shutdown();
+            assertEquals(before + n, e.count("requests"));
+        }
+    }
 }
