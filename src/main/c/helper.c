@@ -65,6 +65,7 @@
 
 #include "helper_ops.h"
 #include "sealed_copy.h"
+#include "idmap_tree.h"
 
 #define PLAN_MAGIC "JRUNHLP1"
 #define PLAN_VERSION 4
@@ -534,72 +535,15 @@ static void set_attr(int fd, uint64_t set, uint64_t clr, int recursive, const ch
 #define MAX_TREES 64
 static int trees[MAX_TREES];
 static int ntrees, next_tree;
-#define JR_MOUNT_ATTR_IDMAP 0x00100000
-
-static void write_pid_file(pid_t pid, const char *name, const char *text)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-        fail(errno, "write %s", path);
-    close(fd);
-}
-
-/* A user namespace holding the mount's maps: a child unshares one and waits while we write its
- * maps; its ns fd outlives it. */
-static int idmap_userns(const char *uid_map, const char *gid_map)
-{
-    int sync[2];
-    if (pipe2(sync, O_CLOEXEC) < 0)
-        fail(errno, "pipe");
-    pid_t c = fork();
-    if (c < 0)
-        fail(errno, "fork");
-    if (c == 0) {
-        close(sync[0]);
-        char ok = unshare(CLONE_NEWUSER) == 0 ? 'u' : 'x';
-        if (write(sync[1], &ok, 1) != 1)
-            _exit(1);
-        for (;;)
-            pause(); /* killed once its namespace is held */
-    }
-    close(sync[1]);
-    char ok = 0;
-    ssize_t n;
-    while ((n = read(sync[0], &ok, 1)) < 0 && errno == EINTR)
-        ;
-    close(sync[0]);
-    int ns = -1, err = EINVAL;
-    if (n == 1 && ok == 'u') {
-        write_pid_file(c, "uid_map", uid_map);
-        write_pid_file(c, "gid_map", gid_map);
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/ns/user", (int)c);
-        ns = open(path, O_RDONLY | O_CLOEXEC);
-        err = errno;
-    }
-    kill(c, SIGKILL);
-    while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
-        ;
-    if (ns < 0)
-        fail(err, "make the user namespace of an idmapped mount");
-    return ns;
-}
 
 static void idmap_tree(struct field *f)
 {
     if (ntrees >= MAX_TREES)
         fail(E2BIG, "more than %d idmapped mounts", MAX_TREES);
-    int recursive = (int)(f[3].u & 1), recursive_map = (int)((f[3].u >> 1) & 1);
-    int ns = idmap_userns(f[1].data, f[2].data);
-    int t = (int)syscall(SYS_open_tree, AT_FDCWD, f[0].data, JR_OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+    const char *what = "";
+    int t = idmapped_copy(f[0].data, f[1].data, f[2].data, (int)(f[3].u & 1), (int)((f[3].u >> 1) & 1), f[4].u, &what);
     if (t < 0)
-        fail(errno, "open_tree %s", f[0].data);
-    struct jr_mount_attr a = {JR_MOUNT_ATTR_IDMAP | f[4].u, 0, 0, (uint64_t)ns};
-    if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH | (recursive_map ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
-        fail(errno, "idmap the mount of %s", f[0].data);
-    close(ns);
+        fail(errno, "%s %s", what, f[0].data);
     trees[ntrees++] = keep(t);
 }
 
