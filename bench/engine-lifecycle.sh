@@ -67,7 +67,9 @@ bench exec -n warm "$W exec s /bin/true" -n cold "$K exec s /bin/true" -n runc "
 
 sleep 2
 eng_rss=$(JRUN_ENGINE=off "$jrun" engine status | awk '/^rss_kb/ {print $2}')
-cli_create_rss=$(/usr/bin/time -f %M $W create b 2>&1 >/dev/null | tail -1)
+# (the container gets create's stdio: no pipe here, or the read would wait for the container's exit)
+/usr/bin/time -o "$work/create.rss" -f %M $W create b </dev/null >/dev/null 2>&1
+cli_create_rss=$(tail -1 "$work/create.rss")
 cli_rss=$(/usr/bin/time -f %M $W state b 2>&1 >/dev/null | tail -1)
 status=$(JRUN_ENGINE=off "$jrun" engine status)
 

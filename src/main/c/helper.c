@@ -877,10 +877,12 @@ static void do_clone(struct field *f)
         fail(errno, "pipe");
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
-    /* A new user namespace: the init is born dumpable (the flag is copied at clone), so that Java,
-     * when it is not root, may open its /proc/PID/{uid_map,gid_map,setgroups} as soon as it reads
-     * 'P'; the init clears it once they are written (DUMPABLE 0 after WAIT_GO), we at once. */
-    int userns = (f[0].u & CLONE_NEWUSER) != 0;
+    /* A new user namespace made without root (rootless): the init is born dumpable (the flag is
+     * copied at clone), so that Java, which is not root either, may open its /proc/PID/{uid_map,
+     * gid_map,setgroups} as soon as it reads 'P'; the init clears it once they are written
+     * (DUMPABLE 0 after WAIT_GO), we at once. runc's rootless init does the same. Root opens a
+     * non-dumpable process's files anyway: a root jrun's init is never dumpable (docs/security.md). */
+    int userns = (f[0].u & CLONE_NEWUSER) != 0 && geteuid() != 0;
     if (userns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
         fail(errno, "prctl PR_SET_DUMPABLE");
     pid_t pid;

@@ -81,7 +81,14 @@ public final class JrunMain {
     }
 
     public static void main(String[] argv) {
-        Exit.now(run(Arrays.asList(argv)));
+        // This process's descendants are its to reap: an init whose helper has left (a detached
+        // create's leaves at once) is reaped here if the create fails, not left a zombie for the
+        // caller's subreaper (ZombieIT). Here, not in Lifecycle: a JVM that runs commands in-process
+        // (the tests') lives on, and would collect the orphans of every helper it starts.
+        jrun.linux.PosixLock.subreaper();
+        int status = run(Arrays.asList(argv));
+        jrun.helper.HelperProcess.releaseUnused(); // no zombie helper for the caller's subreaper
+        Exit.now(status);
     }
 
     public static int run(List<String> argv) {

@@ -164,6 +164,22 @@ public final class Planner {
         return s;
     }
 
+    /** Rootless mode's cgroup mounts: every hierarchy, or null (then those the container has a cgroup in); set: rootless (mknod refused too). */
+    private List<CgroupHierarchy> cgroupMounts;
+    private Map<String, String> cgroupMountPaths;
+
+    /**
+     * Rootless mode: a cgroup mount binds, read-only, the container's cgroup where it has one and
+     * jrun's own elsewhere (as runc does), never mounting a cgroup filesystem (a user namespace may not).
+     */
+    public Planner rootlessCgroupMounts(List<CgroupHierarchy> all) {
+        Map<String, String> paths = new java.util.LinkedHashMap<>();
+        for (CgroupHierarchy h : all) paths.put(h.mountpoint(), containerCgroups.getOrDefault(h.mountpoint(), h.ownPath()));
+        this.cgroupMounts = all;
+        this.cgroupMountPaths = paths;
+        return this;
+    }
+
     /** The init's side of the plan, after CLONE: cgroups, the go, the rootfs, hooks, identity, exec. */
     public List<Step> init() {
         boolean go = goFirst();
@@ -316,8 +332,9 @@ public final class Planner {
             s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
             s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
         }
-        boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null;
-        MountPlanner mounts = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs);
+        boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null && cgroupMounts == null;
+        MountPlanner mounts = cgroupMounts == null ? new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs)
+                : new MountPlanner(host, opts.bundle(), cgroupMounts, cgroupMountPaths, false);
         // linux.mountLabel: applied where SELinux is enabled (selinuxfs mounted), ignored elsewhere, as crun does.
         String label = spec.linux().mountLabel();
         if (!label.isEmpty() && MountInfo.hasType(mountinfo, "selinuxfs")) mounts.withMountLabel(label);
@@ -330,7 +347,7 @@ public final class Planner {
             }
         }
         if (!bindDev) // the host's /dev bound in: its nodes are already there
-            new DevicePlanner(host, rootfs, isNew(Namespace.Type.USER), freshDev).plan(s, spec.linux().devices(), spec.process().terminal());
+            new DevicePlanner(host, rootfs, isNew(Namespace.Type.USER) || cgroupMounts != null, freshDev).plan(s, spec.linux().devices(), spec.process().terminal());
     }
 
     /** In-container hooks; each reads the state Java sends to the helper's slot (HookStates). */

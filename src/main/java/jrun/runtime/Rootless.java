@@ -36,7 +36,8 @@ public record Rootless(boolean on, long uid) {
 
     /**
      * The default --root: /run/jrun for root on the host; otherwise, as runc,
-     * $XDG_RUNTIME_DIR/jrun, else /run/user/UID/jrun when that directory exists, else /tmp/jrun-UID.
+     * $XDG_RUNTIME_DIR/jrun, else /run/user/UID/jrun when that directory exists; else (a directory
+     * under /tmp could be another user's) an error asking for one.
      */
     public static String defaultRoot(Map<String, String> env) {
         long euid = effectiveUid();
@@ -44,7 +45,8 @@ public record Rootless(boolean on, long uid) {
         String xdg = env.get("XDG_RUNTIME_DIR");
         if (xdg != null && xdg.startsWith("/")) return xdg + "/jrun";
         if (euid != 0 && Files.isDirectory(Path.of("/run/user/" + euid))) return "/run/user/" + euid + "/jrun";
-        return euid == 0 ? "/run/jrun" : "/tmp/jrun-" + euid;
+        if (euid == 0) return "/run/jrun";
+        throw new JrunException("--root: no state directory for uid " + euid + ": set XDG_RUNTIME_DIR, or pass --root DIR");
     }
 
     /** The effective uid of this process (the owner of /proc/self). */
@@ -141,5 +143,34 @@ public record Rootless(boolean on, long uid) {
         if (v instanceof String s) return !s.isEmpty();
         if (v instanceof jrun.spec.JsonNumber n) return !n.text().equals("0"); // runc's "not set"
         return true;
+    }
+
+    /**
+     * The processes of a container, by its cgroups; without any (rootless, nothing writable), those
+     * in its init's pid namespace (a namespace of its own: else just the init), for ps and kill --all.
+     */
+    public static java.util.Set<Long> processes(ContainerState st) {
+        if (!st.cgroupDirs().isEmpty()) return CgroupPlacement.pids(st.cgroupDirs());
+        java.util.Set<Long> out = new java.util.LinkedHashSet<>();
+        if (st.pid() <= 0 || !ProcStat.isAlive(st.pid(), st.startTime())) return out;
+        out.add(st.pid());
+        String ns = link("/proc/" + st.pid() + "/ns/pid");
+        if (ns == null || ns.equals(link("/proc/self/ns/pid"))) return out;
+        java.io.File[] procs = new java.io.File("/proc").listFiles();
+        if (procs == null) return out;
+        for (java.io.File f : procs) {
+            String name = f.getName();
+            if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
+            if (ns.equals(link("/proc/" + name + "/ns/pid"))) out.add(Long.parseLong(name));
+        }
+        return out;
+    }
+
+    private static String link(String path) {
+        try {
+            return Files.readSymbolicLink(Path.of(path)).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

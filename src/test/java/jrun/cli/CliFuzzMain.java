@@ -20,9 +20,10 @@ import jrun.spec.Json;
 /**
  * The command line fuzzed (jrun.fuzz.FuzzTest): argument lists built from every command's own
  * description (its flags in each spelling, with and without values, values from a pool of odd
- * strings), run through JrunMain.run in this JVM, which the test starts in a private directory:
- * relative paths land there, and the only absolute paths given are in it, /dev/null and a missing
- * one. Commands that would make something outside it (engine, spec) are left out, and --root is
+ * strings), run through JrunMain.run in this JVM, which the test starts two levels down in a
+ * private directory: relative paths land in it ("../x" too), and the only absolute paths given are
+ * in it, and /dev/null. (A first version offered /nonexistent/x and ran in the directory itself:
+ * a fuzzed --root made /nonexistent/x on the host, a --log ../x wrote /tmp/x.) Commands that would make something outside it (engine, spec) are left out, and --root is
  * always a directory of its own with no container, so no command finds anything to act on.
  * A crash: exit status 70 (jrun's "internal error"), a stack trace or an exception's name without
  * --debug, a refusal without a line that starts with "jrun: " (a warning, or a --log that cannot be written, may add one), or a call taking over 10 s.
@@ -51,7 +52,9 @@ public final class CliFuzzMain {
         for (String p : List.of("jrun.home", "jrun.lib")) if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
         cmd.add(CliFuzzMain.class.getName());
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        // two levels down: "..", "../x" (values in the pool) stay in dir too
+        Path cwd = java.nio.file.Files.createDirectories(dir.resolve("a/b"));
+        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
         return new Outcome(p.waitFor(), out);
@@ -69,7 +72,7 @@ public final class CliFuzzMain {
                 "KILL", "SIGKILL", "sigterm", "TERM", "RTMIN+3", "SIGRTMAX-1", "65", "abc", "a b", "x=y", "=", "A=", "=x", "../x", "..", ".",
                 "./", "a/b", "id", "c1", "json", "text", "table", "true", "false", "auto", "1k", "1m", "1g", "-100", "max", "1:2", "0-1",
                 "\u00fc", "\ud83d\ude00", "\t", "a\nb", " ", "x".repeat(5000), "-x", "--bogus", "--help", "-h", "--version", "--root",
-                "/dev/null", "/nonexistent/x", dir.toString(), dir.resolve("root").toString(), dir.resolve("f").toString());
+                "/dev/null", dir.resolve("missing/x").toString(), dir.toString(), dir.resolve("root").toString(), dir.resolve("f").toString());
     }
 
     public static void main(String[] argv) throws Exception {

@@ -237,8 +237,11 @@ class ConformanceSuiteIT extends WithSandbox {
         new Case("state_missing", c -> c.fails("state of a missing container", "state", c.id())),
         new Case("kill", c -> {
             // an init ignores a signal it has no handler for (pid 1 of its namespace): one that handles TERM
-            String id = c.created(cfg -> Sandbox.args(cfg, "sh", "-c", "trap 'exit 3' TERM; while :; do sleep 0.1; done"));
+            Path b = c.bundle(cfg -> Sandbox.args(cfg, "sh", "-c", "trap 'exit 3' TERM; touch /tmp/ready; while :; do sleep 0.1; done"));
+            String id = c.id();
+            c.ok("create", "--bundle", b.toString(), id);
             c.ok("start", id);
+            for (int i = 0; i < 250 && !Files.exists(b.resolve("rootfs/tmp/ready")); i++) Thread.sleep(20); // the trap is set
             c.ok("kill", id, "TERM");
             c.waitStopped(id);
         }),
@@ -352,8 +355,9 @@ class ConformanceSuiteIT extends WithSandbox {
         new Case("startContainer_fail", c -> {
             Path b = c.bundle(cfg -> {
                 Sandbox.args(cfg, "sh", "-c", "touch /tmp/ran; sleep 1000");
-                hook(cfg, "startContainer", Path.of("/bin/false"));
+                hook(cfg, "startContainer", Path.of("/fail.sh"));
             });
+            script(b.resolve("rootfs/fail.sh"), "cat > /dev/null\nexit 1");
             String id = c.id();
             c.ok("create", "--bundle", b.toString(), id);
             c.fails("start with a failing startContainer hook", "start", id);

@@ -19,6 +19,7 @@ import jrun.spec.Json;
 import jrun.spec.JsonNumber;
 import jrun.testing.Busybox;
 import jrun.testing.Cmd;
+import jrun.testing.Require;
 import jrun.testing.Sandbox;
 import jrun.testing.TestUser;
 
@@ -74,6 +75,22 @@ class RootlessIT {
         assertFalse(Files.exists(root.resolve("spec1")), "run deleted the container");
     }
 
+    /** Only process.args changed: a terminal, a read-only root, as `jrun spec --rootless` wrote them (script gives jrun a terminal). */
+    @Test
+    void aRootlessSpecWithItsTerminalRuns() throws Exception {
+        Require.executable(Path.of("/usr/bin/script"), "bsdutils");
+        Path b = user.dir("tty");
+        Busybox.rootfs(b);
+        user.own(b);
+        assertEquals(0, user.run(JRUN, "spec", "--rootless", "--bundle", b.toString()).exit());
+        Map<String, Object> c = Busybox.config(b);
+        Sandbox.process(c).put("args", new ArrayList<Object>(List.of("sh", "-c", "tty; touch /ro 2>/dev/null || echo read-only; exit 4")));
+        Busybox.writeConfig(b, c);
+        Cmd.Result r = user.run("script", "-qec", JRUN + " run --bundle " + b + " tty1", "/dev/null");
+        assertEquals(4, r.exit(), r.toString());
+        assertTrue(r.out().contains("/dev/pts/0") && r.out().contains("read-only"), r.toString());
+    }
+
     @Test
     void aDetachedLifecycle() throws Exception {
         Path b = bundle("life", "sleep", "1000");
@@ -87,6 +104,13 @@ class RootlessIT {
         long pid = ((JsonNumber) st.get("pid")).bigInteger().longValue();
         assertEquals(user.uid, (Integer) Files.getAttribute(Path.of("/proc/" + pid), "unix:uid"), "on the host it is the user's process");
         assertTrue(user.run(JRUN, "list").out().contains("life1"));
+        assertEquals(0, user.run(JRUN, "exec", "--detach", "life1", "sleep", "999").exit());
+        Cmd.Result ps = user.run(JRUN, "ps", "--format", "json", "life1");
+        assertEquals(2, ((List<?>) Json.parse(ps.out())).size(), "no cgroup: the processes of its pid namespace: " + ps);
+        Cmd.Result pause = user.run(JRUN, "pause", "life1");
+        assertEquals(1, pause.exit());
+        assertEquals("jrun: container life1 has no cgroup (made in rootless mode where none was writable), so it cannot pause; see docs/rootless.md\n",
+                pause.err());
         Cmd.Result k = user.run(JRUN, "kill", "life1", "KILL");
         assertEquals(0, k.exit(), k.toString());
         for (int i = 0; i < 200 && ProcessHandle.of(pid).isPresent(); i++) Thread.sleep(10);
@@ -116,8 +140,39 @@ class RootlessIT {
         r = user.run(JRUN, "run", "--bundle", b.toString(), "lim2");
         assertEquals(1, r.exit(), r.toString());
         int i = Sandbox.mounts(c).size() - 1;
+        Cmd.Result noRoot = user.run(Map.of("XDG_RUNTIME_DIR", ""), JRUN, "list");
+        assertEquals(1, noRoot.exit(), noRoot.toString());
+        assertEquals("jrun: --root: no state directory for uid " + user.uid + ": set XDG_RUNTIME_DIR, or pass --root DIR\n", noRoot.err());
         assertEquals("jrun: mounts[" + i + "].uidMappings: idmapped mounts cannot be made in rootless mode (they need root over the source's filesystem)\n",
                 r.err());
+    }
+
+    /** A v1 pids cgroup root chowned to the user (delegated): the container's cgroup is made there, with its limit, and removed at delete. */
+    @Test
+    void aCgroupTheUserOwnsTakesLimits() throws Exception {
+        Path pids = Path.of("/sys/fs/cgroup/pids");
+        Require.hostShape(Files.isRegularFile(pids.resolve("tasks")), "needs the v1 pids hierarchy: this host is cgroup v2 only");
+        String parent = "/jrun-rootlessit-" + user.name;
+        Path delegated = pids.resolve(parent.substring(1));
+        Files.createDirectory(delegated);
+        try {
+            user.own(delegated);
+            Path b = bundle("delegated", "sh", "-c", "grep pids /proc/self/cgroup; sleep 999");
+            Map<String, Object> c = Busybox.config(b);
+            Sandbox.linux(c).put("cgroupsPath", parent + "/d1");
+            Sandbox.linux(c).put("resources", Json.parse("{\"pids\":{\"limit\":10}}"));
+            Busybox.writeConfig(b, c);
+            Cmd.Result r = user.run(JRUN, "create", "--bundle", b.toString(), "cg1");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("10\n", Files.readString(delegated.resolve("d1/pids.max")));
+            long pid = ((JsonNumber) ((Map<?, ?>) Json.parse(user.run(JRUN, "state", "cg1").out())).get("pid")).bigInteger().longValue();
+            assertTrue(Files.readString(delegated.resolve("d1/cgroup.procs")).contains(Long.toString(pid)), "the init is in it");
+            assertEquals(0, user.run(JRUN, "delete", "--force", "cg1").exit());
+            assertFalse(Files.exists(delegated.resolve("d1")), "removed at delete");
+        } finally {
+            user.run(JRUN, "delete", "--force", "cg1");
+            Sandbox.removeCgroups(parent);
+        }
     }
 
     @Test

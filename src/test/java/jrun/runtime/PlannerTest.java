@@ -418,4 +418,21 @@ class PlannerTest {
         JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles()));
         assertTrue(e.getMessage().endsWith(".uidMappings: jrun idmaps bind mounts only (type \"bind\" or option \"bind\"/\"rbind\")"), e.getMessage());
     }
+
+    @Test
+    void rootlessBindsDevicesAndTheCgroupsItMayNotMount() {
+        Map<String, Object> c = TestConfigs.minimal(); // no user namespace: rootless Podman's runtime runs in its own
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\"]}"));
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"uts\"},{\"type\":\"cgroup\"}]"));
+        List<CgroupHierarchy> all = List.of(new CgroupHierarchy("/sys/fs/cgroup/pids", false, "pids", "/user", "/"),
+                new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/me", "/"));
+        Map<String, String> mine = Map.of("/sys/fs/cgroup/pids", "/user/jrun-c"); // the only writable one
+        List<Step> s = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), hostDevices(), "", List.of(all.get(0)), mine)
+                .rootlessCgroupMounts(all).plan();
+        String t = text(s);
+        assertFalse(t.contains("MKNOD"), "mknod is refused: " + t);
+        assertTrue(t.contains("MOUNT /sys/fs/cgroup/pids/user/jrun-c /sys/fs/cgroup/pids"), "its own cgroup where it has one: " + t);
+        assertTrue(t.contains("MOUNT /sys/fs/cgroup/memory/me /sys/fs/cgroup/memory"), "jrun's own elsewhere: " + t);
+        assertFalse(t.contains(" cgroup pids") || t.contains(" cgroup memory"), "no cgroup filesystem mounted: " + t);
+    }
 }

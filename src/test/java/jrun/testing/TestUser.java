@@ -43,7 +43,8 @@ public final class TestUser implements AutoCloseable {
         Require.executable(Path.of("/usr/bin/setpriv"), "util-linux");
         String name = "jrt" + Long.toString(ProcessHandle.current().pid(), 36) + Long.toString(System.nanoTime() % 1_000_000, 36);
         Path home = Files.createTempDirectory(Path.of("/tmp"), "jrun-user-");
-        Cmd.Result r = Cmd.run("useradd", "--no-create-home", "--home-dir", home.toString(), "--shell", "/bin/sh", "--user-group", name);
+        Cmd.Result r = Cmd.run("useradd", "--no-create-home", "--home-dir", home.toString(), "--shell", "/bin/sh", "--user-group",
+                "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", name); // no automatic range: only subStart's
         if (r.exit() != 0) {
             Files.deleteIfExists(home);
             throw new AssertionError("useradd " + name + " failed: " + r);
