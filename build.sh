@@ -51,8 +51,8 @@ case "$cmd" in
     # -q would hide Surefire's per-class lines; keep Maven's normal output for the test run.
     rm -rf target/surefire-reports target/failsafe-reports target/failsafe-reports-engine # no stale report may count
     status=0
-    # -Djrun.it.engine.skip=false: Failsafe's "engine" execution runs LifecycleIT, RunOciIT,
-    # OciInterceptorDockerIT and JrunDockerIT a second time, through a private jrun engine per class
+    # -Djrun.it.engine.skip=false: Failsafe's "engine" execution runs the lifecycle, run_oci and Docker
+    # integration tests (pom.xml: jrun.it.engine.test) a second time, through a private jrun engine per class
     mvn -B -Dstyle.color=never verify -Djrun.it.engine.skip=false "$@" || status=$?
     # a skip is a failure unless src/test/resources/allowed-skips.txt allows it on this host's shape
     echo "build.sh: skipped tests (surefire and failsafe reports):"

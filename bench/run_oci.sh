@@ -5,7 +5,8 @@
 # State goes to a private RUN_OCI_STATE_ROOT. Needs root. Usage: bench/run_oci.sh [RUNS]
 # crun runs under the unshare wrapper bench/jrun-lifecycle.sh describes (not subtracted here).
 # Then the login sequence again with a private jrun engine (docs/engine.md) serving run_oci: kill
-# and destroy are warm, start still runs cold through the client (warm create is not served yet).
+# and destroy are warm; start is warm without --log_tag (with it, cold through the client: its
+# logger(1) would be the engine's child), so the sequence runs both ways.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-20}
@@ -43,7 +44,7 @@ C="${crun[*]@Q}"
 common=(--runs "$runs" --warmup 3 --style basic --export-json)
 bench() { # bench NAME hyperfine-args...
   local name=$1; shift
-  hyperfine "${common[@]}" "$work/$name.json" "$@" >/dev/null 2>"$work/$name.err" || { cat "$work/$name.err" >&2; exit 1; }
+  hyperfine "${common[@]}" "$work/$name.json" "$@" >"$work/$name.out" 2>"$work/$name.err" || { echo "bench $name failed:" >&2; tail -5 "$work/$name.out" "$work/$name.err" >&2; exit 1; }
 }
 S="$work/sleep"
 bench login -n run_oci "$ro --log_tag=bench -c $S start s && $ro --signal=KILL kill s && sleep 0.02 && $ro destroy s" \
@@ -52,6 +53,7 @@ bench login -n run_oci "$ro --log_tag=bench -c $S start s && $ro --signal=KILL k
 bench run -n run_oci "$ro -c $work/true run t" -n runc "$R run -b $work/true t" -n crun "$C run -b $work/true t"
 "$here/bin/jrun" engine start >/dev/null
 bench warm -n run_oci "$ro --log_tag=bench -c $S start s && $ro --signal=KILL kill s && sleep 0.02 && $ro destroy s" \
+  -n "run_oci, no --log_tag" "$ro -c $S start s && $ro --signal=KILL kill s && sleep 0.02 && $ro destroy s" \
   -n runc "$R run -d -b $S s >/dev/null && $R kill s KILL && sleep 0.02 && $R delete s" \
   -n crun "$C run -d -b $S s >/dev/null && $C kill s KILL && sleep 0.02 && $C delete s"
 bench kd --prepare "$ro -c $S start s" --prepare "$R run -d -b $S s >/dev/null" --prepare "$C run -d -b $S s >/dev/null" \
@@ -63,10 +65,13 @@ bench kd --prepare "$ro -c $S start s" --prepare "$R run -d -b $S s >/dev/null" 
 python3 - "$work" <<'PY'
 import json, sys
 for name, what in (("login", "start + kill + destroy (20 ms sleep included)"), ("run", "run /bin/true in the foreground"),
-                   ("warm", "with the engine: start (cold) + kill + destroy (warm)"),
+                   ("warm", "with the engine: start + kill + destroy (start cold with --log_tag, warm without)"),
                    ("kd", "with the engine: kill + destroy alone (20 ms sleep included)")):
     res = {r["command"]: r for r in json.load(open(f"{sys.argv[1]}/{name}.json"))["results"]}
     med = {k: v["median"] * 1000 for k, v in res.items()}
     print(f"{what}: " + ", ".join(f"{k} {v:.1f} ms" for k, v in med.items())
           + f"; run_oci/runc {med['run_oci'] / med['runc']:.2f}, run_oci/crun {med['run_oci'] / med['crun']:.2f}")
+    if "run_oci, no --log_tag" in med:
+        w = med["run_oci, no --log_tag"]
+        print(f"  all warm (no --log_tag): run_oci/runc {w / med['runc']:.2f}, run_oci/crun {w / med['crun']:.2f}")
 PY

@@ -1,6 +1,6 @@
 /*
- * engine_client.c: bin/jrun's side of the jrun engine (docs/engine.md), #included by launcher.c
- * in jrun mode. It asks the resident JVM to run the command and exits with its status, or
+ * engine_client.c: bin/jrun's and bin/run_oci's side of the jrun engine (docs/engine.md), #included
+ * by launcher.c in jrun mode (run_oci's requests say JRUNROC1 instead of JRUNENG1). It asks the resident JVM to run the command and exits with its status, or
  * returns to let the launcher exec the cold JVM as before. No policy: which commands the engine
  * serves is the engine's (Java's) answer, F for "run it cold".
  *

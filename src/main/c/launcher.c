@@ -1,5 +1,6 @@
 /*
- * launcher.c: the front door of bin/oci-interceptor (and bin/jrun).
+ * launcher.c: the front door of bin/oci-interceptor (and bin/jrun, bin/run_oci).
+ * With a jrun engine running, oci-interceptor gets its plan from it instead of a JVM (engine_plan.c).
  *
  * Why C: Docker runs the runtime about five times per container, and most of
  * those calls (start, kill, delete, state, ps) are pure passthroughs for the

@@ -101,7 +101,7 @@ public final class RunOciMain {
             if (st != null && StateStore.liveStatus(st) != Status.STOPPED) throw new JrunException("container " + id + " is already running");
             throw new JrunException("stale state directory " + layout.dir(id) + " from a container that is gone: run \"run_oci destroy " + id + "\" first");
         }
-        Path bundle = Path.of(a.containerPath() == null ? "." : a.containerPath()).toAbsolutePath().normalize();
+        Path bundle = jrun.Invocation.current().path(a.containerPath() == null ? "." : a.containerPath()).normalize();
         log.info("Starting container " + id);
         precreate(bundle, id, layout);
         long[] ids = callerIds();
@@ -168,10 +168,11 @@ public final class RunOciMain {
         }
     }
 
-    /** The caller's real uid and gid, from /proc/self/status (-u maps container 0 to them). */
+    /** The caller's real uid and gid, from its /proc/PID/status (-u maps container 0 to them). */
     private static long[] callerIds() {
         long uid = -1, gid = -1;
-        for (String line : ProcStat.read("/proc/self/status").split("\n")) {
+        // the caller's: in the engine, its client (the launcher's pid), else this JVM
+        for (String line : ProcStat.read("/proc/" + jrun.Invocation.current().launcherPid() + "/status").split("\n")) {
             if (line.startsWith("Uid:")) uid = Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
             if (line.startsWith("Gid:")) gid = Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
         }

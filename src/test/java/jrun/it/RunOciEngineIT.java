@@ -39,8 +39,10 @@ class RunOciEngineIT {
     @AfterEach
     void tearDown() throws Exception {
         engine = null; // cold, whatever the engine did
-        runOci("--signal=KILL", "kill", "w");
-        for (int i = 0; i < 100 && runOci("destroy", "w").status() != 0; i++) Thread.sleep(20);
+        for (String id : List.of("w", "w2")) {
+            runOci("--signal=KILL", "kill", id);
+            for (int i = 0; i < 100 && runOci("destroy", id).status() != 0; i++) Thread.sleep(20);
+        }
         sb.close();
     }
 
@@ -60,7 +62,7 @@ class RunOciEngineIT {
             engine = e;
             long req = e.count("requests"), fb = e.count("fallbacks");
             runOci("--log_dir=" + logs, "-c", b.toString(), "start", "w").ok();
-            assertEquals(req, e.count("requests"), "start is not served warm yet");
+            assertEquals(req, e.count("requests"), "a start with --log_dir runs cold (the log's fd is the JVM's own)");
             assertEquals(fb + 1, e.count("fallbacks"));
             long pid = Long.parseLong(Files.readString(state.resolve("w/container.pid")).strip());
             runOci("--signal=KILL", "kill", "w").ok();
@@ -72,6 +74,20 @@ class RunOciEngineIT {
             assertEquals("run_oci: container w does not exist\n", gone.err());
             assertEquals(req + 3, e.count("requests"), "kill, destroy and the failed kill: warm");
 
+            // a start without log options is served warm: the init is the client's helper's child, so the caller's descendant
+            long before = e.count("requests");
+            Path b2 = sb.bundle("b2", c -> Sandbox.args(c, "sh", "-c", "exec sleep 1000"));
+            Sandbox.Result st = runOci("-c", b2.toString(), "start", "w2");
+            assertEquals(0, st.status(), st.toString());
+            assertEquals(before + 1, e.count("requests"), "start was not served warm");
+            long pid2 = Long.parseLong(Files.readString(state.resolve("w2/container.pid")).strip());
+            assertTrue(jrun.runtime.ProcStat.read("/proc/" + pid2 + "/cmdline").startsWith("sh") || jrun.runtime.ProcStat.read("/proc/" + pid2 + "/cmdline").startsWith("sleep"));
+            assertFalse(isDescendant(pid2, Long.parseLong(enginePidOf(e))), "the init is the engine's descendant");
+            runOci("--signal=KILL", "kill", "w2").ok();
+            RunOciIT.waitDead(pid2);
+            runOci("destroy", "w2").ok();
+            assertFalse(Files.exists(state.resolve("w2"), LinkOption.NOFOLLOW_LINKS));
+
             Path log;
             try (Stream<Path> s = Files.list(logs)) {
                 log = s.filter(p -> p.getFileName().toString().startsWith("w.")).findFirst().orElseThrow();
@@ -80,11 +96,25 @@ class RunOciEngineIT {
             assertTrue(text.contains("Sending signal 9 to container w") || text.contains("Sending signal KILL to container w"), text);
             assertTrue(text.contains("Container w destroyed"), text);
             // the engine holds no fd of the log after its requests
-            String enginePid = e.status().get("pid");
+            String enginePid = enginePidOf(e);
             String fds = Cmd.run("ls", "-l", "/proc/" + enginePid + "/fd").out();
             assertFalse(fds.contains(log.toString()), fds);
         } finally {
             engine = null;
         }
+    }
+
+    private static String enginePidOf(EngineIT.Engine e) {
+        return e.status().get("pid");
+    }
+
+    /** Whether pid has ancestor among its parents (by /proc/PID/stat's ppid). */
+    private static boolean isDescendant(long pid, long ancestor) {
+        for (long p = pid; p > 1;) {
+            if (p == ancestor) return true;
+            String stat = jrun.runtime.ProcStat.read("/proc/" + p + "/stat");
+            p = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+        }
+        return false;
     }
 }
