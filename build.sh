@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The one entry point for building, testing and trying jrun.
 #   ./build.sh            build: bin/oci-interceptor, bin/jrun, lib/jrun/ (jar + AOT cache)
-#   ./build.sh demo       build, then run a busybox container through oci-interceptor in front of runc
-#   ./build.sh test       build and run every test (unit and integration; integration needs root)
+#   ./build.sh demo       build, then run a busybox container through oci-interceptor in front of runc, cold and then
+#                         through a private jrun engine (started, used, stopped: scripts/demo.sh)
+#   ./build.sh test       build and run every test (unit and integration; integration needs root), and the
+#                         runtime's lifecycle, run_oci and Docker integration tests again through a jrun engine
 #   ./build.sh install [PREFIX]   install launchers to PREFIX/bin, the rest to PREFIX/lib/jrun, man pages to
 #                                 PREFIX/share/man/man8 and bash completion to PREFIX/share/bash-completion (default /usr/local),
 #                                 an example rule file to /etc/oci-interceptor/rules.d; records all in PREFIX/lib/jrun/install-manifest
@@ -47,13 +49,15 @@ case "$cmd" in
     need_packages runc:runc crun:crun busybox:busybox-static dockerd:docker.io containerd:containerd podman:podman \
       logger:bsdutils python3:python3
     # -q would hide Surefire's per-class lines; keep Maven's normal output for the test run.
-    rm -rf target/surefire-reports target/failsafe-reports # no stale report may count
+    rm -rf target/surefire-reports target/failsafe-reports target/failsafe-reports-engine # no stale report may count
     status=0
-    mvn -B -Dstyle.color=never verify "$@" || status=$?
+    # -Djrun.it.engine.skip=false: Failsafe's "engine" execution runs LifecycleIT, RunOciIT,
+    # OciInterceptorDockerIT and JrunDockerIT a second time, through a private jrun engine per class
+    mvn -B -Dstyle.color=never verify -Djrun.it.engine.skip=false "$@" || status=$?
     # a skip is a failure unless src/test/resources/allowed-skips.txt allows it on this host's shape
     echo "build.sh: skipped tests (surefire and failsafe reports):"
     "$JAVA_HOME/bin/java" scripts/SkipGate.java src/test/resources/allowed-skips.txt \
-      target/surefire-reports target/failsafe-reports || { [ "$status" -ne 0 ] || status=1; }
+      target/surefire-reports target/failsafe-reports target/failsafe-reports-engine || { [ "$status" -ne 0 ] || status=1; }
     exit "$status" ;;
   demo)
     need_packages runc:runc busybox:busybox-static

@@ -5,13 +5,17 @@
 #   passthrough (state, kill): oi / runc, target <= 1.2
 #   create: (oi - runc) / bare JVM start, target <= 1.0  (the bare JVM is a hello-world jar run
 #           with the same java and flags as the launcher, and its own AOT cache made the same way)
+#   create through a private jrun engine (docs/engine.md): warm oi / runc, target <= 1.05 (issue 15),
+#           in interleaved rounds of their own (bench/interleave.py), after the cold ones (JRUN_ENGINE_SOCKET)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-30}
 oi="$here/bin/oci-interceptor"
 work=$(mktemp -d /tmp/jrun-bench.XXXXXX)
 R="$work/runc-root"
+export JRUN_ENGINE_SOCKET="$work/engine/engine.sock" # the cold rows: no engine answers there yet
 cleanup() {
+  "$here/bin/jrun" engine stop >/dev/null 2>&1 || true
   runc --root "$R" delete -f bench-state >/dev/null 2>&1 || true
   runc --root "$R" delete -f bench-create >/dev/null 2>&1 || true
   mount | awk '{print $3}' | grep "^$work" | sort -r | xargs -r -n1 umount -l  || true  # grep finds nothing: not a failure (set -e, pipefail)
@@ -54,13 +58,24 @@ hyperfine -N --style basic --warmup 2 --runs "$runs" --export-json "$work/create
   -n "oi create" "$oi --oi-readonly-networking-mounts --oi-env A=1 --root $R create --bundle $work/bundle bench-create" \
   -n "bare JVM" "$bare" >/dev/null
 
-python3 - "$work/pass.json" "$work/create.json" <<'PY'
-import json, sys
-med, cpu = {}, {}
+# warm: the rewrite in a private engine, the launcher then execs runc (same pid)
+"$here/bin/jrun" engine start >/dev/null
+# interleaved rounds (bench/interleave.py): each round runs both, so the ratio compares runs under the same load
+python3 "$here/bench/interleave.py" --runs "$runs" --warmup 5 --export-json "$work/warm.json" \
+  --prepare "runc --root $R delete -f bench-create" \
+  -n "runc create (warm run)" "runc --root $R create --bundle $work/bundle bench-create" \
+  -n "oi create warm" "$oi --oi-readonly-networking-mounts --oi-env A=1 --root $R create --bundle $work/bundle bench-create"
+"$here/bin/jrun" engine status | grep -E '^(requests|p50_ms|p99_ms|rss_kb) ' | tr '\n' ' '; echo
+
+python3 - "$work/pass.json" "$work/create.json" "$work/warm.json" <<'PY'
+import json, statistics, sys
+med, cpu, low = {}, {}, {}
 for f in sys.argv[1:]:
     for r in json.load(open(f))["results"]:
-        med[r["command"]] = r["median"] * 1000
-        cpu[r["command"]] = (r["user"] + r["system"]) * 1000
+        t = r.get("times", [])
+        med[r["command"]] = (r["median"] if "median" in r else statistics.median(t)) * 1000
+        low[r["command"]] = (r["min"] if "min" in r else min(t)) * 1000
+        if "user" in r: cpu[r["command"]] = (r["user"] + r["system"]) * 1000
 for k, v in med.items():
     print(f"{k:32s} {v:8.2f} ms (median)")
 print()
@@ -71,4 +86,7 @@ jvm = med['bare JVM']
 print(f"create: oi/runc = {med['oi create']/med['runc create']:.2f}x; added {extra:.1f} ms = {extra/jvm:.2f} bare JVM starts (target <= 1.0)")
 cextra = cpu['oi create'] - cpu['runc create']
 print(f"create, CPU time (user+sys, less sensitive to a loaded machine): added {cextra:.1f} ms = {cextra/cpu['bare JVM']:.2f} bare JVM starts")
+w, wr = med['oi create warm'], med['runc create (warm run)']
+print(f"create through the engine: warm/runc = {w/wr:.2f}x (target <= 1.05), warm/cold = {w/med['oi create']:.2f}x; "
+      f"fastest warm/runc = {low['oi create warm']/low['runc create (warm run)']:.2f}x (+{low['oi create warm']-low['runc create (warm run)']:.1f} ms)")
 PY

@@ -4,6 +4,8 @@
 # plus a foreground run of /bin/true, in one hyperfine run each, then the median ratios.
 # State goes to a private RUN_OCI_STATE_ROOT. Needs root. Usage: bench/run_oci.sh [RUNS]
 # crun runs under the unshare wrapper bench/jrun-lifecycle.sh describes (not subtracted here).
+# Then the login sequence again with a private jrun engine (docs/engine.md) serving run_oci: kill
+# and destroy are warm, start still runs cold through the client (warm create is not served yet).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-20}
@@ -12,8 +14,10 @@ ro="$here/bin/run_oci"
 [ "$(id -u)" = 0 ] || { echo "the benchmark needs root" >&2; exit 1; }
 work=$(mktemp -d /tmp/run_oci-bench.XXXXXX)
 export RUN_OCI_STATE_ROOT=$work/run_oci
+export JRUN_ENGINE_SOCKET=$work/engine/engine.sock # the cold rows: no engine answers there yet
 crun=(unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root "$0" "$@"' "$work/crun")
 cleanup() {
+  "$here/bin/jrun" engine stop >/dev/null 2>&1 || true
   for b in s t; do
     "$ro" -S KILL kill $b >/dev/null 2>&1 || true; sleep 0.05; "$ro" destroy $b >/dev/null 2>&1 || true
     runc --root "$work/runc" delete -f $b >/dev/null 2>&1 || true
@@ -46,10 +50,21 @@ bench login -n run_oci "$ro --log_tag=bench -c $S start s && $ro --signal=KILL k
   -n runc "$R run -d -b $S s >/dev/null && $R kill s KILL && sleep 0.02 && $R delete s" \
   -n crun "$C run -d -b $S s >/dev/null && $C kill s KILL && sleep 0.02 && $C delete s"
 bench run -n run_oci "$ro -c $work/true run t" -n runc "$R run -b $work/true t" -n crun "$C run -b $work/true t"
+"$here/bin/jrun" engine start >/dev/null
+bench warm -n run_oci "$ro --log_tag=bench -c $S start s && $ro --signal=KILL kill s && sleep 0.02 && $ro destroy s" \
+  -n runc "$R run -d -b $S s >/dev/null && $R kill s KILL && sleep 0.02 && $R delete s" \
+  -n crun "$C run -d -b $S s >/dev/null && $C kill s KILL && sleep 0.02 && $C delete s"
+bench kd --prepare "$ro -c $S start s" --prepare "$R run -d -b $S s >/dev/null" --prepare "$C run -d -b $S s >/dev/null" \
+  -n run_oci "$ro --signal=KILL kill s && sleep 0.02 && $ro destroy s" \
+  -n runc "$R kill s KILL && sleep 0.02 && $R delete s" \
+  -n crun "$C kill s KILL && sleep 0.02 && $C delete s"
+"$here/bin/jrun" engine status | grep -E '^(requests|fallbacks|p50_ms|rss_kb) ' | tr '\n' ' '; echo
 
 python3 - "$work" <<'PY'
 import json, sys
-for name, what in (("login", "start + kill + destroy (20 ms sleep included)"), ("run", "run /bin/true in the foreground")):
+for name, what in (("login", "start + kill + destroy (20 ms sleep included)"), ("run", "run /bin/true in the foreground"),
+                   ("warm", "with the engine: start (cold) + kill + destroy (warm)"),
+                   ("kd", "with the engine: kill + destroy alone (20 ms sleep included)")):
     res = {r["command"]: r for r in json.load(open(f"{sys.argv[1]}/{name}.json"))["results"]}
     med = {k: v["median"] * 1000 for k, v in res.items()}
     print(f"{what}: " + ", ".join(f"{k} {v:.1f} ms" for k, v in med.items())

@@ -84,8 +84,19 @@ sample=$sysconf/oci-interceptor/rules.d/example.yaml.sample
 if [ -e "$dest$sample" ]; then echo "kept $dest$sample" >&2
 else put "$src/src/main/dist/etc/oci-interceptor/rules.d/example.yaml.sample" "$sample" 0644; fi
 
-# Anything more to install (the engine's service files, say) goes here through put: the Debian
-# package is built from this install, and a file under SYSCONFDIR becomes one of its conffiles.
+# Anything more to install goes here through put: the Debian package is built from this install,
+# and a file under SYSCONFDIR becomes one of its conffiles.
+# The engine's service files (contrib/, docs/engine.md), naming this PREFIX's bin/jrun: systemd's
+# socket and service in PREFIX/lib/systemd/system (a unit directory systemd reads for /usr and
+# /usr/local), and an init script for hosts without systemd in SYSCONFDIR/init.d. Neither is
+# enabled: `systemctl enable --now jrun-engine.socket`, or `update-rc.d jrun-engine defaults`.
+for u in jrun-engine.socket jrun-engine.service; do
+  sed "s|@BINDIR@|$prefix/bin|g" "$src/contrib/$u" > "$gz/$u"
+  put "$gz/$u" "$prefix/lib/systemd/system/$u" 0644
+done
+initd=$sysconf/init.d/jrun-engine
+if [ -e "$dest$initd" ]; then echo "kept $dest$initd" >&2
+else sed "s|@BINDIR@|$prefix/bin|g" "$src/contrib/jrun-engine.init" > "$gz/jrun-engine.init"; put "$gz/jrun-engine.init" "$initd" 0755; fi
 
 if [ -n "$dest" ]; then echo "installed to $dest$prefix (staged: run $prefix/lib/jrun/setup-jdk on the target)"; exit 0; fi
 made+=("f $manifest")

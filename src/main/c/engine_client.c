@@ -63,8 +63,8 @@ static void try_engine(const char *lib, int argc, char **argv, const char *prefo
 {
     extern char **environ;
     const char *mode = getenv("JRUN_ENGINE");
-    if ((mode && strcmp(mode, "off") == 0) || strcmp(LAUNCHER_NAME, "jrun") != 0)
-        return; /* run_oci: not served by the engine yet */
+    if (mode && strcmp(mode, "off") == 0)
+        return;
     const char *path = getenv("JRUN_ENGINE_SOCKET");
     if (!path || !*path)
         path = ENGINE_SOCKET;
@@ -95,7 +95,7 @@ static void try_engine(const char *lib, int argc, char **argv, const char *prefo
     size_t len = 0;
     for (int pass = 0; pass < 2; pass++) { /* size, then fill */
         len = 4;
-        len = engine_put(buf, len, "JRUNENG1");
+        len = engine_put(buf, len, strcmp(LAUNCHER_NAME, "run_oci") == 0 ? "JRUNROC1" : "JRUNENG1"); /* RunOciMain's, or JrunMain's */
         len = engine_put(buf, len, build);
         len = engine_put(buf, len, cwd);
         len = engine_put(buf, len, num[0]);

@@ -529,6 +529,89 @@ static void set_attr(int fd, uint64_t set, uint64_t clr, int recursive, const ch
         fail(errno, "set mount attributes of %s", what);
 }
 
+/* Detached idmapped copies of host trees (IDMAP_TREE, in the helper before CLONE, as root of
+ * the source's filesystem must), attached in the container by MOVE_TREE in the same order. */
+#define MAX_TREES 64
+static int trees[MAX_TREES];
+static int ntrees, next_tree;
+#define JR_MOUNT_ATTR_IDMAP 0x00100000
+
+static void write_pid_file(pid_t pid, const char *name, const char *text)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+        fail(errno, "write %s", path);
+    close(fd);
+}
+
+/* A user namespace holding the mount's maps: a child unshares one and waits while we write its
+ * maps; its ns fd outlives it. */
+static int idmap_userns(const char *uid_map, const char *gid_map)
+{
+    int sync[2];
+    if (pipe2(sync, O_CLOEXEC) < 0)
+        fail(errno, "pipe");
+    pid_t c = fork();
+    if (c < 0)
+        fail(errno, "fork");
+    if (c == 0) {
+        close(sync[0]);
+        char ok = unshare(CLONE_NEWUSER) == 0 ? 'u' : 'x';
+        if (write(sync[1], &ok, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause(); /* killed once its namespace is held */
+    }
+    close(sync[1]);
+    char ok = 0;
+    ssize_t n;
+    while ((n = read(sync[0], &ok, 1)) < 0 && errno == EINTR)
+        ;
+    close(sync[0]);
+    int ns = -1, err = EINVAL;
+    if (n == 1 && ok == 'u') {
+        write_pid_file(c, "uid_map", uid_map);
+        write_pid_file(c, "gid_map", gid_map);
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/user", (int)c);
+        ns = open(path, O_RDONLY | O_CLOEXEC);
+        err = errno;
+    }
+    kill(c, SIGKILL);
+    while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
+        ;
+    if (ns < 0)
+        fail(err, "make the user namespace of an idmapped mount");
+    return ns;
+}
+
+static void idmap_tree(struct field *f)
+{
+    if (ntrees >= MAX_TREES)
+        fail(E2BIG, "more than %d idmapped mounts", MAX_TREES);
+    int recursive = (int)(f[3].u & 1), recursive_map = (int)((f[3].u >> 1) & 1);
+    int ns = idmap_userns(f[1].data, f[2].data);
+    int t = (int)syscall(SYS_open_tree, AT_FDCWD, f[0].data, JR_OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+    if (t < 0)
+        fail(errno, "open_tree %s", f[0].data);
+    struct jr_mount_attr a = {JR_MOUNT_ATTR_IDMAP | f[4].u, 0, 0, (uint64_t)ns};
+    if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH | (recursive_map ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
+        fail(errno, "idmap the mount of %s", f[0].data);
+    close(ns);
+    trees[ntrees++] = keep(t);
+}
+
+static void move_tree(struct field *f)
+{
+    if (next_tree >= ntrees)
+        bad_plan("MOVE_TREE without an IDMAP_TREE");
+    int target = in_root_or_fail(f[0].data, O_PATH);
+    move_onto(trees[next_tree++], target, f[0].data);
+    close(target);
+}
+
 /* The rootfs's /dev/null, opened once without following it and checked to be the null device:
  * masks are bound from this fd, never from what a path resolves to when they are made (CVE-2025-31133:
  * an image's or a racing container's symlink made a mask a bind of /proc/sys/kernel/core_pattern). */
@@ -612,6 +695,18 @@ static void write_proc(struct field *f)
         fail(errno, "write /proc/%s", f[0].data);
     close(fd);
     close(proc);
+}
+
+/* Whether this process's user namespace has setgroups(2) denied (its /proc/self/setgroups reads "deny"). */
+static int setgroups_denied(void)
+{
+    char buf[16] = {0};
+    int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return n >= 4 && strncmp(buf, "deny", 4) == 0;
 }
 
 static void reset_signals(void)
@@ -761,8 +856,14 @@ static void wait_for_child(pid_t child)
         int st;
         pid_t p;
         while ((p = waitpid(-1, &st, WNOHANG)) > 0) /* our only child is the init */
-            if (p == child)
+            if (p == child) {
+                /* Java reads our status in /proc/PID/stat, whose exit_code a non-dumpable process
+                 * shows only to root: a rootless jrun's helper turns dumpable as it exits (what
+                 * the container runs is in a user namespace of its own and cannot ptrace us). */
+                if (geteuid() != 0)
+                    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
                 _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+            }
     }
 }
 
@@ -776,6 +877,14 @@ static void do_clone(struct field *f)
         fail(errno, "pipe");
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
+    /* A new user namespace made without root (rootless): the init is born dumpable (the flag is
+     * copied at clone), so that Java, which is not root either, may open its /proc/PID/{uid_map,
+     * gid_map,setgroups} as soon as it reads 'P'; the init clears it once they are written
+     * (DUMPABLE 0 after WAIT_GO), we at once. runc's rootless init does the same. Root opens a
+     * non-dumpable process's files anyway: a root jrun's init is never dumpable (docs/security.md). */
+    int userns = (f[0].u & CLONE_NEWUSER) != 0 && geteuid() != 0;
+    if (userns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        fail(errno, "prctl PR_SET_DUMPABLE");
     pid_t pid;
     if (f[2].len) {
         /* Born in its cgroup v2 directory: clone3(CLONE_INTO_CGROUP) takes the migration lock's
@@ -797,6 +906,8 @@ static void do_clone(struct field *f)
             fail(err, "clone into cgroup %s", f[2].data);
     } else
         pid = (pid_t)syscall(SYS_clone, (unsigned long)f[0].u | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid != 0 && userns)
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (pid < 0)
         fail(errno, "clone");
     if (pid == 0) {
@@ -1155,6 +1266,16 @@ static void run_step(struct step *s)
         if (mount(opt(f[0].data), f[1].data, opt(f[2].data), (unsigned long)f[3].u, opt(f[4].data)) < 0)
             fail(errno, "mount %s on %s", f[0].data, f[1].data);
         break;
+    case OP_DUMPABLE:
+        if (prctl(PR_SET_DUMPABLE, (unsigned long)f[0].u, 0, 0, 0) < 0)
+            fail(errno, "prctl PR_SET_DUMPABLE");
+        break;
+    case OP_IDMAP_TREE:
+        idmap_tree(f);
+        break;
+    case OP_MOVE_TREE:
+        move_tree(f);
+        break;
     case OP_SETATTR: {
         int t = in_root_or_fail(f[0].data, O_PATH);
         set_attr(t, f[1].u, f[2].u, (int)f[3].u, f[0].data);
@@ -1276,7 +1397,10 @@ static void run_step(struct step *s)
                 bad_plan("bad gid");
             g[i] = (gid_t)v;
         }
-        if (setgroups(n, g) < 0)
+        /* In a user namespace whose gid_map an unprivileged user wrote, setgroups is denied
+         * (user_namespaces(7)): an empty list is then already what the process has (the
+         * namespace began with none of the host's groups usable), so it is skipped. */
+        if (setgroups(n, g) < 0 && !(errno == EPERM && n == 0 && setgroups_denied()))
             fail(errno, "setgroups");
         free(g);
         break;

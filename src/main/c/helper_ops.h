@@ -71,6 +71,9 @@
     OP(WRITE_PROC, 52, "sb")    /* path under the container's /proc (a procfs root), data: no symlink or mount on the way */ \
     OP(LOOKUP, 53, "vs")        /* candidate paths, program: fail unless one is an executable file */ \
     OP(ENTER_ROOT, 54, "s")     /* chdir to the directory ("": the root fd), chroot("."), chdir("/"): moves no mount (no mount namespace of its own) */ \
-    OP(BIND_ROOT, 55, "su")     /* rootfs realpath (no symlink followed), propagation: bind it onto itself through fds; the copy is the root fd */
+    OP(BIND_ROOT, 55, "su")     /* rootfs realpath (no symlink followed), propagation: bind it onto itself through fds; the copy is the root fd */ \
+    OP(DUMPABLE, 56, "u")       /* prctl(PR_SET_DUMPABLE): 0 once Java wrote a new user namespace's maps (born 1) */ \
+    OP(IDMAP_TREE, 57, "sssuu") /* host source, uid map text, gid map text, recursive, attr_set: open_tree a detached copy and idmap it (kept) */ \
+    OP(MOVE_TREE, 58, "s")      /* in-root target: move_mount the kept IDMAP_TREE copy onto it */
 
 #endif

@@ -10,6 +10,7 @@
  * - `start`'s wait on the exec fifo (jrun.linux.StartFifo): Java can neither poll a fifo nor open
  *   one without blocking.
  * - unmounting one mount by its id (jrun.linux.HostMounts), which Java cannot do.
+ * - a signal through a pidfd (jrun.linux.Pidfd): the engine's kill, without a helper process.
  * No policy, no namespaces: everything else native is the helper's, in its own process.
  * Since the engine (docs/engine.md): its unix socket's calls, because Java has no SCM_RIGHTS and
  * no SO_PEERCRED (UnixDomainSocketAddress channels cannot pass fds or name their peer).
@@ -30,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static void throw_io(JNIEnv *env, int err, const char *path)
@@ -417,6 +419,49 @@ JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_reap0(JNIEnv *env, jclass cls, 
     (void)cls;
     int status;
     return waitpid(pid, &status, WNOHANG) == pid;
+}
+
+/*
+ * Sends sig to pid through a pidfd if it is still the process that started at start (field 22 of
+ * /proc/PID/stat; 0: any), as the helper's SIGNAL step does: the pidfd pins the process, so the
+ * start time read after it cannot be a new one's (jrun.linux.Pidfd, the engine's kill). 0 or -errno.
+ */
+JNIEXPORT jint JNICALL Java_jrun_linux_Pidfd_signal0(JNIEnv *env, jclass cls, jint pid, jlong start, jint sig)
+{
+    (void)env;
+    (void)cls;
+    int pfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    if (pfd < 0)
+        return -errno;
+    if (start) {
+        char path[64], buf[1024];
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+        if (fd >= 0)
+            close(fd);
+        char *p = NULL;
+        if (n > 0) {
+            buf[n] = 0;
+            p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+            for (int field = 2; field < 22 && p; field++)
+                p = strchr(p + 1, ' ');
+        }
+        if (!p || strtoull(p + 1, NULL, 10) != (unsigned long long)start) {
+            close(pfd);
+            return -ESRCH;
+        }
+    }
+    int r = (int)syscall(SYS_pidfd_send_signal, pfd, (int)sig, NULL, 0), err = errno;
+    close(pfd);
+    return r < 0 ? -err : 0;
+}
+
+JNIEXPORT jint JNICALL Java_jrun_linux_PosixLock_subreaper0(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 }
 
 /* ---- the engine's socket (jrun.engine.EngineNative) ---- */

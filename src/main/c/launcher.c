@@ -268,6 +268,8 @@ static void exec_runtime(const char *runtime, int argc, char **argv, int first)
     free(v); /* not found or not executable: let Java report it properly */
 }
 
+#include "engine_plan.c" /* engine_plan: the plan from the jrun engine (docs/engine.md) */
+
 static int run_java_for_plan(char **jv)
 {
     int p[2];
@@ -321,10 +323,12 @@ static int run_java_for_plan(char **jv)
         return WEXITSTATUS(st);
     if (len == 0)
         return 0; /* Java answered the call itself (help, version, rules check/apply): nothing to exec */
+    return exec_plan(buf, len);
+}
 
-    if (len == 0)
-        return 0; /* Java answered by itself (help, version, rules tooling): nothing to exec */
-
+/* Execs a plan (Java's, cold or from the engine); returns 127 if it is malformed or the exec fails. */
+static int exec_plan(char *buf, size_t len)
+{
     /* Parse: magic, count, path, then count argv strings; every field NUL-terminated, nothing after. */
     char *fields[PLAN_MAX / 2 > 65536 ? 65536 : PLAN_MAX / 2];
     size_t nf = 0, at = 0;
@@ -425,6 +429,25 @@ static const char *prefork_helper(const char *lib, int argc, char **argv)
 }
 #endif
 
+#if !PLAN_MODE
+/* Whether the command word (the first word after jrun's global flags) is `engine`: its own process
+ * never asks an engine (`engine run` under socket activation would ask itself and wait forever)
+ * and needs no helper. A flag missing here only costs an idle helper and a refused request. */
+static int engine_command(int argc, char **argv)
+{
+    static const char *valued[] = {"--root", "--log", "--log-format", "--criu", "--rules", "--oi-rules", "--oi-env",
+                                   "--oi-env-force", NULL};
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-')
+            return strcmp(argv[i], "engine") == 0;
+        for (const char **v = valued; *v; v++)
+            if (strcmp(argv[i], *v) == 0)
+                i++;
+    }
+    return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     char lib[PATH_MAX - 64]; /* room for the file names appended to it */
@@ -434,12 +457,15 @@ int main(int argc, char **argv)
     if (passthrough(argc, argv, &runtime, &first))
         exec_runtime(runtime, argc, argv, first);
     lib_dir(lib, sizeof lib);
+    engine_plan(lib, argc, argv); /* returns when the plan is to come from a cold JVM */
     return run_java_for_plan(java_argv(lib, argc, argv, 1));
 #else
     lib_dir(lib, sizeof lib);
     char **jv = java_argv(lib, argc, argv, 1);
-    const char *prefork = prefork_helper(lib, argc, argv);
-    try_engine(lib, argc, argv, prefork); /* returns when the command runs cold */
+    int engine_cmd = engine_command(argc, argv);
+    const char *prefork = engine_cmd ? NULL : prefork_helper(lib, argc, argv);
+    if (!engine_cmd)
+        try_engine(lib, argc, argv, prefork); /* returns when the command runs cold */
     engine_jvm_flags(jv, argc, argv);
     if (prefork) /* replaces -Djrun.plan.fd, which jrun mode does not use */
         for (char **a = jv; *a; a++)

@@ -20,9 +20,15 @@ public final class ErrorLog {
     private ErrorLog() {}
 
     public static void report(String program, String message, String logFile, boolean json) {
-        jrun.Invocation.current().err().println(program + ": " + message);
+        jrun.Invocation.current().err().println(program + ": " + oneLine(message));
         jrun.Invocation.current().err().flush();
         if (logFile != null && json) appendJson(logFile, "error", message);
+    }
+
+    /** An error is one line: a line break in it (a value quoted from the command line or a file) is shown as \\n. */
+    public static String oneLine(String message) {
+        if (message.indexOf('\n') < 0 && message.indexOf('\r') < 0) return message;
+        return message.replace("\r", "\\r").replace("\n", "\\n");
     }
 
     public static void appendJson(String logFile, String level, String message) {

@@ -79,6 +79,7 @@ final class EventsCommand implements Command {
     static long duration(String v) {
         java.util.regex.Matcher mt = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)?").matcher(v.trim());
         if (!mt.matches()) throw JrunException.usage("--interval: expected a duration such as 5s, got \"" + v + "\"");
+        if (mt.group(1).length() > 12) throw JrunException.usage("--interval: too long a duration: \"" + v + "\""); // 10^12 h is still a long in ms
         long n = Long.parseLong(mt.group(1));
         String u = mt.group(2) == null ? "s" : mt.group(2);
         long ms = switch (u) {

@@ -114,11 +114,13 @@ final class ExecCommand implements Command {
                 java.nio.file.Path f = java.nio.file.Path.of(jrun.Invocation.callers(file)); // warm: the caller's relative path
                 return new LinkedHashMap<>(ConfigFile.rootObject(ConfigFile.read(f), f));
             }
-            Object tree = Json.parse(new String(jrun.Invocation.current().in().readAllBytes(), StandardCharsets.UTF_8));
+            Object tree = Json.parse(new String(ConfigFile.bounded(jrun.Invocation.current().in(), "--process - (stdin)"), StandardCharsets.UTF_8));
             return new LinkedHashMap<>(ConfigTree.object(tree, "--process -"));
         } catch (IOException e) {
             throw new JrunException("--process: cannot read stdin: " + e.getMessage(), e);
         } catch (RuntimeException e) { // a JSON syntax error on stdin, or not an object
+            if (e instanceof JrunException je && je.getMessage().startsWith("--process")) throw je;
+            if (e instanceof JrunException je && je.getMessage().startsWith(file + ":")) throw new JrunException("--process " + je.getMessage(), e);
             throw new JrunException("--process " + file + ": " + e.getMessage(), e);
         }
     }

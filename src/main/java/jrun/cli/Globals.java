@@ -9,7 +9,10 @@ import jrun.runtime.StateStore;
 
 /** The global flags, which come before the command (runc's --root, --log, --log-format, --debug ...). */
 final class Globals {
-    String root = "/run/jrun";
+    /** --root, or null: then Rootless.defaultRoot (/run/jrun for root, $XDG_RUNTIME_DIR/jrun for a user). */
+    String root;
+    /** --rootless: true, false or auto. */
+    String rootless = "auto";
     String log;
     boolean jsonLog;
     boolean debug;
@@ -82,20 +85,32 @@ final class Globals {
         }
     }
 
+    /** The state directory: --root, else the default for this user (read when a command needs it). */
+    String root() {
+        if (root == null) root = jrun.runtime.Rootless.defaultRoot(jrun.Invocation.current().env());
+        return root;
+    }
+
+    /** Rootless mode as --rootless asks (auto: on when not root, or root of a user namespace). */
+    jrun.runtime.Rootless rootlessMode() {
+        return jrun.runtime.Rootless.of(rootless, jrun.Invocation.current().env());
+    }
+
     jrun.runtime.Exec exec() {
-        jrun.runtime.Exec e = new jrun.runtime.Exec(new StateStore(Path.of(root)), LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root, ".cache", "seccomp")));
+        jrun.runtime.Exec e = new jrun.runtime.Exec(new StateStore(Path.of(root())), LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root(), ".cache", "seccomp")));
         return debug ? e.withDebug(this::debug) : e;
     }
 
     jrun.runtime.Manage manage() {
         jrun.linux.cgroups.CgroupLayout layout = jrun.linux.cgroups.CgroupLayout.detect();
-        return new jrun.runtime.Manage(new StateStore(Path.of(root)), new LinuxHardening(jrun.linux.Capabilities.kernelLastCap(), layout, this::warn),
+        return new jrun.runtime.Manage(new StateStore(Path.of(root())), new LinuxHardening(jrun.linux.Capabilities.kernelLastCap(), layout, this::warn),
                 dirs -> new jrun.runtime.ContainerCgroups(layout, dirs));
     }
 
     Lifecycle lifecycle() {
-        Lifecycle l = new Lifecycle(new StateStore(Path.of(root)), new RealHostFiles(),
-                LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root, ".cache", "seccomp")), rules());
+        Lifecycle l = new Lifecycle(new StateStore(Path.of(root())), new RealHostFiles(),
+                LinuxHardening.forHost(this::warn).withSeccompCache(Path.of(root(), ".cache", "seccomp")), rules())
+                .withRootless(rootlessMode());
         return debug ? l.withDebug(this::debug) : l;
     }
 }

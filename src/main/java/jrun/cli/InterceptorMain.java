@@ -26,6 +26,17 @@ public final class InterceptorMain {
 
     /** Runs one call and returns the exit status; the plan (if any) goes to planFd. */
     public static int execute(String[] argv, int planFd) {
+        return execute(argv, plan -> {
+            if (planFd < 0) throw new JrunException("no plan fd: run oci-interceptor through bin/oci-interceptor");
+            plan.send(planFd);
+        });
+    }
+
+    /**
+     * Runs one call in Invocation.current()'s world (the engine's request, or this process) and
+     * returns the exit status; the plan, if any, goes to sink (the launcher's fd, or the engine's answer).
+     */
+    public static int execute(String[] argv, java.util.function.Consumer<ExecPlan> sink) {
         List<String> args = Arrays.asList(argv);
         RuntimeCall call = null;
         boolean debug = false;
@@ -34,40 +45,39 @@ public final class InterceptorMain {
             InterceptorArgs parsed = InterceptorArgs.parse(args);
             call = RuntimeCall.parse(parsed.runtimeArgs());
             debug = parsed.runtimeArgs().contains("--debug");
-            status = run(parsed, call, planFd);
+            status = run(parsed, call, sink);
         } catch (JrunException e) {
             if (call == null) call = RuntimeCall.findLog(args); // still find --log for the JSON line
             ErrorLog.report("oci-interceptor", e.getMessage(), call.logFile(), call.jsonLog());
-            if (debug && e.getCause() != null) e.printStackTrace();
+            if (debug && e.getCause() != null) e.printStackTrace(jrun.Invocation.current().err());
             status = e.exitCode();
         } catch (RuntimeException | Error e) {
             if (call == null) call = RuntimeCall.findLog(args);
             ErrorLog.report("oci-interceptor", "internal error: " + e, call.logFile(), call.jsonLog());
-            if (debug) e.printStackTrace();
+            if (debug) e.printStackTrace(jrun.Invocation.current().err());
             status = 70;
         }
         return status;
     }
 
-    static int run(InterceptorArgs args, RuntimeCall call, int fd) {
+    static int run(InterceptorArgs args, RuntimeCall call, java.util.function.Consumer<ExecPlan> sink) {
+        jrun.Invocation inv = jrun.Invocation.current();
         if (args.help()) {
-            System.out.print(Help.page(null, InterceptorArgs.SPEC, null));
+            inv.out().print(Help.page(null, InterceptorArgs.SPEC, null));
             return 0;
         }
         if (args.version()) {
-            System.out.println("oci-interceptor " + Version.VERSION);
+            inv.out().println("oci-interceptor " + Version.VERSION);
             return 0;
         }
         List<String> rest = args.runtimeArgs();
         if (!rest.isEmpty() && rest.get(0).equals("rules")) {
-            int status = new RulesCommand(args, RuleSet.DEFAULT_DIR, Context.host(), System.out, System.err)
+            int status = new RulesCommand(args, RuleSet.DEFAULT_DIR, Context.host(), inv.out(), inv.err())
                     .run(rest.subList(1, rest.size()));
-            System.out.flush();
+            inv.out().flush();
             return status;
         }
-        ExecPlan plan = new Interceptor(args, System.getenv()).run(call);
-        if (fd < 0) throw new JrunException("no plan fd: run oci-interceptor through bin/oci-interceptor");
-        plan.send(fd);
+        sink.accept(new Interceptor(args, inv.env()).run(call));
         return 0;
     }
 }

@@ -34,12 +34,12 @@ public final class JrunMain {
 
             Rules flags (--rules, --oi-*) apply oci-interceptor's rule engine to config.json in-process at \
             create and run; see oci-interceptor(8).""",
-            "--root", "DIR", "where container state is kept (default /run/jrun; best on a tmpfs)",
+            "--root", "DIR", "where container state is kept (default /run/jrun; $XDG_RUNTIME_DIR/jrun without root; best on a tmpfs)",
             "--log", "FILE", "also write errors, warnings and --debug lines to FILE",
             "--log-format", "FORMAT", "the --log format: text or json (default text)",
             "--debug", "", "log each step jrun takes (to --log, else stderr), and stack traces of errors",
             "--systemd-cgroup", "", "not supported: jrun has no systemd cgroup driver",
-            "--rootless", "VALUE", "true, false or auto (default auto); true is not supported",
+            "--rootless", "VALUE", "true, false or auto (default auto: on when not root, or root of a user namespace); see docs/rootless.md",
             "--criu", "PATH", "not supported: jrun has no checkpoint/restore (CRIU) support",
             "--rules --oi-rules", "PATH", "a rule file or directory to apply at create and run (repeatable)",
             "--oi-env", "NAME=VALUE", "set NAME in process.env unless it is set (repeatable; exec too)",
@@ -81,7 +81,14 @@ public final class JrunMain {
     }
 
     public static void main(String[] argv) {
-        Exit.now(run(Arrays.asList(argv)));
+        // This process's descendants are its to reap: an init whose helper has left (a detached
+        // create's leaves at once) is reaped here if the create fails, not left a zombie for the
+        // caller's subreaper (ZombieIT). Here, not in Lifecycle: a JVM that runs commands in-process
+        // (the tests') lives on, and would collect the orphans of every helper it starts.
+        jrun.linux.PosixLock.subreaper();
+        int status = run(Arrays.asList(argv));
+        jrun.helper.HelperProcess.releaseUnused(); // no zombie helper for the caller's subreaper
+        Exit.now(status);
     }
 
     public static int run(List<String> argv) {
@@ -161,11 +168,9 @@ public final class JrunMain {
                         + (Files.isDirectory(Path.of("/run/systemd/system")) ? "" : " (and this host runs no systemd)"));
             }
             case "--rootless" -> {
-                switch (value) {
-                    case "true" -> throw new JrunException("--rootless: rootless mode is not supported yet");
-                    case "false", "auto" -> { }
-                    default -> throw JrunException.usage("--rootless: expected true, false or auto, got \"" + value + "\"");
-                }
+                if (!value.equals("true") && !value.equals("false") && !value.equals("auto"))
+                    throw JrunException.usage("--rootless: expected true, false or auto, got \"" + value + "\"");
+                g.rootless = value;
             }
             case "--criu" -> throw new JrunException("--criu: jrun has no checkpoint/restore (CRIU) support");
             case "--version" -> {
@@ -214,7 +219,7 @@ public final class JrunMain {
         ErrorLog.report("jrun", message, g.log, g.jsonLog);
         if (g.log != null && !g.jsonLog) {
             try {
-                Files.writeString(Path.of(g.log), "time=\"" + OffsetDateTime.now() + "\" level=error msg=\"" + message.replace("\"", "\\\"") + "\"\n",
+                Files.writeString(Path.of(g.log), "time=\"" + OffsetDateTime.now() + "\" level=error msg=\"" + ErrorLog.oneLine(message).replace("\"", "\\\"") + "\"\n",
                         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException ignored) {
                 // stderr has it

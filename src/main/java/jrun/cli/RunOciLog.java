@@ -23,7 +23,7 @@ import jrun.JrunException;
 final class RunOciLog {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private PrintStream file;
-    private final PrintStream stderr = System.err;
+    private final PrintStream stderr = jrun.Invocation.current().err();
     private Path filePath;
     private int fileFd = -1;
     private String tag;
@@ -51,7 +51,7 @@ final class RunOciLog {
         } catch (IOException e) {
             throw new JrunException("--log_dir: cannot open " + f + ": " + e.getMessage(), e);
         }
-        System.setErr(file);
+        if (!jrun.Invocation.current().warm()) System.setErr(file); // the hooks' output; in the engine, hooks run cold
         return f;
     }
 
@@ -98,7 +98,7 @@ final class RunOciLog {
     }
 
     private static String socket() {
-        String sock = System.getenv("RUN_OCI_SYSLOG_SOCKET");
+        String sock = jrun.Invocation.current().env("RUN_OCI_SYSLOG_SOCKET");
         return sock != null && !sock.isEmpty() ? sock : "/dev/log";
     }
 
@@ -163,6 +163,11 @@ final class RunOciLog {
                 // syslog is best effort; errors also went to stderr
             }
         }
+    }
+
+    /** Closes the log file: in the engine, which lives on, no fd of a request may stay open. */
+    void release() {
+        if (file != null) file.close();
     }
 
     /** Ends the messages' logger and waits for it, so nothing is lost when the JVM exits. */

@@ -35,19 +35,30 @@ public final class RunOciMain {
         Exit.now(run(Arrays.asList(argv)));
     }
 
-    static int run(List<String> argv) {
+    /** Runs one command in Invocation.current()'s world (the engine's request, or this process); returns the exit status. */
+    public static int run(List<String> argv) {
         RunOciLog log = new RunOciLog();
+        try {
+            return run(argv, log);
+        } finally {
+            if (jrun.Invocation.current().warm()) log.release();
+        }
+    }
+
+    private static int run(List<String> argv, RunOciLog log) {
+        jrun.Invocation inv = jrun.Invocation.current();
         try {
             RunOciArgs a = RunOciArgs.parse(argv);
             if (a.help()) {
-                System.out.print(Help.page(null, RunOciArgs.SPEC, null));
+                inv.out().print(Help.page(null, RunOciArgs.SPEC, null));
+                inv.out().flush();
                 return 0;
             }
-            String rootEnv = System.getenv("RUN_OCI_STATE_ROOT");
-            Path root = rootEnv == null || rootEnv.isEmpty() ? RunOciLayout.DEFAULT_ROOT : Path.of(rootEnv).toAbsolutePath();
+            String rootEnv = inv.env("RUN_OCI_STATE_ROOT");
+            Path root = rootEnv == null || rootEnv.isEmpty() ? RunOciLayout.DEFAULT_ROOT : inv.path(rootEnv);
             RunOciLayout probe = new RunOciLayout(root, null);
             boolean creates = a.command().equals("run") || a.command().equals("start");
-            if (a.logDir() != null) log.toDir(Path.of(a.logDir()), a.id());
+            if (a.logDir() != null) log.toDir(inv.path(a.logDir()), a.id());
             else if (!creates && probe.logOf(a.id()) != null) log.toFile(probe.logOf(a.id()));
             else if (a.logTag() != null) log.toSyslog(a.logTag());
             try {
@@ -63,9 +74,12 @@ public final class RunOciMain {
             log.error(e.getMessage());
             log.close();
             return e.exitCode();
+        } catch (jrun.Invocation.ColdOnly e) {
+            log.close();
+            throw e; // the engine hands the command back to the client, which runs it cold
         } catch (RuntimeException | Error e) {
             log.error("internal error: " + e);
-            if (System.getenv("RUN_OCI_DEBUG") != null) e.printStackTrace();
+            if (inv.env("RUN_OCI_DEBUG") != null) e.printStackTrace(inv.err());
             log.close();
             return 70;
         }
@@ -73,7 +87,8 @@ public final class RunOciMain {
 
     private static Lifecycle lifecycle(Path root, RunOciExtension ext, RunOciLog log) {
         // The host's real hardening (capabilities, seccomp, cgroup limits): Hardening.NONE is for plan tests only.
-        Lifecycle l = new Lifecycle(new StateStore(root), new RealHostFiles(), jrun.runtime.LinuxHardening.forHost(log::warn));
+        Lifecycle l = new Lifecycle(new StateStore(root), new RealHostFiles(), jrun.runtime.LinuxHardening.forHost(log::warn))
+                .withRootless(jrun.runtime.Rootless.of("auto", System.getenv())); // -u as a user: Chrome OS's login manager
         return ext == null ? l : l.withExtension(ext);
     }
 

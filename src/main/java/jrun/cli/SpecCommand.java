@@ -46,18 +46,10 @@ final class SpecCommand implements Command {
             throw new JrunException("jar is missing " + resource);
         }
         if (rootless) {
-            long uid = (Long) unix("uid"), gid = (Long) unix("gid");
+            long uid = jrun.runtime.Rootless.effectiveUid(), gid = jrun.runtime.Rootless.effectiveGid();
             text = text.replace("\"@UID@\"", Long.toString(uid)).replace("\"@GID@\"", Long.toString(gid));
         }
         ConfigFile.replaceAtomically(file, text);
         return 0;
-    }
-
-    private static Object unix(String attr) {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:" + attr)).longValue();
-        } catch (IOException e) {
-            throw new JrunException("cannot read my own " + attr + ": " + e.getMessage());
-        }
     }
 }

@@ -84,7 +84,7 @@ final class UpdateCommand implements Command {
         Map<String, Object> r = new LinkedHashMap<>();
         if (resources != null) {
             try {
-                Object tree = resources.equals("-") ? Json.parse(new String(jrun.Invocation.current().in().readAllBytes(), StandardCharsets.UTF_8))
+                Object tree = resources.equals("-") ? Json.parse(new String(ConfigFile.bounded(jrun.Invocation.current().in(), "--resources - (stdin)"), StandardCharsets.UTF_8))
                         : ConfigFile.read(Path.of(resources)).root();
                 r.putAll(ConfigTree.object(tree, "--resources"));
             } catch (IOException e) {

@@ -209,6 +209,8 @@ public final class Engine {
                     });
                 }
                 case "JRUNENG1" -> command(c, f, fds, t0, peer[0]);
+                case "JRUNOCI1" -> InterceptorRequest.serve(this, c, f, fds, t0);
+                case "JRUNROC1" -> RunOciRequest.serve(this, c, f, fds, t0, peer[0]);
                 default -> reply(c, 'F');
             }
         } finally {
@@ -285,7 +287,7 @@ public final class Engine {
     }
 
     /** A warm command's messages to its client, on the request's socket, between 'A' and 'X'. */
-    private record ToClient(int socket) implements Invocation.Client {
+    record ToClient(int socket) implements Invocation.Client {
         @Override
         public void made(long pid) {
             send(new byte[] {'P', (byte) (pid >>> 24), (byte) (pid >>> 16), (byte) (pid >>> 8), (byte) pid});
@@ -303,6 +305,25 @@ public final class Engine {
                 // the client is gone: the command notices on its own
             }
         }
+    }
+
+    /** Whether a client is of this build; if not, counts a fallback and exits once idle. */
+    boolean sameBuild(String build) {
+        if (build.equals(buildId)) return true;
+        stale = true;
+        return false;
+    }
+
+    /** Answers F (the client runs the command cold) and counts it. */
+    void fellBack(int c) throws IOException {
+        fallbacks.incrementAndGet();
+        reply(c, 'F');
+    }
+
+    /** Counts a served request and its time since t0. */
+    void served(long t0) {
+        requests.incrementAndGet();
+        record(System.nanoTime() - t0);
     }
 
     /** The command word of a jrun command line (after the global flags), or null. */
@@ -339,7 +360,7 @@ public final class Engine {
         return s == len && !f.isEmpty() ? f : null;
     }
 
-    private static void reply(int c, char b) throws IOException {
+    static void reply(int c, char b) throws IOException {
         EngineNative.write0(c, new byte[] {(byte) b}, 0, 1);
     }
 

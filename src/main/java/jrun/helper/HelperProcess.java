@@ -37,6 +37,8 @@ public final class HelperProcess implements AutoCloseable {
     private final InputStream reports;
     private final OutputStream control;
     private final List<Step> steps;
+    /** The launcher's helper's pipe fds as this JVM inherited them (-1: none, or closed): reopened, not adopted. */
+    private int rawControl = -1, rawReports = -1;
 
     private HelperProcess(Process process, List<Step> steps) {
         this.process = process;
@@ -78,8 +80,12 @@ public final class HelperProcess implements AutoCloseable {
         jrun.Invocation inv = jrun.Invocation.current();
         HelperProcess pre = (HelperProcess) inv.adoptedHelper;
         inv.adoptedHelper = null;
-        if (pre != null) // its parent holds the caller's fds: in the engine, the client
-            return sendPlan(new HelperProcess(pre.pid, pre.reports, pre.control, steps), Plan.withPid(plan, inv.launcherPid()), Path.of("jrun-helper"));
+        if (pre != null) { // its parent holds the caller's fds: in the engine, the client
+            HelperProcess h = new HelperProcess(pre.pid, pre.reports, pre.control, steps);
+            h.rawControl = pre.rawControl;
+            h.rawReports = pre.rawReports;
+            return sendPlan(h, Plan.withPid(plan, inv.launcherPid()), Path.of("jrun-helper"));
+        }
         if (inv.warm()) { // a helper of the engine's own: its children would not be the caller's descendants
             for (Step s : steps)
                 if (s.op() != Op.SIGNAL)
@@ -132,11 +138,34 @@ public final class HelperProcess implements AutoCloseable {
             long pid = Long.parseLong(f[2]);
             OutputStream control = new java.io.FileOutputStream("/proc/self/fd/" + Integer.parseInt(f[0]));
             InputStream reports = new java.io.FileInputStream("/proc/self/fd/" + Integer.parseInt(f[1]));
-            inv.adoptedHelper = new HelperProcess(pid, reports, control, List.of());
+            HelperProcess h = new HelperProcess(pid, reports, control, List.of());
+            if (!inv.warm()) { // cold: fds this JVM inherited from bin/jrun (warm, the engine's own to close)
+                h.rawControl = Integer.parseInt(f[0]);
+                h.rawReports = Integer.parseInt(f[1]);
+            }
+            inv.adoptedHelper = h;
             inv.launcherHelper = true;
         } catch (IOException | NumberFormatException e) {
             // no launcher's helper: start() spawns one
         }
+    }
+
+    /**
+     * Ends the launcher's helper if no command used it (a kill of a missing container, a create
+     * refused before its plan): it exits at EOF, and is reaped here, where it would otherwise be
+     * a zombie for the caller's subreaper once this JVM exits. bin/jrun's main calls it last.
+     */
+    public static void releaseUnused() {
+        jrun.Invocation inv = jrun.Invocation.current();
+        HelperProcess h;
+        synchronized (inv) {
+            adoptPrefork(inv);
+            h = (HelperProcess) inv.adoptedHelper;
+            inv.adoptedHelper = null;
+        }
+        if (h == null) return;
+        h.close();
+        h.reapWithin(200);
     }
 
     /**
@@ -166,7 +195,12 @@ public final class HelperProcess implements AutoCloseable {
     public static void runToEnd(List<Step> steps) {
         try (HelperProcess h = start(steps)) {
             Report r = h.next();
-            if (r != null && r.kind() == 'E') throw h.failure(r);
+            if (r != null && r.kind() == 'E') {
+                JrunException failed = h.failure(r);
+                h.close();
+                h.reapWithin(1000); // it exits after its report: no zombie for the caller's subreaper
+                throw failed;
+            }
             int status = h.waitFor();
             if (status != 0) throw new JrunException("jrun-helper exited with status " + status);
         }
@@ -222,6 +256,43 @@ public final class HelperProcess implements AutoCloseable {
 
     public long pid() {
         return pid;
+    }
+
+    /**
+     * After a failure: waits up to ms for the launcher's helper to exit and reaps it (the JDK reaps
+     * its own children), so it is no zombie for the caller's subreaper; a helper still running
+     * then is left alone, as the failure is reported either way.
+     */
+    public void reapWithin(long ms) {
+        // warm, the launcher's helper is the client's child (bin/jrun reaps it), not this JVM's
+        if (process != null || reapedStatus >= 0 || jrun.Invocation.current().warm()) return;
+        // this JVM still holds the plan pipe's write end as inherited: closed, the helper reads EOF
+        if (rawControl >= 0 && jrun.linux.PosixLock.available()) { // unlock is a plain close(2)
+            jrun.linux.PosixLock.unlock(rawControl);
+            if (rawReports >= 0) jrun.linux.PosixLock.unlock(rawReports);
+            rawControl = rawReports = -1;
+        }
+        long end = System.nanoTime() + ms * 1_000_000;
+        do {
+            String stat;
+            try {
+                stat = jrun.linux.ProcFiles.read(Path.of("/proc/" + pid + "/stat"));
+            } catch (IOException e) {
+                return; // reaped already
+            }
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            if (state == 'Z' || state == 'X') {
+                int status = status(stat);
+                if (jrun.linux.PosixLock.reap(pid)) reapedStatus = status;
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        } while (System.nanoTime() < end);
     }
 
     /**

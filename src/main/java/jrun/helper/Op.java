@@ -16,7 +16,8 @@ public enum Op {
     SIGNAL(36, "uuu"), MASK(37, "s"), READONLY(38, "s"), // 39: WRITE_IN_ROOT, retired for WRITE_PROC
     JOIN_KEYRING(40, "s"), CAP_BOUNDING(41, "u"), CAPS(42, "uuuu"), SECCOMP(43, "ub"), DEVICE_PROG(44, "sb"), SECCOMP_LISTENER(45, "ss"), MORE(46, ""), PERSONALITY(47, "u"),
     IOPRIO(48, "u"), SCHED_ATTR(49, "b"), AFFINITY(50, "b"), MEMPOLICY(51, "ub"),
-    WRITE_PROC(52, "sb"), LOOKUP(53, "vs"), ENTER_ROOT(54, "s"), BIND_ROOT(55, "su");
+    WRITE_PROC(52, "sb"), LOOKUP(53, "vs"), ENTER_ROOT(54, "s"), BIND_ROOT(55, "su"),
+    DUMPABLE(56, "u"), IDMAP_TREE(57, "sssuu"), MOVE_TREE(58, "s");
 
     public final int code;
     /** One letter per field: s string, u unsigned 64-bit, v string vector, b bytes. */

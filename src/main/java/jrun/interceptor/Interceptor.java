@@ -70,7 +70,7 @@ public final class Interceptor {
     }
 
     private void rewrite(RuntimeCall call) {
-        Path bundle = Path.of(call.bundle() == null ? "." : call.bundle());
+        Path bundle = callerPath(call.bundle() == null ? "." : call.bundle());
         Path config = bundle.resolve("config.json");
         RuleSet rules = ruleSet();
         boolean onlyCdi = rules.rules().stream().allMatch(r -> r.isPreset() && r.edits().get(0) instanceof jrun.rules.CdiEdit);
@@ -103,7 +103,7 @@ public final class Interceptor {
      * env defaults would silently miss `docker exec`. Apply the env flags to the --process file too.
      */
     private void rewriteProcess(RuntimeCall call) {
-        Path file = Path.of(call.processFile());
+        Path file = callerPath(call.processFile());
         Path abs = file.toAbsolutePath();
         String name = abs.getFileName().toString();
         try (DirFd dir = DirFd.open(abs.getParent())) {
@@ -121,6 +121,12 @@ public final class Interceptor {
             }
             if (changed) ConfigFile.replaceAtomically(dir, name, file, Json.write(process, doc.style()));
         }
+    }
+
+    /** A path of the command line: as given (cold), or against the caller's directory (in the engine, whose own is /). */
+    static Path callerPath(String p) {
+        jrun.Invocation inv = jrun.Invocation.current();
+        return inv.warm() ? inv.path(p) : Path.of(p);
     }
 
     /** A cheap look for "cdi.k8s.io/" before parsing: without it, no rules and no flags mean nothing to do. */
@@ -145,7 +151,7 @@ public final class Interceptor {
             ConfigFile.replaceAtomically(dir.resolve(name + "_original.json"), original);
             if (modified != null) ConfigFile.replaceAtomically(dir.resolve(name + "_modified.json"), modified);
         } catch (IOException | JrunException e) {
-            System.err.println("oci-interceptor: warning: debug output in " + args.debugOutputDir() + ": " + e.getMessage());
+            jrun.Invocation.current().err().println("oci-interceptor: warning: debug output in " + args.debugOutputDir() + ": " + e.getMessage());
         }
     }
 
@@ -172,7 +178,7 @@ public final class Interceptor {
             Files.writeString(dir.resolve("runtime_calls.log"), text, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            System.err.println("oci-interceptor: warning: debug output in " + args.debugOutputDir() + ": " + e.getMessage());
+            jrun.Invocation.current().err().println("oci-interceptor: warning: debug output in " + args.debugOutputDir() + ": " + e.getMessage());
         }
     }
 

@@ -125,7 +125,9 @@ public record MountOptions(long flags, long clearFlags, List<Long> propagation, 
                 if ((r[0] & ATTR__ATIME) != 0 || (r[1] & ATTR__ATIME) != 0) rclr |= ATTR__ATIME;
                 rset = (rset & ~r[1]) | r[0];
                 rclr = (rclr & ~r[0]) | r[1];
-            } else if (o.equals("tmpcopyup") || o.equals("idmap") || o.equals("ridmap")) {
+            } else if (o.equals("idmap") || o.equals("ridmap")) {
+                // an idmapped bind (mounts[].uidMappings): MountPlanner reads these from the options itself
+            } else if (o.equals("tmpcopyup")) {
                 throw new JrunException(path + ": option \"" + o + "\" is not supported by jrun yet");
             } else {
                 data.add(o);

@@ -51,6 +51,8 @@ public final class MountPlanner {
         String where = m.path();
         String dest = ConfigTree.normalizeDestination(m.destination());
         MountOptions o = MountOptions.parse(m.options(), where + ".options");
+        if (m.idmapped() && !m.type().equals("bind") && !o.isBind())
+            throw new JrunException(where + ".uidMappings: jrun idmaps bind mounts only (type \"bind\" or option \"bind\"/\"rbind\")");
         if (m.type().equals("bind") || o.isBind()) {
             bind(out, m, dest, o, where);
         } else if (m.type().equals("cgroup")) {
@@ -84,9 +86,35 @@ public final class MountPlanner {
             default -> out.add(Step.of(Op.MKFILE, where, dest, 0644L));
         }
         long flags = MS_BIND | (o.flags() & MS_REC);
-        out.add(Step.of(Op.MOUNT, where, src.toString(), dest, "", flags, ""));
+        // idmapped: the helper made an idmapped copy of src before the clone (idmapTree); it goes here
+        if (m.idmapped()) out.add(Step.of(Op.MOVE_TREE, where, dest));
+        else out.add(Step.of(Op.MOUNT, where, src.toString(), dest, "", flags, ""));
         long[] attrs = o.bindAttributes();
         if (attrs[0] != 0 || attrs[1] != 0) out.add(Step.of(Op.SETATTR, where, dest, attrs[0], attrs[1], 0L));
+    }
+
+    /**
+     * The runtime side of an idmapped bind (mounts[].uidMappings/gidMappings, runtime-spec 1.2):
+     * before the clone, as root over the source's filesystem, the helper makes a user namespace
+     * with these maps, a detached copy of the source (rbind: with its submounts) and idmaps it
+     * (ridmap: every mount of the copy); MOVE_TREE attaches it in the container, in mounts[] order.
+     */
+    public void idmapTree(List<Step> out, Mount m) {
+        String where = m.path();
+        MountOptions o = MountOptions.parse(m.options(), where + ".options");
+        if (!m.type().equals("bind") && !o.isBind())
+            throw new JrunException(where + ".uidMappings: jrun idmaps bind mounts only (type \"bind\" or option \"bind\"/\"rbind\")");
+        if (m.source().isEmpty()) throw new JrunException(where + ".source: required for a bind mount");
+        Path src = bundle.resolve(m.source()).normalize();
+        if (host.kind(src) == HostFiles.Kind.MISSING) throw new JrunException(where + ".source: " + src + " does not exist");
+        long how = ((o.flags() & MS_REC) != 0 ? 1L : 0L) | (m.options().contains("ridmap") ? 2L : 0L);
+        out.add(Step.of(Op.IDMAP_TREE, where + ".uidMappings", src.toString(), lines(m.uidMappings()), lines(m.gidMappings()), how, 0L));
+    }
+
+    private static String lines(List<jrun.spec.IdMapping> maps) {
+        StringBuilder sb = new StringBuilder();
+        for (jrun.spec.IdMapping im : maps) sb.append(im.line());
+        return sb.toString();
     }
 
     /**

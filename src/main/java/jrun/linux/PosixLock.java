@@ -75,6 +75,18 @@ public final class PosixLock {
 
     private static native int reap0(int pid);
 
+    /**
+     * Makes this JVM its descendants' subreaper (PR_SET_CHILD_SUBREAPER): a create's init whose
+     * helper has left is this JVM's to reap if the create fails, not a zombie for the caller's
+     * subreaper; when this JVM exits, a live init goes on to that subreaper as before. Only for a
+     * JVM that exits after its command (bin/jrun's main).
+     */
+    public static boolean subreaper() {
+        return available() && subreaper0() == 1;
+    }
+
+    private static native int subreaper0();
+
     private static native int lock0(byte[] path, boolean tryOnly) throws IOException;
 
     private static native void unlock0(int fd);

@@ -54,7 +54,11 @@ public final class Cdi {
     private void read(Path file) {
         String text;
         try {
-            text = Json.decodeUtf8(Files.readAllBytes(file));
+            byte[] b;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                b = jrun.spec.ConfigFile.bounded(in, "CDI spec " + file);
+            }
+            text = Json.decodeUtf8(b);
         } catch (IOException | JsonSyntaxException e) {
             throw new JrunException("CDI spec " + file + ": " + e.getMessage());
         }

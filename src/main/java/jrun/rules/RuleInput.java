@@ -93,9 +93,16 @@ public record RuleInput(SourceMap src, Map<String, Pattern> patterns) {
         return v == null ? List.of() : strings(m, key, v);
     }
 
+    /**
+     * The longest regex in a rule (docs/reliability.md): the JDK's compile of a long literal is
+     * quadratic in its length (Boyer-Moore's tables; 58,000 characters took 2 s, found by FuzzTest).
+     */
+    public static final int MAX_REGEX = 4096;
+
     /** An anchored regex: it must match the whole value (unlike hooks.d, whose regexes are not anchored). */
     public Pattern regex(Object container, Object key, Object v) {
         String s = string(container, key, v);
+        if (s.length() > MAX_REGEX) throw error(container, key, "a regex of " + s.length() + " characters; the limit is " + MAX_REGEX);
         Pattern cached = patterns.get(s); // rule files repeat regexes; compiling is the dear part of loading
         if (cached != null) return cached;
         try {

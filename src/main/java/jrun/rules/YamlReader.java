@@ -19,6 +19,7 @@ import jrun.spec.JsonNumber;
  * 26.7 ms min / 30.1 ms median: snakeyaml-engine 2.10 (YAML 1.2) added 24.6 / 25.1 ms (and twice
  * the CPU), this reader 7.5 / 9.9 ms, jrun.spec.Json on the same rules 4.6 / 9.7 ms. A first try
  * with a 10-rule file showed snakeyaml's fixed cost alone at ~16 ms.
+ * Re-measured for the engine 2026-12-06 (bench/yaml-bench.sh, SnakeYAML Engine 3.2 behind this interface): cold 1.5-1.9x the whole JVM, warm 6-11x this reader's time, so it stays.
  *
  * <p>Supported: block mappings and sequences (including "- key: v" items and sequences at the
  * parent key's indent), flow [..] and {..} (may span lines), plain, 'single' and "double" quoted

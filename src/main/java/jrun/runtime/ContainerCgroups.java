@@ -67,6 +67,40 @@ public final class ContainerCgroups {
         }
     }
 
+    /**
+     * Freezes every freezer of dirs (a v1 freezer.state, a cgroup2 cgroup.freeze), judged from the
+     * directories alone, and waits up to 500 ms for the kernel to say it is done: delete kills a
+     * frozen container, so no process forks while its list is read and each one killed (a fork
+     * loop outran the kill otherwise). Best effort: a cgroup that cannot be frozen is killed all
+     * the same, and thaw() undoes this, so the kills land.
+     */
+    public static void freezeAll(List<String> dirs) {
+        List<Path> waiting = new java.util.ArrayList<>();
+        // one freezer: a task the v1 freezer holds never reaches cgroup2's freeze (hybrid hosts)
+        boolean v1 = false;
+        for (String d : dirs) v1 |= new java.io.File(d, "freezer.state").exists();
+        for (String d : dirs) {
+            try {
+                if (v1 && new java.io.File(d, "freezer.state").exists()) {
+                    ProcFiles.write(d + "/freezer.state", "FROZEN".getBytes(StandardCharsets.US_ASCII));
+                    waiting.add(Path.of(d, "freezer.state"));
+                } else if (!v1 && new java.io.File(d, "cgroup.freeze").exists()) {
+                    ProcFiles.write(d + "/cgroup.freeze", "1".getBytes(StandardCharsets.US_ASCII));
+                    waiting.add(Path.of(d, "cgroup.events"));
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile: nothing to freeze
+            }
+        }
+        for (int i = 0; i < 500 && !waiting.isEmpty(); i++) {
+            waiting.removeIf(f -> {
+                String s = ProcStat.read(f.toString());
+                return s == null || (f.getFileName().toString().equals("freezer.state") ? s.strip().equals("FROZEN") : s.contains("frozen 1"));
+            });
+            if (!waiting.isEmpty()) CgroupPlacement.sleep(1);
+        }
+    }
+
     public Function<String, Path> dirOf() {
         return dirOf;
     }

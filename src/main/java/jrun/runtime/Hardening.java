@@ -29,6 +29,15 @@ public interface Hardening {
      */
     List<Step> limits(Spec spec, List<String> cgroupDirs);
 
+    /**
+     * Rootless mode's limits into the cgroups the user may write (at least one): as limits, but
+     * without device rules (an unprivileged user can neither write devices.* nor attach a device
+     * program) and without enabling v2 controllers above the container (a delegated subtree has them).
+     */
+    default List<Step> rootlessLimits(Spec spec, List<String> cgroupDirs) {
+        return List.of();
+    }
+
     /** The host's cgroup layout, when the caller has read it already (limits would read it again). */
     default void knowLayout(jrun.linux.cgroups.CgroupLayout layout) {}
 

@@ -9,14 +9,17 @@ import jrun.spec.JsonNumber;
 import jrun.spec.Spec;
 
 /**
- * The state JSON each hook stage reads on stdin, as runc 1.1.5 gives it (measured with a hook
- * dumping its stdin at every stage):
+ * The state JSON each hook stage reads on stdin. The status is the one runtime-spec 1.2.1 (our
+ * ociVersion) gives to the lifecycle step the hook runs after: prestart, createRuntime and
+ * createContainer are steps 3 to 5, after the environment was created (step 2), so "created"
+ * ("the runtime has finished the create operation (after step 2)"); runc 1.1.5 gives them
+ * "creating" (docs/conformance.md). The pids are runc's (measured with a hook dumping its stdin):
  *
  * <pre>
  *   stage            status     pid
- *   prestart         creating   the init's pid on the host
- *   createRuntime    creating   the init's pid on the host   (prechroot, run_oci's, the same)
- *   createContainer  creating   the init's pid in its own pid namespace (1 with a new one)
+ *   prestart         created    the init's pid on the host
+ *   createRuntime    created    the init's pid on the host   (prechroot, run_oci's, the same)
+ *   createContainer  created    the init's pid in its own pid namespace (1 with a new one)
  *   startContainer   created    the same
  *   poststart        running    the init's pid on the host   (runc 1.1.5 runs it during create: "created")
  *   poststop         stopped    none
@@ -51,7 +54,7 @@ final class HookStates {
 
     /** The states for the createContainer and startContainer slots, in slot order. */
     static byte[][] inContainer(ContainerState st, long namespacePid) {
-        return new byte[][] {inContainer(st, Status.CREATING, namespacePid), inContainer(st, Status.CREATED, namespacePid)};
+        return new byte[][] {inContainer(st, Status.CREATED, namespacePid), inContainer(st, Status.CREATED, namespacePid)};
     }
 
     private static byte[] inContainer(ContainerState st, Status status, long namespacePid) {

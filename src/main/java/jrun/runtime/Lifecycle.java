@@ -20,7 +20,6 @@ import jrun.linux.HostFiles;
 import jrun.linux.HostMounts;
 import jrun.spec.Hook;
 import jrun.spec.Hooks;
-import jrun.spec.IdMapping;
 import jrun.spec.Namespace;
 import jrun.spec.Spec;
 
@@ -35,6 +34,7 @@ public final class Lifecycle {
     private final Hardening hardening;
     private final ConfigRules rules;
     private LifecycleExtension extension = LifecycleExtension.NONE;
+    private Rootless rootless = Rootless.OFF;
     /** --debug's sink, or null: every call site tests it first, so no message is built without --debug. */
     private java.util.function.Consumer<String> debug;
 
@@ -66,6 +66,12 @@ public final class Lifecycle {
         for (int i = 0; i < steps.size(); i++) debug.accept(what + ": step " + i + ": " + steps.get(i).op() + " (" + steps.get(i).origin() + ")");
     }
 
+    /** Rootless mode (--rootless): cgroups only where writable, limits only where they can be had. */
+    public Lifecycle withRootless(Rootless r) {
+        this.rootless = r;
+        return this;
+    }
+
     /** A dialect's additions (run_oci's state layout and flags); NONE by default. */
     public Lifecycle withExtension(LifecycleExtension e) {
         this.extension = e;
@@ -76,7 +82,7 @@ public final class Lifecycle {
     private record Creation(StateStore.Lock lock, ContainerState state, HelperProcess helper, TtyRelay relay) {}
 
     /** What a create learns from the host: its mount table and cgroup hierarchies. */
-    private record HostView(String mountinfo, List<CgroupHierarchy> hierarchies) {}
+    private record HostView(String mountinfo, List<CgroupHierarchy> hierarchies, List<CgroupHierarchy> all) {}
 
     /**
      * For a create or run about to be parsed: starts its second thread now, which loads the lock's
@@ -110,6 +116,7 @@ public final class Lifecycle {
         Beside<List<String>> madeDirs = null;
         Beside<Made> made = null;
         List<String> dirs = List.of();
+        long unannounced = 0;
         TtyRelay relay = null;
         StateStore.Draft draft = null;
         Beside<HelperProcess> spare = null;
@@ -138,7 +145,7 @@ public final class Lifecycle {
                     return HelperProcess.start(new ArrayList<>(List.of(Step.of(Op.UNSHARE, "linux.namespaces (network)", Namespace.Type.NETWORK.flag),
                             Step.of(Op.MORE, "plan"))));
                 });
-            HostView hv = hostView();
+            HostView hv = hostView(earlyPath == null ? "" : earlyPath, CgroupPlacement.defaultName(store.root(), id));
             if (earlyPath != null)
                 madeDirs = early.then(() -> {
                     early.get(); // the id is ours: otherwise these are another container's cgroups
@@ -146,6 +153,7 @@ public final class Lifecycle {
                             hv.hierarchies());
                 });
             Spec spec = Spec.fromTree(tree, bundle);
+            rootless.checkSpec(spec);
             lock = early.get();
             // Rules edit the config in memory; exec later reads this copy, not the bundle's.
             if (edited) StateStore.writeAtomically(store.dir(id).resolve("config.json"), jrun.spec.Json.write(tree, jrun.spec.Json.Style.TWO_SPACES));
@@ -173,6 +181,7 @@ public final class Lifecycle {
             if (debug != null) debug.accept("create " + id + ": root " + rootfs + ", cgroups " + cgroups);
             Planner planner = new Planner(spec, id, rootfs, opts, store.fifo(id), host, hv.mountinfo(), hierarchies, cgroups, hardening);
             if (spare != null) planner.networkMade();
+            if (rootless.on()) planner.rootlessCgroupMounts(hv.all());
             // The plan in two parts, unless a dialect edits it whole: the second thread sends the
             // first (limits, the runtime side, CLONE, MORE) as soon as the cgroups exist, and the
             // helper clones while this thread plans the init's part.
@@ -239,12 +248,11 @@ public final class Lifecycle {
             CgroupPlacement.place(javaPlaces, pid);
             if (spec.process().oomScoreAdj() != null) writeOomScoreAdj(pid, spec.process().oomScoreAdj());
             if (spec.hasNamespace(Namespace.Type.USER) && spec.namespace(Namespace.Type.USER).isNew()) {
-                writeMap(pid, "uid_map", spec.linux().uidMappings());
-                writeMap(pid, "gid_map", spec.linux().gidMappings());
+                IdMaps.write(pid, spec.linux().uidMappings(), spec.linux().gidMappings());
             }
             if (waitsForGo(steps)) helper.go(st.specStateJson(Status.CREATING).getBytes(StandardCharsets.UTF_8), HookStates.inContainer(spec, st, pid));
             StateStore.stopAt("create:pid");
-            // Saved as created while the init mounts (its hooks get "creating" all the same): no
+            // Saved as created while the init mounts: no
             // other command reads it before this one unlocks, and if this JVM dies now the state
             // has the pid for delete to kill.
             draft.commit(st.pid(), st.startTime());
@@ -256,7 +264,7 @@ public final class Lifecycle {
                 if (r.kind() == 'E') throw helper.failure(r);
                 if (r.kind() == 'R') break;
                 if (r.kind() != 'B') throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
-                String state = HookStates.host(st, Status.CREATING);
+                String state = HookStates.host(st, Status.CREATED);
                 if (debug != null) debug.accept("create " + id + ": the init's mounts are made: prestart, createRuntime and prechroot hooks");
                 HookRunner.run(spec.hooks().prestart(), state);
                 HookRunner.run(spec.hooks().createRuntime(), state);
@@ -291,12 +299,15 @@ public final class Lifecycle {
             if (helper != null) {
                 // An init this thread has not heard of yet (the second thread started the helper):
                 // its 'P' comes, or the helper's error. It must be gone before its cgroups go.
-                if (st == null || st.pid() == 0) killUnannounced(helper);
+                if (st == null || st.pid() == 0) unannounced = killUnannounced(helper);
                 helper.close();
             }
             if (helper == null && spare != null) { // made, and not handed on
                 HelperProcess h = spare.getQuietly();
-                if (h != null) h.close(); // it exits at EOF, before any clone
+                if (h != null) {
+                    h.close(); // it exits at EOF, before any clone
+                    h.reapWithin(2000);
+                }
             }
             if (relay != null) relay.close();
             if (lock == null) lock = early.getQuietly(); // null: it failed (another container's id), and holds nothing
@@ -310,6 +321,11 @@ public final class Lifecycle {
             } finally {
                 if (lock != null) lock.close();
             }
+            // no zombie for the caller's subreaper: the init (dead now; ours as its subreaper) and the helper
+            // helper first: when it has exited, its init (if still its child) has come to us
+            if (helper != null) helper.reapWithin(2000);
+            long init = st != null && st.pid() > 0 ? st.pid() : unannounced;
+            if (init > 0) jrun.linux.PosixLock.reap(init);
             if (e instanceof JrunException je) throw je;
             if (e instanceof IOException io) throw new JrunException(opts.bundle() + ": " + io.getMessage(), io);
             throw (RuntimeException) e;
@@ -343,7 +359,12 @@ public final class Lifecycle {
             Beside.Task<List<Step>> hostPart, Beside<HelperProcess> spare) {
         try {
             if (warm) CgroupPlacement.warmUp(hierarchies);
-            List<Step> limits = hardening.limits(spec, dirs);
+            List<Step> limits;
+            if (!rootless.on()) limits = hardening.limits(spec, dirs);
+            else {
+                rootless.checkLimits(spec.linux().resources(), !dirs.isEmpty());
+                limits = dirs.isEmpty() ? List.of() : hardening.rootlessLimits(spec, dirs);
+            }
             if (hostPart == null) return new Made(dirs, limits, Plan.body(limits), null);
             List<Step> first = new ArrayList<>(limits); // first: host paths, before any setns
             first.addAll(hostPart.get()); // its error is the first thread's to report; this one cleans up
@@ -394,13 +415,16 @@ public final class Lifecycle {
      * second thread's start()). On this thread, after the config, while the second takes the lock
      * (and its helper makes a network namespace): the cgroups it makes next need them.
      */
-    private HostView hostView() {
+    private HostView hostView(String cgroupsPath, String defaultName) {
         String mountinfo = ProcStat.read("/proc/self/mountinfo");
         Map<String, String> own = CgroupHierarchy.ownPaths(ProcStat.read("/proc/self/cgroup"));
         List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, own);
         hardening.knowLayout(jrun.linux.cgroups.CgroupLayout.of(hierarchies, own));
+        // rootless: only the hierarchies where the user may make the container's cgroup (the layout stays the host's)
+        List<CgroupHierarchy> all = hierarchies;
+        if (rootless.on()) hierarchies = rootless.usable(hierarchies, CgroupPlacement.paths(cgroupsPath, defaultName, hierarchies));
         HelperProcess.adoptPrefork();
-        return new HostView(mountinfo, hierarchies);
+        return new HostView(mountinfo, hierarchies, all);
     }
 
     /** Whether a plan's process (a create's init, or an exec'd process) waits for Java's go (the planners decide). */
@@ -410,19 +434,20 @@ public final class Lifecycle {
         return false;
     }
 
-    /** Kills the init of a helper whose 'P' was not read yet, if it was born, and waits until it is dead. */
-    private static void killUnannounced(HelperProcess helper) {
+    /** Kills the init of a helper whose 'P' was not read yet, if it was born, and waits until it is dead; its pid, or 0. */
+    private static long killUnannounced(HelperProcess helper) {
         Report r;
         try {
             r = helper.next();
         } catch (JrunException e) {
-            return; // the helper is gone, and no init with it
+            return 0; // the helper is gone, and no init with it
         }
-        if (r == null || r.kind() != 'P') return;
+        if (r == null || r.kind() != 'P') return 0;
         long start = ProcStat.liveStartTime(r.value());
-        if (start < 0) return;
+        if (start < 0) return r.value();
         ProcessHandle.of(r.value()).ifPresent(ProcessHandle::destroyForcibly);
         for (int i = 0; i < 500 && ProcStat.isAlive(r.value(), start); i++) CgroupPlacement.sleep(10);
+        return r.value();
     }
 
     private static Report expect(HelperProcess helper, char kind) {
@@ -431,17 +456,6 @@ public final class Lifecycle {
         if (r.kind() == 'E') throw helper.failure(r);
         if (r.kind() != kind) throw new JrunException("unexpected report '" + r.kind() + "' from the helper");
         return r;
-    }
-
-    private static void writeMap(long pid, String file, List<IdMapping> maps) {
-        StringBuilder sb = new StringBuilder();
-        for (IdMapping m : maps) sb.append(m.line());
-        Path p = Path.of("/proc/" + pid + "/" + file);
-        try {
-            jrun.linux.ProcFiles.write(p.toString(), sb.toString().getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new JrunException("linux." + (file.startsWith("uid") ? "uidMappings" : "gidMappings") + ": cannot write " + p + ": " + e.getMessage(), e);
-        }
     }
 
     /** process.oomScoreAdj, from the host before the init goes on (runc's parent does the same). */
@@ -537,25 +551,39 @@ public final class Lifecycle {
     public void kill(String id, int signal, boolean all) {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
-            if (!StateStore.liveStatus(st).canKill()) throw new JrunException("container not running");
+            boolean live = StateStore.liveStatus(st).canKill();
+            // --all on a stopped container succeeds, as runc's does: it signals whatever is left in
+            // the cgroups (none, or stragglers of a shared pid namespace). containerd's shim sends
+            // `kill --all ID 9` when it stops a container whose init has already exited (a CRI pod).
+            if (!live && !all) throw new JrunException("container not running");
             if (debug != null) debug.accept("kill " + id + ": signal " + signal + " to " + (all ? "every process in " + st.cgroupDirs() : "pid " + st.pid()));
-            signal(st, signal, all);
+            signal(st, signal, all, live);
         }
     }
 
-    private static void signal(ContainerState st, int signal, boolean all) {
+    private static void signal(ContainerState st, int signal, boolean all, boolean live) {
         List<Step> steps = new ArrayList<>();
         if (all) {
-            for (long pid : CgroupPlacement.pids(st.cgroupDirs())) {
+            for (long pid : Rootless.processes(st)) { // its cgroups', or without any its pid namespace's
                 long start = ProcStat.liveStartTime(pid);
                 if (start >= 0) steps.add(Step.of(Op.SIGNAL, "kill --all", pid, start, (long) signal));
             }
         }
-        if (steps.isEmpty()) steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        if (steps.isEmpty()) {
+            if (!live) return; // stopped, and nothing left in its cgroups
+            steps.add(Step.of(Op.SIGNAL, "kill", st.pid(), st.startTime(), (long) signal));
+        }
         try {
-            HelperProcess.runToEnd(steps);
+            if (jrun.Invocation.current().warm() && jrun.linux.Pidfd.available()) { // the engine signals itself: no helper to fork (docs/engine.md)
+                for (Step s : steps) jrun.linux.Pidfd.signal(s.number(0), s.number(1), (int) s.number(2));
+            } else {
+                HelperProcess.runToEnd(steps);
+            }
         } catch (JrunException e) {
-            if (e.getMessage().contains("No such process")) throw new JrunException("no such process");
+            if (e.getMessage().contains("No such process")) {
+                if (!live) return; // a straggler that exited since the cgroup was read
+                throw new JrunException("no such process");
+            }
             throw e;
         }
     }
@@ -610,7 +638,8 @@ public final class Lifecycle {
         String mountinfo = ProcStat.read("/proc/self/mountinfo");
         List<CgroupHierarchy> hierarchies = CgroupHierarchy.parse(mountinfo, CgroupHierarchy.ownPaths(ProcStat.read("/proc/self/cgroup")));
         List<String> dirs = CgroupPlacement.dirs(CgroupPlacement.paths(cgroupsPath, CgroupPlacement.defaultName(store.root(), id), hierarchies));
-        killAll(dirs);
+        int born = killAll(dirs, null);
+        if (debug != null) debug.accept("delete " + id + ": the processes in " + dirs + " killed (" + born + " born during the kill)");
         StateStore.stopAt("delete:killed");
         undoHostMounts(id);
         CgroupPlacement.remove(dirs);
@@ -621,29 +650,43 @@ public final class Lifecycle {
     /**
      * SIGKILL to every process in dirs until they are empty: a create killed before it recorded
      * its init's pid leaves an init (and maybe a child it is forking) known only by its cgroups.
+     * Each round freezes them first, so the list read is every process and none forks out of the
+     * kill (docs/reliability.md). known: the pids killed before (null: none); returns how many
+     * processes it met that were not known nor in its first list: born during the kill, 0 when
+     * the freezer did its work (--debug says so; DeleteFreezeIT checks it).
      */
-    private static void killAll(List<String> dirs) {
+    private static int killAll(List<String> dirs, java.util.Set<Long> known) {
+        java.util.Set<Long> seen = known == null ? new java.util.HashSet<>() : new java.util.HashSet<>(known);
+        int born = 0;
         for (int i = 0; i < 500; i++) {
-            java.util.Set<Long> pids = CgroupPlacement.pids(dirs);
-            if (pids.isEmpty()) return;
-            for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            if (i == 0) ContainerCgroups.thaw(dirs);
+            if (CgroupPlacement.pids(dirs).isEmpty()) return born;
+            ContainerCgroups.freezeAll(dirs); // frozen, nothing forks: the list read next is every process
+            for (long pid : CgroupPlacement.pids(dirs)) {
+                if (seen.add(pid) && (i > 0 || known != null)) born++;
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            ContainerCgroups.thaw(dirs); // a killed process in a frozen v1 cgroup dies once thawed
             CgroupPlacement.sleep(i == 0 ? 1 : 10);
         }
+        return born;
     }
 
     /** Kills what is left, runs poststop hooks (failures are warnings), removes cgroup and state. */
     private void destroy(ContainerState st) {
+        java.util.Set<Long> known = null;
         if (st.pid() > 0 && ProcStat.isAlive(st.pid(), st.startTime())) {
+            ContainerCgroups.freezeAll(st.cgroupDirs()); // nothing forks between the cgroup's list and the kills
+            known = CgroupPlacement.pids(st.cgroupDirs());
             try {
-                signal(st, 9, true);
+                signal(st, 9, true, true);
             } catch (JrunException e) {
                 // it died on its own meanwhile
             }
-            ContainerCgroups.thaw(st.cgroupDirs()); // paused: the kill lands once thawed
+            ContainerCgroups.thaw(st.cgroupDirs()); // the kills land once thawed (a paused container too)
             for (int i = 0; i < 500 && ProcStat.isAlive(st.pid(), st.startTime()); i++) CgroupPlacement.sleep(10);
         }
-        killAll(st.cgroupDirs()); // stragglers of a shared pid namespace, or an init a killed create never recorded
+        int born = killAll(st.cgroupDirs(), known); // stragglers of a shared pid namespace, or an init a killed create never recorded
+        if (debug != null) debug.accept("delete " + st.id() + ": the processes in " + st.cgroupDirs() + " killed (" + born + " born during the kill)");
         StateStore.stopAt("delete:killed");
         undoHostMounts(st.id());
         if (st.status() != Status.CREATING) {

@@ -201,6 +201,16 @@ public final class LinuxHardening implements Hardening {
         return steps;
     }
 
+    @Override
+    public List<Step> rootlessLimits(Spec spec, List<String> cgroupDirs) {
+        Map<String, Object> res = spec.linux().resources() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(spec.linux().resources());
+        res.remove("devices");
+        List<Step> steps = new java.util.ArrayList<>();
+        for (CgroupWrite w : plan(res, cgroupDirs, true))
+            steps.add(Step.of(Op.WRITE_FILE, "linux.resources", w.file().toString(), w.value().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        return steps;
+    }
+
     /** The writes for resources into the container's cgroup directories (update: devices left alone). */
     public List<CgroupWrite> plan(Map<String, Object> res, List<String> cgroupDirs, boolean update) {
         refuseUnknown(res);

@@ -28,7 +28,7 @@ public final class Manage {
     public List<Long> pids(String id) {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
-            return new ArrayList<>(CgroupPlacement.pids(st.cgroupDirs()));
+            return new ArrayList<>(Rootless.processes(st)); // without a cgroup (rootless): its pid namespace's
         }
     }
 
@@ -38,7 +38,7 @@ public final class Manage {
             Status s = StateStore.liveStatus(st);
             if (s != Status.RUNNING && s != Status.CREATED)
                 throw new JrunException("cannot pause a container in the " + s.specName() + " state" + (s == Status.STOPPED ? " (container not running)" : ""));
-            cgroups.apply(st.cgroupDirs()).freeze(true);
+            cgroups.apply(needCgroup(st, "pause")).freeze(true);
         }
     }
 
@@ -47,7 +47,7 @@ public final class Manage {
             ContainerState st = store.load(id);
             Status s = StateStore.liveStatus(st);
             if (s != Status.PAUSED) throw new JrunException("container " + id + " is not paused (" + s.specName() + ")");
-            cgroups.apply(st.cgroupDirs()).freeze(false);
+            cgroups.apply(needCgroup(st, "resume")).freeze(false);
         }
     }
 
@@ -56,7 +56,7 @@ public final class Manage {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState st = store.load(id);
             if (StateStore.liveStatus(st) == Status.STOPPED) throw new JrunException("container " + id + " is not running");
-            List<CgroupWrite> w = linux.plan(resources, st.cgroupDirs(), true);
+            List<CgroupWrite> w = linux.plan(resources, needCgroup(st, "update"), true);
             CgroupWrite.apply(w);
         }
     }
@@ -78,5 +78,13 @@ public final class Manage {
             ContainerState st = store.load(id);
             return new Watch(cgroups.apply(st.cgroupDirs()).oomKills(), StateStore.liveStatus(st) != Status.STOPPED);
         }
+    }
+
+    /** The container's cgroup directories; none (made rootless where no cgroup was writable) is an error naming what needed one. */
+    private static List<String> needCgroup(ContainerState st, String what) {
+        if (st.cgroupDirs().isEmpty())
+            throw new JrunException("container " + st.id() + " has no cgroup (made in rootless mode where none was writable), so it cannot " + what
+                    + "; see docs/rootless.md");
+        return st.cgroupDirs();
     }
 }

@@ -136,6 +136,13 @@ public final class Planner {
         if (p.terminal()) s.add(Step.of(Op.CONSOLE_SOCKET, "--console-socket", opts.consoleSocket()));
         s.add(Step.of(Op.MKFIFO, "state", fifo.toString(), 0600L));
         s.add(Step.of(Op.OPEN_FIFO, "state", fifo.toString()));
+        // Idmapped binds: made in the host's namespaces, before any is joined (initRest attaches them).
+        MountPlanner idmaps = null;
+        for (Mount m : spec.mounts()) {
+            if (!m.idmapped()) continue;
+            if (idmaps == null) idmaps = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, false);
+            idmaps.idmapTree(s, m);
+        }
         joinNamespaces(s);
         long flags = 0;
         for (Namespace n : spec.linux().namespaces())
@@ -155,6 +162,22 @@ public final class Planner {
         long stay = opts.foreground() ? 3L : HelperProcess.launcherHelper() ? 2L : 0L;
         s.add(Step.of(Op.CLONE, "linux.namespaces", flags, stay, bornIn));
         return s;
+    }
+
+    /** Rootless mode's cgroup mounts: every hierarchy, or null (then those the container has a cgroup in); set: rootless (mknod refused too). */
+    private List<CgroupHierarchy> cgroupMounts;
+    private Map<String, String> cgroupMountPaths;
+
+    /**
+     * Rootless mode: a cgroup mount binds, read-only, the container's cgroup where it has one and
+     * jrun's own elsewhere (as runc does), never mounting a cgroup filesystem (a user namespace may not).
+     */
+    public Planner rootlessCgroupMounts(List<CgroupHierarchy> all) {
+        Map<String, String> paths = new java.util.LinkedHashMap<>();
+        for (CgroupHierarchy h : all) paths.put(h.mountpoint(), containerCgroups.getOrDefault(h.mountpoint(), h.ownPath()));
+        this.cgroupMounts = all;
+        this.cgroupMountPaths = paths;
+        return this;
     }
 
     /** The init's side of the plan, after CLONE: cgroups, the go, the rootfs, hooks, identity, exec. */
@@ -185,8 +208,12 @@ public final class Planner {
         if (selfPlaced(spec))
             for (String dir : v1Dirs(hierarchies, containerCgroups))
                 s.add(Step.of(Op.WRITE_FILE, "linux.cgroupsPath", dir + "/tasks", new byte[] {'0'}));
+        // A new user namespace: the init is born dumpable (helper.c do_clone), so that Java may
+        // write its id maps without root (a non-dumpable process's /proc files are root's), and is
+        // not dumpable any more once they are written.
         goAt = s.size();
         if (go) s.add(Step.of(Op.WAIT_GO, "create"));
+        if (go && isNew(Namespace.Type.USER)) s.add(Step.of(Op.DUMPABLE, "linux.uidMappings", 0L));
         if (isNew(Namespace.Type.USER)) { // still the host's root until it becomes the mapped root
             s.add(Step.of(Op.SETGID, "linux.gidMappings", 0L));
             s.add(Step.of(Op.SETUID, "linux.uidMappings", 0L));
@@ -305,8 +332,9 @@ public final class Planner {
             s.add(Step.of(Op.MOUNT_HOST, "root.path", rootfs.toString(), rootfs.toString(), "", MS_BIND | MS_REC, ""));
             s.add(Step.of(Op.SET_ROOT, "root.path", rootfs.toString()));
         }
-        boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null;
-        MountPlanner mounts = new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs);
+        boolean newCgroupNs = isNew(Namespace.Type.CGROUP) && spec.namespace(Namespace.Type.USER) == null && cgroupMounts == null;
+        MountPlanner mounts = cgroupMounts == null ? new MountPlanner(host, opts.bundle(), hierarchies, containerCgroups, newCgroupNs)
+                : new MountPlanner(host, opts.bundle(), cgroupMounts, cgroupMountPaths, false);
         // linux.mountLabel: applied where SELinux is enabled (selinuxfs mounted), ignored elsewhere, as crun does.
         String label = spec.linux().mountLabel();
         if (!label.isEmpty() && MountInfo.hasType(mountinfo, "selinuxfs")) mounts.withMountLabel(label);
@@ -319,7 +347,7 @@ public final class Planner {
             }
         }
         if (!bindDev) // the host's /dev bound in: its nodes are already there
-            new DevicePlanner(host, rootfs, isNew(Namespace.Type.USER), freshDev).plan(s, spec.linux().devices(), spec.process().terminal());
+            new DevicePlanner(host, rootfs, isNew(Namespace.Type.USER) || cgroupMounts != null, freshDev).plan(s, spec.linux().devices(), spec.process().terminal());
     }
 
     /** In-container hooks; each reads the state Java sends to the helper's slot (HookStates). */

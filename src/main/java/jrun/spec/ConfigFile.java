@@ -28,10 +28,28 @@ public final class ConfigFile {
         return object(root, file);
     }
 
+    /**
+     * The largest JSON input read (docs/reliability.md): config.json, exec's --process, update's
+     * --resources, from a file or stdin. A parsed tree costs many times its text; a bigger input is
+     * refused before it is parsed, read no further than one byte past the limit.
+     */
+    public static final int MAX_BYTES = 4 << 20;
+
+    /** At most MAX_BYTES of in, or an error naming {@code shown} (a file, or a flag's stdin). */
+    public static byte[] bounded(java.io.InputStream in, String shown) throws IOException {
+        byte[] b = in.readNBytes(MAX_BYTES + 1); // bounded even if the file grows meanwhile
+        if (b.length > MAX_BYTES) throw tooLarge(shown);
+        return b;
+    }
+
+    private static JrunException tooLarge(String shown) {
+        return new JrunException(shown + ": larger than the limit of " + MAX_BYTES + " bytes; not read");
+    }
+
     private static byte[] bytes(Path file) {
         // A FileInputStream, not Files.readAllBytes: a JVM's first FileChannel costs ~0.6 ms (IOUtil's init loads libnet), a stream ~0.2.
         try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
-            return in.readAllBytes();
+            return bounded(in, file.toString());
         } catch (java.io.FileNotFoundException e) { // "PATH (REASON)"; the reason is asked again, as NIO names it
             if (!Files.exists(file)) throw new JrunException(file + ": no such file");
             if (!Files.isReadable(file)) throw new JrunException(file + ": permission denied");
@@ -87,8 +105,9 @@ public final class ConfigFile {
 
     /** The whole of a file in an open directory, never following a symlink; errors name it as {@code shown}. */
     public static byte[] bytes(DirFd dir, String name, Path shown) {
+        byte[] b;
         try {
-            return dir.read(name);
+            b = dir.read(name);
         } catch (DirFd.Failure e) {
             throw switch (e.errno) {
                 case DirFd.Failure.ENOENT -> new JrunException(shown + ": no such file");
@@ -99,6 +118,8 @@ public final class ConfigFile {
         } catch (IOException e) {
             throw new JrunException(shown + ": cannot read: " + e.getMessage(), e);
         }
+        if (b.length > MAX_BYTES) throw tooLarge(shown.toString());
+        return b;
     }
 
     /** A JSON document from bytes read from file, or an error naming it. */

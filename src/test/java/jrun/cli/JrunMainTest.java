@@ -49,6 +49,16 @@ class JrunMainTest {
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
 
+    /** Found by FuzzTest (src/test/resources/fuzz-corpus/cli): one line, whatever the input quoted; no internal error. */
+    @Test
+    void anErrorIsOneLineAndADurationOfTwentyDigitsIsAUsageError() {
+        assertEquals(2, run("--root", dir.toString(), "list", "-f", "a\nb"));
+        assertEquals("jrun: list: --format must be table or json, got \"a\\nb\"\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--root", dir.toString(), "events", "--interval=99999999999999999999", "c1"));
+        assertEquals("jrun: --interval: too long a duration: \"99999999999999999999\"\n", err.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void missingContainerSaysDoesNotExistAndLogsJson() throws Exception {
         Path log = dir.resolve("log.json");

@@ -90,7 +90,8 @@ class DebPackageIT {
         assertTrue(field("Depends").matches("libc6 \\(>= 2\\.[0-9]+\\)"), field("Depends"));
         assertEquals("runc | crun", field("Recommends"));
         assertTrue(field("Description").contains("Java 25"), field("Description"));
-        assertEquals("/etc/oci-interceptor/rules.d/example.yaml.sample\n", Cmd.ok("dpkg-deb", "--info", deb.toString(), "conffiles").out());
+        assertEquals("/etc/init.d/jrun-engine\n/etc/oci-interceptor/rules.d/example.yaml.sample\n",
+                Cmd.ok("dpkg-deb", "--info", deb.toString(), "conffiles").out());
         assertEquals("interest-noawait /usr/lib/jvm\n", Cmd.ok("dpkg-deb", "--info", deb.toString(), "triggers").out());
         for (String script : List.of("postinst", "prerm", "postrm"))
             assertTrue(Cmd.ok("dpkg-deb", "--info", deb.toString(), script).out().startsWith("#!/bin/sh\n"), script);
@@ -106,12 +107,14 @@ class DebPackageIT {
                 "./usr/lib/jrun/setup-jdk", "./usr/lib/jrun/commit", "./usr/share/man/man8/jrun.8.gz",
                 "./usr/share/man/man8/oci-interceptor.8.gz", "./usr/share/man/man8/run_oci.8.gz",
                 "./usr/share/bash-completion/completions/jrun", "./usr/share/doc/jrun/copyright",
-                "./etc/oci-interceptor/rules.d/example.yaml.sample"))
+                "./etc/oci-interceptor/rules.d/example.yaml.sample", "./etc/init.d/jrun-engine",
+                "./usr/lib/systemd/system/jrun-engine.socket", "./usr/lib/systemd/system/jrun-engine.service"))
             assertTrue(paths.contains(p), p + " not in the package: " + paths);
         // made on the target for its JDK (the postinst), never shipped; the test tool stays out
         for (String p : paths) {
             assertFalse(p.endsWith(".aot") || p.equals("./usr/lib/jrun/java") || p.contains("recvtty") || p.contains(".tmp"), p);
-            assertTrue(p.equals("./") || p.equals("./etc/") || p.startsWith("./usr/") || p.startsWith("./etc/oci-interceptor/"), p);
+            assertTrue(p.equals("./") || p.equals("./etc/") || p.startsWith("./usr/") || p.startsWith("./etc/oci-interceptor/")
+                    || p.startsWith("./etc/init.d/"), p);
         }
     }
 
@@ -168,8 +171,8 @@ class DebPackageIT {
             assertTrue(listed.contains("/usr/bin/jrun") && listed.contains("/usr/lib/jrun/jrun.jar"), listed.toString());
             ns.ok("dpkg", "-r", "jrun");
             assertEquals("deinstall ok config-files", status(ns));
-            assertEquals(List.of("/etc/oci-interceptor", "/etc/oci-interceptor/rules.d", "/etc/oci-interceptor/rules.d/example.yaml.sample"),
-                    stillThere(ns, listed));
+            assertEquals(List.of("/etc/init.d/jrun-engine", "/etc/oci-interceptor", "/etc/oci-interceptor/rules.d",
+                    "/etc/oci-interceptor/rules.d/example.yaml.sample"), stillThere(ns, listed));
             assertFalse(ns.run("test", "-e", "/usr/lib/jrun").exit() == 0, "/usr/lib/jrun after dpkg -r: " + ns.run("ls", "-la", "/usr/lib/jrun"));
             ns.ok("dpkg", "-P", "jrun");
             assertEquals(List.of(), stillThere(ns, listed));
@@ -200,6 +203,15 @@ class DebPackageIT {
             assertEquals(0, in.exit(), in.toString());
             assertTrue(ns.ok(prefix + "/bin/jrun", "--version").out().startsWith("jrun version "));
             assertTrue(ns.ok("readlink", prefix + "/lib/jrun/java").out().strip().endsWith("/bin/java"));
+            // man pages (jrun's, one per command, the other launchers') and bash completion (issue 14)
+            for (String page : List.of("jrun", "jrun-create", "jrun-exec", "jrun-help", "oci-interceptor", "run_oci")) {
+                String f = prefix + "/share/man/man8/" + page + ".8.gz";
+                Cmd.Result man = ns.run("env", "MANWIDTH=100", "man", "-l", f);
+                assertEquals(0, man.exit(), f + ": " + man);
+                assertTrue(man.out().contains("NAME") && man.out().contains("SYNOPSIS"), f + ": " + man.out());
+            }
+            assertEquals("start state", ns.ok("bash", "-c", "source " + prefix + "/share/bash-completion/completions/jrun; COMP_WORDS=("
+                    + prefix + "/bin/jrun st); COMP_CWORD=1; _jrun; echo \"${COMPREPLY[*]}\"").out().strip());
             // the manifest names every file the install made (what the upper layers hold)
             Set<String> manifest = new TreeSet<>();
             for (String l : ns.ok("cat", prefix + "/lib/jrun/install-manifest").out().split("\n")) manifest.add(l.substring(2));

@@ -82,6 +82,7 @@ class HooksIT extends WithSandbox {
             assertTrue(l.contains("arg=v-" + stage), "env: " + l);
         }
         assertTrue(lines.get(2).endsWith("extra=1"), "prechroot sees the rootfs mounted but not pivoted: " + lines.get(2));
+        for (int i = 0; i < 4; i++) assertTrue(lines.get(i).contains("status=created "), "runtime-spec 1.2.1, after step 2: " + lines.get(i));
         assertTrue(lines.get(4).contains("status=running"));
         assertTrue(lines.get(5).contains("status=stopped"));
         String inside = Files.readString(b.resolve("rootfs/tmp/hooks.log"));

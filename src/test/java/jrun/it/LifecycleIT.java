@@ -107,6 +107,34 @@ class LifecycleIT extends WithSandbox {
         assertEquals(List.of(), sb.jrun("list", "-q").ok().out().lines().toList());
     }
 
+    /**
+     * containerd's shim stops a container whose init has exited with `kill --all ID 9` (CriIT's
+     * StopContainer does this): runc succeeds there, signalling what is left in the cgroups, while
+     * a kill without --all still says the container is not running. jrun answers the same.
+     */
+    @Test
+    void killAllOnAStoppedContainerSucceedsAsRuncs() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "true"));
+        for (String rt : List.of("jrun", "runc")) {
+            java.util.function.Function<String[], Sandbox.Result> run = a -> rt.equals("jrun") ? sb.jrun(a) : sb.runc(a);
+            String id = "ka-" + rt;
+            run.apply(new String[] {"create", "--bundle", b.toString(), id}).ok();
+            run.apply(new String[] {"start", id}).ok();
+            String status = "";
+            for (int i = 0; i < 200 && !status.contains("\"stopped\""); i++) {
+                Thread.sleep(20);
+                status = run.apply(new String[] {"state", id}).ok().out();
+            }
+            assertTrue(status.contains("\"stopped\""), rt + ": " + status);
+            Sandbox.Result all = run.apply(new String[] {"kill", "--all", id, "9"});
+            assertEquals(0, all.status(), rt + ": kill --all of a stopped container: " + all.err());
+            Sandbox.Result one = run.apply(new String[] {"kill", id, "9"});
+            assertEquals(1, one.status(), rt);
+            assertTrue(one.err().contains("container not running"), rt + ": " + one.err());
+            run.apply(new String[] {"delete", id}).ok();
+        }
+    }
+
     @Test
     void pidReuseIsNotOurContainer() throws Exception {
         Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));

@@ -198,8 +198,8 @@ class RunOciIT {
         String root = state.resolve("h").toString();
         assertEquals(5, lines.size(), lines.toString());
         assertEquals("precreate status=creating root=" + root + " dir=absent pid=", lines.get(0));
-        assertTrue(lines.get(1).startsWith("prestart status=creating root=" + root + " dir=exists pid=" + pid), lines.get(1));
-        assertTrue(lines.get(2).startsWith("prechroot status=creating root=" + root + " dir=exists pid=" + pid), lines.get(2));
+        assertTrue(lines.get(1).startsWith("prestart status=created root=" + root + " dir=exists pid=" + pid), lines.get(1));
+        assertTrue(lines.get(2).startsWith("prechroot status=created root=" + root + " dir=exists pid=" + pid), lines.get(2));
         assertEquals("poststart status=running root=" + root + " dir=exists pid=" + pid, lines.get(3));
         assertTrue(lines.get(4).startsWith("poststop status=stopped root=" + root + " dir=exists"), lines.get(4));
     }

@@ -180,6 +180,54 @@ class StateErrorsIT extends WithSandbox {
         assertEquals(List.of(), names(sb.jrunRoot));
     }
 
+    /**
+     * With the state's file system full: exec writes nothing there and runs; a create fails with
+     * one line naming its state file and leaves nothing; kill and delete (which only remove) work
+     * and leave nothing; with room again, the id is free.
+     */
+    @Test
+    void aFullStateFileSystemStillExecsKillsAndDeletes() throws Exception {
+        tmpfs(sb.jrunRoot, "size=64k,mode=0700");
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        sb.jrun("run", "--detach", "--bundle", b.toString(), "e1").ok();
+        Path filler = fill(sb.jrunRoot);
+        Sandbox.Result r = sb.jrun("exec", "e1", "sh", "-c", "echo in");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("in\n", r.out());
+        sb.jrun("exec", "--detach", "e1", "sleep", "1").ok();
+        r = sb.jrun("create", "--bundle", b.toString(), "e2");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith("jrun: " + sb.jrunRoot.resolve("e2") + "/") && r.err().strip().endsWith("No space left on device"), r.err());
+        assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+        assertEquals(List.of("e1", "filler"), names(sb.jrunRoot), "nothing of e2");
+        for (String dir : sb.cgroupDirs("e2")) assertFalse(Files.exists(Path.of(dir)), "cgroup left: " + dir);
+        sb.jrun("kill", "e1", "KILL").ok();
+        for (int i = 0; i < 200 && !"stopped".equals(state("e1", true).get("status")); i++) Thread.sleep(10);
+        sb.jrun("delete", "e1").ok();
+        assertEquals(List.of("filler"), names(sb.jrunRoot));
+        for (String dir : sb.cgroupDirs("e1")) assertFalse(Files.exists(Path.of(dir)), "cgroup left: " + dir);
+        LifecycleErrorsIT.noProcessLeft(sb);
+        Files.delete(filler);
+        sb.jrun("run", "--detach", "--bundle", b.toString(), "e2").ok();
+        sb.jrun("delete", "--force", "e2").ok();
+        assertEquals(List.of(), names(sb.jrunRoot));
+    }
+
+    /** A full state file system for delete --force of a running container: it goes whole. */
+    @Test
+    void aFullStateFileSystemStillDeletesByForce() throws Exception {
+        tmpfs(sb.jrunRoot, "size=64k,nr_inodes=64,mode=0700");
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        sb.jrun("run", "--detach", "--bundle", b.toString(), "f1").ok();
+        Path filler = fill(sb.jrunRoot);
+        fillInodes(sb.jrunRoot);
+        sb.jrun("delete", "--force", "f1").ok();
+        assertEquals(List.of("filler", "fill"), names(sb.jrunRoot).stream().sorted(java.util.Comparator.reverseOrder()).toList());
+        for (String dir : sb.cgroupDirs("f1")) assertFalse(Files.exists(Path.of(dir)), "cgroup left: " + dir);
+        LifecycleErrorsIT.noProcessLeft(sb);
+        Files.delete(filler);
+    }
+
     @Test
     void aCreateWhoseStateRootHasNoInodesLeavesNothing() throws Exception {
         tmpfs(sb.jrunRoot, "size=1m,nr_inodes=16,mode=0700");

@@ -30,6 +30,13 @@ class RuleFileTest {
     }
 
     @Test
+    void aRegexOverItsLimitIsRefusedByPosition() {
+        String rule = "version: 1\nrules:\n  - name: r\n    when:\n      env: {PATH: \"%s\"}\n    edits:\n      - env: {default: {A: \"1\"}}\n";
+        assertEquals("r.yaml:5:19: PATH: a regex of 4097 characters; the limit is 4096", yamlError(rule.formatted("x".repeat(4097))));
+        RuleFile.parse("r.yaml", rule.formatted("x".repeat(4096)), true);
+    }
+
+    @Test
     void jsonRuleFilesWork() {
         var rules = RuleFile.parse("r.json", "{\"version\": 1, \"rules\": [{\"name\": \"a\", \"when\": {\"uid\": 0},\n \"deny\": \"no\"}]}", false);
         assertEquals("r.json:1:26", rules.get(0).source());

@@ -142,7 +142,7 @@ class PlannerTest {
         String t = text(plan(c, OPTS, host));
         assertFalse(t.contains("MKNOD"), t);
         assertTrue(t.contains("MKFILE /dev/null 420\nMOUNT /dev/null /dev/null  4096 \n"), t);
-        assertTrue(t.contains("WAIT_GO\nSETGID 0\nSETUID 0\n"), "the init becomes the mapped root first: " + t);
+        assertTrue(t.contains("WAIT_GO\nDUMPABLE 0\nSETGID 0\nSETUID 0\n"), "the init becomes the mapped root first: " + t);
     }
 
     @Test
@@ -378,7 +378,9 @@ class PlannerTest {
         List<Step> u = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), host, "", hybrid, cg).plan();
         int uclone = ops(u).indexOf(Op.CLONE);
         assertEquals("/sys/fs/cgroup/unified/jrun-c", u.get(uclone).text(2), "clone3 runs in the helper, as host root");
-        assertEquals(Op.WAIT_GO, u.get(uclone + 1).op(), "in a user namespace Java places it in v1");
+        assertEquals(List.of(Op.WAIT_GO, Op.DUMPABLE), ops(u).subList(uclone + 1, uclone + 3),
+                "in a user namespace Java places it in v1, and writes its maps while it is dumpable (born so)");
+        assertEquals(0L, u.get(uclone + 2).number(0));
         assertFalse(Planner.selfPlaced(Spec.from(c)));
     }
 
@@ -391,5 +393,46 @@ class PlannerTest {
         assertEquals(List.of("PATH=/bin", "HOME=/"), Planner.withHome(List.of("PATH=/bin"), 0, ""));
         assertEquals(List.of("A=1", "HOME=/"), Planner.withHome(List.of("A=1"), 0, null));
         assertEquals(List.of("HOME=/x"), Planner.withHome(List.of("HOME=/x"), 0, passwd), "a HOME given is kept");
+    }
+
+    @Test
+    void anIdmappedBindIsMadeBeforeTheCloneAndMovedInPlace() {
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv/d\",\"options\":[\"rbind\",\"ro\",\"ridmap\"],"
+                + "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+                + "\"gidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":10}]}"));
+        List<Step> s = plan(c, OPTS, new FakeHostFiles().with("/srv/d", Kind.DIRECTORY));
+        List<Op> ops = ops(s);
+        int tree = ops.indexOf(Op.IDMAP_TREE);
+        assertTrue(tree >= 0 && tree < ops.indexOf(Op.CLONE), "as root of the host, before the clone");
+        assertEquals("IDMAP_TREE /srv/d 0 100000 65536\n 0 200000 10\n 3 0", s.get(tree).toString(), "rbind (1) and ridmap (2)");
+        int move = ops.indexOf(Op.MOVE_TREE);
+        assertEquals("MOVE_TREE /data", s.get(move).toString());
+        assertEquals(Op.MKDIRS, ops.get(move - 1));
+        assertEquals(Op.SETATTR, ops.get(move + 1), "ro on the attached copy");
+        assertTrue(move < ops.indexOf(Op.PIVOT));
+        assertFalse(text(s).contains("MOUNT /srv/d"), "no plain bind of the source");
+
+        TestConfigs.mounts(c).set(TestConfigs.mounts(c).size() - 1, TestConfigs.json("{\"destination\":\"/data\",\"type\":\"tmpfs\",\"source\":\"t\","
+                + "\"options\":[\"idmap\"],\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}"));
+        JrunException e = assertThrows(JrunException.class, () -> plan(c, OPTS, new FakeHostFiles()));
+        assertTrue(e.getMessage().endsWith(".uidMappings: jrun idmaps bind mounts only (type \"bind\" or option \"bind\"/\"rbind\")"), e.getMessage());
+    }
+
+    @Test
+    void rootlessBindsDevicesAndTheCgroupsItMayNotMount() {
+        Map<String, Object> c = TestConfigs.minimal(); // no user namespace: rootless Podman's runtime runs in its own
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\"]}"));
+        TestConfigs.linux(c).put("namespaces", TestConfigs.json("[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"uts\"},{\"type\":\"cgroup\"}]"));
+        List<CgroupHierarchy> all = List.of(new CgroupHierarchy("/sys/fs/cgroup/pids", false, "pids", "/user", "/"),
+                new CgroupHierarchy("/sys/fs/cgroup/memory", false, "memory", "/me", "/"));
+        Map<String, String> mine = Map.of("/sys/fs/cgroup/pids", "/user/jrun-c"); // the only writable one
+        List<Step> s = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), hostDevices(), "", List.of(all.get(0)), mine)
+                .rootlessCgroupMounts(all).plan();
+        String t = text(s);
+        assertFalse(t.contains("MKNOD"), "mknod is refused: " + t);
+        assertTrue(t.contains("MOUNT /sys/fs/cgroup/pids/user/jrun-c /sys/fs/cgroup/pids"), "its own cgroup where it has one: " + t);
+        assertTrue(t.contains("MOUNT /sys/fs/cgroup/memory/me /sys/fs/cgroup/memory"), "jrun's own elsewhere: " + t);
+        assertFalse(t.contains(" cgroup pids") || t.contains(" cgroup memory"), "no cgroup filesystem mounted: " + t);
     }
 }

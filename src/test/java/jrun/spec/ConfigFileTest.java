@@ -77,4 +77,24 @@ class ConfigFileTest {
         }
         assertEquals(real.resolve("config.json") + ": no such file", e.getMessage());
     }
+
+    @Test
+    void aFileOverTheLimitIsRefusedBeforeItIsParsed() throws IOException {
+        Path f = dir.resolve("config.json");
+        byte[] big = new byte[ConfigFile.MAX_BYTES + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        big[0] = '{';
+        big[big.length - 1] = '}';
+        Files.write(f, big);
+        String expected = f + ": larger than the limit of 4194304 bytes; not read";
+        assertEquals(expected, assertThrows(JrunException.class, () -> ConfigFile.read(f)).getMessage());
+        assertEquals(expected, assertThrows(JrunException.class, () -> ConfigFile.readObject(f)).getMessage());
+        try (DirFd d = DirFd.open(dir)) {
+            assertEquals(expected, assertThrows(JrunException.class, () -> ConfigFile.read(d, "config.json", f)).getMessage());
+        }
+        Files.write(f, java.util.Arrays.copyOfRange(big, 1, big.length)); // exactly the limit: read
+        big[1] = '{';
+        Files.write(f, java.util.Arrays.copyOfRange(big, 1, big.length));
+        assertEquals(java.util.Map.of(), ConfigFile.readObject(f));
+    }
 }

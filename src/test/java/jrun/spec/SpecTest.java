@@ -82,6 +82,25 @@ class SpecTest {
     }
 
     @Test
+    void idmappedMountsNeedBothMapsAndAnIdmapOption() {
+        String maps = "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+                + "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]";
+        Map<String, Object> c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv\",\"options\":[\"rbind\",\"idmap\"]," + maps + "}"));
+        Mount m = Spec.from(c).mounts().getLast();
+        assertTrue(m.idmapped());
+        assertEquals(new IdMapping(0, 100000, 65536), m.gidMappings().get(0));
+        int i = TestConfigs.mounts(c).size() - 1;
+        c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv\",\"options\":[\"bind\"]," + maps + "}"));
+        assertEquals("mounts[" + i + "].options: an idmapped mount (uidMappings) needs the option \"idmap\" or \"ridmap\"", error(c));
+        c = TestConfigs.minimal();
+        TestConfigs.mounts(c).add(TestConfigs.json("{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv\",\"options\":[\"idmap\"],"
+                + "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}"));
+        assertEquals("mounts[" + i + "].gidMappings: an idmapped mount needs both uidMappings and gidMappings", error(c));
+    }
+
+    @Test
     void keepsResourcesSeccompAndCapabilitiesForJrunLinux() {
         Map<String, Object> c = TestConfigs.minimal();
         TestConfigs.linux(c).put("resources", TestConfigs.json("{\"memory\":{\"limit\":1000}}"));

@@ -141,12 +141,29 @@ public final class Sandbox implements AutoCloseable {
         return exec(cmd, null);
     }
 
-    /** crun refuses this host's hybrid cgroups: give it a mount namespace without the v2 mount. */
+    /**
+     * crun refuses this host's hybrid cgroups: give it a mount namespace without the v2 mount. Its stdin is
+     * an empty pipe, never /dev/null: crun 1.8.1 fchowns its std streams to the container's user (fixed
+     * upstream in 2025), which with a user namespace gave the host's /dev/null to uid 100000.
+     */
     public Result crun(String... args) {
-        StringBuilder sh = new StringBuilder("umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root '" + crunRoot + "'");
+        StringBuilder sh = new StringBuilder(": | { umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root '" + crunRoot + "'");
         for (String a : args) sh.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        sh.append("; }");
         remember("crun", args);
-        return exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", sh.toString()), null);
+        String before = devNullOwner();
+        Result r = exec(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", sh.toString()), null);
+        String after = devNullOwner();
+        if (!after.equals(before)) throw new AssertionError("crun " + args[0] + " changed the host's /dev/null from " + before + " to " + after);
+        return r;
+    }
+
+    private static String devNullOwner() {
+        try {
+            return Files.getAttribute(Path.of("/dev/null"), "unix:uid") + ":" + Files.getAttribute(Path.of("/dev/null"), "unix:gid");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void remember(String runtime, String[] args) {
@@ -235,6 +252,7 @@ public final class Sandbox implements AutoCloseable {
                 default -> crun("delete", "--force", c[1]);
             }
         }
+        created.clear(); // a second close has nothing to delete
         removeTree(dir);
     }
 }
