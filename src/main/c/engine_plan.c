@@ -70,15 +70,11 @@ static void engine_plan(const char *lib, int argc, char **argv)
     if (strlen(path) >= sizeof a.sun_path)
         return;
     strcpy(a.sun_path, path);
-    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        return;
+    /* The request is made before the connect, so that it follows the connect at once: the engine
+     * finds it already there when its accept returns (a few microseconds lost on the cold path). */
     char build[128], cwd[PATH_MAX], num[2][24];
-    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0 || plan_build_id(lib, build, sizeof build) < 0 ||
-        !getcwd(cwd, sizeof cwd)) {
-        close(s); /* no engine: the cold path */
+    if (plan_build_id(lib, build, sizeof build) < 0 || !getcwd(cwd, sizeof cwd))
         return;
-    }
     int envc = 0;
     while (environ[envc])
         envc++;
@@ -96,13 +92,18 @@ static void engine_plan(const char *lib, int argc, char **argv)
         len = plan_put(buf, len, num[1]);
         for (int i = 0; i < envc; i++)
             len = plan_put(buf, len, environ[i]);
-        if (!buf && !(buf = malloc(len))) {
-            close(s);
+        if (!buf && !(buf = malloc(len)))
             return;
-        }
     }
     uint32_t body = htonl((uint32_t)(len - 4));
     memcpy(buf, &body, 4);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+        if (s >= 0)
+            close(s); /* no engine: the cold path */
+        free(buf);
+        return;
+    }
     int fds[3] = {0, 1, 2};
     union {
         char b[CMSG_SPACE(sizeof fds)];

@@ -44,6 +44,10 @@ public final class Engine {
     /** Flags before the command that take a value (JrunMain's), to find the command word. */
     private static final Set<String> VALUE_FLAGS = Set.of("--root", "--log", "--log-format", "--criu", "--rules", "--oi-rules", "--oi-env", "--oi-env-force");
     private static final int MAX_REQUEST = 1 << 20;
+    /** JRUN_ENGINE_TIMING set when the engine starts: one line of phase times per request in its log. */
+    /** Rounds of InterceptorRequest.warmUp at start (JRUN_ENGINE_WARMUP=0: none): C1 compiles a method after ~200 calls. */
+    private static final int WARMUP_ROUNDS = 300;
+    static final boolean TIMING = System.getenv("JRUN_ENGINE_TIMING") != null;
 
     private final Path socket;
     private final int listenFd;
@@ -117,6 +121,8 @@ public final class Engine {
         Engine e = new Engine(socket, fd, own, pidFile);
         if (pidFile != null) jrun.runtime.StateStore.writeAtomically(pidFile, Long.toString(ProcessHandle.current().pid()));
         log.println("jrun engine: pid " + ProcessHandle.current().pid() + ", build " + e.buildId + ", socket " + socket);
+        if (!"0".equals(System.getenv("JRUN_ENGINE_WARMUP"))) // before serving: clients wait in the backlog meanwhile
+            log.println("jrun engine: " + InterceptorRequest.warmUp(e.buildId, WARMUP_ROUNDS));
         log.flush();
         e.serve();
         return 0;
@@ -144,13 +150,16 @@ public final class Engine {
                 continue;
             }
             active.incrementAndGet();
+            long accepted = System.nanoTime();
             Thread.ofVirtual().name("request-" + c).start(() -> {
                 try {
+                    if (TIMING) Timing.start(accepted);
                     handle(c);
                 } catch (Throwable t) { // the engine outlives any one request
                     System.err.println("jrun engine: request failed: " + t);
                 } finally {
                     EngineNative.close0(c);
+                    if (TIMING) Timing.end();
                     if (active.decrementAndGet() == 0 && stale) exit("a client of another build came: exiting so the new build can start");
                 }
             });
@@ -185,6 +194,7 @@ public final class Engine {
         int n;
         try {
             n = EngineNative.recv0(c, buf, 0, buf.length, fds);
+            if (TIMING) Timing.mark("recv");
         } catch (IOException e) {
             return; // the client falls back
         }
@@ -195,6 +205,7 @@ public final class Engine {
                 reply(c, 'F');
                 return;
             }
+            if (TIMING) Timing.mark("peer");
             List<String> f = fields(c, buf, n);
             if (f == null) return;
             switch (f.get(0)) {

@@ -87,12 +87,23 @@ public final class ConfigFile {
 
     /** replaceAtomically in a directory already open; errors name the file as {@code shown}. */
     public static void replaceAtomically(DirFd dir, String name, Path shown, String content) {
+        replaceAtomically(dir, name, shown, content, true);
+    }
+
+    /**
+     * replaceAtomically, with the temp file fsynced before the rename only if {@code durable}.
+     * Without it the replacement is as atomic (the rename is; a reader sees the old file or the
+     * new one) but a crash of the host shortly after may leave the old content, or on some file
+     * systems an empty file: for a file that does not outlive the host's uptime in any useful
+     * way, as oci-interceptor's rewrite of a bundle's config.json (docs/engine.md).
+     */
+    public static void replaceAtomically(DirFd dir, String name, Path shown, String content, boolean durable) {
         try {
             DirFd.Stat old = dir.lstat(name);
             if (old != null && old.isSymlink()) throw symlink(shown);
             if (old != null && !old.isRegular()) throw new JrunException(shown + ": not a regular file: not replaced");
             dir.replace(name, content.getBytes(StandardCharsets.UTF_8), old == null ? -1 : old.uid(), old == null ? -1 : old.gid(),
-                    old == null ? -1 : old.permissions(), true);
+                    old == null ? -1 : old.permissions(), durable);
         } catch (IOException e) {
             throw new JrunException(shown + ": cannot write: " + e.getMessage(), e);
         }
