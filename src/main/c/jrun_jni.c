@@ -540,10 +540,8 @@ JNIEXPORT jintArray JNICALL Java_jrun_engine_EngineNative_peer0(JNIEnv *env, jcl
 
 /* recvmsg of up to len bytes into buf[off..]; fds passed with them (SCM_RIGHTS, close-on-exec) go
  * into fds (the rest -1; any beyond fds' length are closed). Returns the byte count (0 at EOF). */
-JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_recv0(JNIEnv *env, jclass cls, jint fd, jbyteArray jbuf, jint off,
-                                                           jint len, jintArray jfds)
+static jint recv_fds(JNIEnv *env, jint fd, jbyteArray jbuf, jint off, jint len, jintArray jfds, int flags)
 {
-    (void)cls;
     char data[65536];
     if (len > (jint)sizeof data)
         len = sizeof data;
@@ -554,8 +552,10 @@ JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_recv0(JNIEnv *env, jclass c
     struct iovec iov = {.iov_base = data, .iov_len = (size_t)len};
     struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
     ssize_t r;
-    while ((r = recvmsg(fd, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+    while ((r = recvmsg(fd, &m, MSG_CMSG_CLOEXEC | flags)) < 0 && errno == EINTR)
         ;
+    if (r < 0 && (flags & MSG_DONTWAIT) && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return -2;
     if (r < 0) {
         throw_sock(env, "recvmsg");
         return -1;
@@ -587,6 +587,21 @@ JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_recv0(JNIEnv *env, jclass c
     }
     (*env)->SetByteArrayRegion(env, jbuf, off, (jsize)r, (jbyte *)data);
     return (jint)r;
+}
+
+JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_recv0(JNIEnv *env, jclass cls, jint fd, jbyteArray jbuf, jint off,
+                                                           jint len, jintArray jfds)
+{
+    (void)cls;
+    return recv_fds(env, fd, jbuf, off, len, jfds, 0);
+}
+
+/* recv0 without waiting (MSG_DONTWAIT): -2 when nothing has come yet. */
+JNIEXPORT jint JNICALL Java_jrun_engine_EngineNative_recvNow0(JNIEnv *env, jclass cls, jint fd, jbyteArray jbuf, jint off,
+                                                              jint len, jintArray jfds)
+{
+    (void)cls;
+    return recv_fds(env, fd, jbuf, off, len, jfds, MSG_DONTWAIT);
 }
 
 /* read(2) of up to len bytes (64 KiB at most); 0 at EOF. */

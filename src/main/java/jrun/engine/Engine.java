@@ -122,7 +122,7 @@ public final class Engine {
         if (pidFile != null) jrun.runtime.StateStore.writeAtomically(pidFile, Long.toString(ProcessHandle.current().pid()));
         log.println("jrun engine: pid " + ProcessHandle.current().pid() + ", build " + e.buildId + ", socket " + socket);
         if (!"0".equals(System.getenv("JRUN_ENGINE_WARMUP"))) // before serving: clients wait in the backlog meanwhile
-            log.println("jrun engine: " + InterceptorRequest.warmUp(e.buildId, WARMUP_ROUNDS));
+            log.println("jrun engine: " + InterceptorRequest.warmUp(e.buildId, WARMUP_ROUNDS, e::warmRequest));
         log.flush();
         e.serve();
         return 0;
@@ -151,18 +151,53 @@ public final class Engine {
             }
             active.incrementAndGet();
             long accepted = System.nanoTime();
-            Thread.ofVirtual().name("request-" + c).start(() -> {
-                try {
-                    if (TIMING) Timing.start(accepted);
-                    handle(c);
-                } catch (Throwable t) { // the engine outlives any one request
-                    System.err.println("jrun engine: request failed: " + t);
-                } finally {
-                    EngineNative.close0(c);
-                    if (TIMING) Timing.end();
-                    if (active.decrementAndGet() == 0 && stale) exit("a client of another build came: exiting so the new build can start");
-                }
-            });
+            // An oci-interceptor rewrite that cannot block is served on this thread, with no
+            // thread to wake (about 0.25 ms on a loaded host); the rest on a virtual thread.
+            Received now = receiveNow(c);
+            if (now != null && InterceptorRequest.inline(now.buf, now.n)) {
+                request(c, now, accepted);
+                continue;
+            }
+            Thread.ofVirtual().name("request-" + c).start(() -> request(c, now, accepted));
+        }
+    }
+
+    /** What handle does with a request before it dispatches it, on a request of the warm-up's (no socket). */
+    private void warmRequest(byte[] request) {
+        try {
+            if (InterceptorRequest.inline(request, request.length) && Arrays.equals(namespaces(ProcessHandle.current().pid()), ownNs))
+                fields(-1, request, request.length);
+        } catch (IOException e) {
+            // not reached: the request is whole
+        }
+    }
+
+    /** A request's first chunk and the fds that came with it. */
+    record Received(byte[] buf, int n, int[] fds) {}
+
+    /** The request if it has come already (clients send it right after the connect), else null. */
+    private static Received receiveNow(int c) {
+        int[] fds = new int[8];
+        Arrays.fill(fds, -1);
+        byte[] buf = new byte[65536];
+        try {
+            int n = EngineNative.recvNow0(c, buf, 0, buf.length, fds);
+            return n >= 0 ? new Received(buf, n, fds) : null;
+        } catch (IOException e) {
+            return null; // the thread's receive fails too, and the client falls back
+        }
+    }
+
+    private void request(int c, Received now, long accepted) {
+        try {
+            if (TIMING) Timing.start(accepted);
+            handle(c, now);
+        } catch (Throwable t) { // the engine outlives any one request
+            System.err.println("jrun engine: request failed: " + t);
+        } finally {
+            EngineNative.close0(c);
+            if (TIMING) Timing.end();
+            if (active.decrementAndGet() == 0 && stale) exit("a client of another build came: exiting so the new build can start");
         }
     }
 
@@ -186,18 +221,22 @@ public final class Engine {
         Runtime.getRuntime().halt(0);
     }
 
-    private void handle(int c) throws IOException {
+    private void handle(int c, Received now) throws IOException {
         long t0 = System.nanoTime();
-        int[] fds = new int[8];
-        Arrays.fill(fds, -1);
-        byte[] buf = new byte[65536];
+        int[] fds = now != null ? now.fds : new int[8];
+        byte[] buf = now != null ? now.buf : new byte[65536];
         int n;
-        try {
-            n = EngineNative.recv0(c, buf, 0, buf.length, fds);
-            if (TIMING) Timing.mark("recv");
-        } catch (IOException e) {
-            return; // the client falls back
+        if (now != null) {
+            n = now.n;
+        } else {
+            Arrays.fill(fds, -1);
+            try {
+                n = EngineNative.recv0(c, buf, 0, buf.length, fds);
+            } catch (IOException e) {
+                return; // the client falls back
+            }
         }
+        if (TIMING) Timing.mark("recv");
         try {
             int[] peer = EngineNative.peer0(c);
             if (peer[1] != 0 && peer[1] != ownUid || !Arrays.equals(namespaces(peer[0]), ownNs)) {

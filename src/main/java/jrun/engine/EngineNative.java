@@ -36,6 +36,9 @@ final class EngineNative {
 
     static native int recv0(int fd, byte[] buf, int off, int len, int[] fds) throws IOException;
 
+    /** recv0 without waiting: -2 when nothing has come yet. */
+    static native int recvNow0(int fd, byte[] buf, int off, int len, int[] fds) throws IOException;
+
     static native int read0(int fd, byte[] buf, int off, int len) throws IOException;
 
     static native void write0(int fd, byte[] buf, int off, int len) throws IOException;

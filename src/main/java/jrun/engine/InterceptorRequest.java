@@ -90,10 +90,11 @@ final class InterceptorRequest {
      * with output discarded, so the JIT has compiled it before the first client comes: a fresh
      * engine served its first ~200 rewrites interpreted, 1.2-1.7 ms each against 0.25-0.5 ms
      * compiled (JRUN_ENGINE_TIMING). Each round forces an env value, so config.json is rewritten
-     * and replaced every time, as for a new container. Returns what it did, for the log; any
+     * and replaced every time, as for a new container; {@code received} gets each request as it
+     * would come from a client, for the engine's own steps. Returns what it did, for the log; any
      * failure only ends the warm-up.
      */
-    static String warmUp(String build, int rounds) {
+    static String warmUp(String build, int rounds, java.util.function.Consumer<byte[]> received) {
         long t0 = System.nanoTime();
         Path dir = null;
         int done = 0;
@@ -115,6 +116,15 @@ final class InterceptorRequest {
                 List<String> f = new ArrayList<>(List.of("JRUNOCI1", build, dir.toString(), Integer.toString(argv.size())));
                 f.addAll(argv);
                 f.addAll(List.of("1", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(2048);
+                b.write(new byte[4]);
+                for (String x : f) {
+                    b.write(x.getBytes(StandardCharsets.UTF_8));
+                    b.write(0);
+                }
+                byte[] raw = b.toByteArray();
+                ByteBuffer.wrap(raw).putInt(raw.length - 4);
+                received.accept(raw); // the engine's own steps of a request (Engine.warmRequest)
                 Request r = Request.of(f);
                 if (!servable(r.argv()) || plan(r, none, nul, nul, status) == null) {
                     stop = " (stopped: status " + status[0] + ")";
@@ -135,6 +145,40 @@ final class InterceptorRequest {
             }
         }
         return "warmed up: " + done + " rewrites in " + (System.nanoTime() - t0) / 1_000_000 + " ms" + stop;
+    }
+
+    private static final byte[] MAGIC = "JRUNOCI1\0".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Whether a request (its first chunk) may be served on the engine's accepting thread, which
+     * then accepts nothing else until it is done: an oci-interceptor request, whole in that chunk,
+     * whose command line names no file that could make the engine wait (a rule file or debug
+     * output, which may be a FIFO; a --log that exists and is not a regular file). config.json and
+     * --process are opened non-blocking and must be regular files; the host's rules.d and CDI
+     * specs are root's. Judged on the raw fields, before any parsing: any doubt goes to a thread.
+     */
+    static boolean inline(byte[] buf, int n) {
+        if (n < 4 + MAGIC.length) return false;
+        int len = (buf[0] & 0xff) << 24 | (buf[1] & 0xff) << 16 | (buf[2] & 0xff) << 8 | buf[3] & 0xff;
+        if (len <= 0 || len > n - 4 || !java.util.Arrays.equals(buf, 4, 4 + MAGIC.length, MAGIC, 0, MAGIC.length)) return false;
+        boolean logNext = false;
+        for (int s = 4, i = 4; i < 4 + len; i++) {
+            if (buf[i] != 0) continue;
+            String field = new String(buf, s, i - s, StandardCharsets.UTF_8);
+            s = i + 1;
+            if (logNext && !quietLog(field)) return false;
+            logNext = field.equals("--log");
+            if (field.startsWith("--log=") && !quietLog(field.substring(6))) return false;
+            if (field.startsWith("--oi-rules") || field.startsWith("--oi-write-debug-output") || field.startsWith("--oi-debug-output-dir")) return false;
+        }
+        return true;
+    }
+
+    /** A --log an error line may be appended to without waiting: missing, relative (refused later), or a regular file. */
+    private static boolean quietLog(String path) {
+        if (!path.startsWith("/")) return true;
+        Path p = Path.of(path);
+        return java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Whether the engine can run this command line as the caller would (see the class comment). */

@@ -12,7 +12,7 @@ final class Timing {
 
     static void start(long accepted) {
         START.set(new long[] {accepted});
-        LINE.set(new StringBuilder("jrun engine: timing us: thread ").append((System.nanoTime() - accepted) / 1000));
+        LINE.set(new StringBuilder("jrun engine: timing us: ").append(Thread.currentThread().isVirtual() ? "virtual" : "inline").append(' ').append((System.nanoTime() - accepted) / 1000));
     }
 
     static void mark(String phase) {
