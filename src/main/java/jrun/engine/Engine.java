@@ -179,7 +179,7 @@ public final class Engine {
     private static Received receiveNow(int c) {
         int[] fds = new int[8];
         Arrays.fill(fds, -1);
-        byte[] buf = new byte[65536];
+        byte[] buf = new byte[16384]; // a request is ~2 KiB: a longer one is read whole on the thread (fields)
         try {
             int n = EngineNative.recvNow0(c, buf, 0, buf.length, fds);
             return n >= 0 ? new Received(buf, n, fds) : null;
