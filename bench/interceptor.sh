@@ -6,7 +6,9 @@
 #   create: (oi - runc) / bare JVM start, target <= 1.0  (the bare JVM is a hello-world jar run
 #           with the same java and flags as the launcher, and its own AOT cache made the same way)
 #   create through a private jrun engine (docs/engine.md): warm oi / runc, target <= 1.05 (issue 15),
-#           in interleaved rounds of their own (bench/interleave.py), after the cold ones (JRUN_ENGINE_SOCKET)
+#           in interleaved rounds of their own (bench/interleave.py), after the cold ones (JRUN_ENGINE_SOCKET);
+#           each create starts from the original config.json, so oi rewrites and replaces it every time
+#           (the cold rows reuse the bundle: after the first call there is nothing to change)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-30}
@@ -34,6 +36,7 @@ c["process"]["terminal"] = False; c["process"]["args"] = ["/bin/true"]
 c["mounts"].append({"destination": "/etc/hosts", "type": "bind", "source": "/etc/hosts", "options": ["rbind", "rw"]})
 json.dump(c, open(p, "w"), indent="\t")
 PY
+cp "$work/bundle/config.json" "$work/config.orig.json" # the warm rounds start each create from it: a real rewrite, as for a new container
 runc --root "$R" create --bundle "$work/bundle" bench-state </dev/null >/dev/null 2>&1
 
 # a bare JVM start: hello world in a jar, with the launcher's flags and an AOT cache of its own
@@ -62,7 +65,7 @@ hyperfine -N --style basic --warmup 2 --runs "$runs" --export-json "$work/create
 "$here/bin/jrun" engine start >/dev/null
 # interleaved rounds (bench/interleave.py): each round runs both, so the ratio compares runs under the same load
 python3 "$here/bench/interleave.py" --runs "$runs" --warmup 5 --export-json "$work/warm.json" \
-  --prepare "runc --root $R delete -f bench-create" \
+  --prepare "runc --root $R delete -f bench-create && cp $work/config.orig.json $work/bundle/config.json" \
   -n "runc create (warm run)" "runc --root $R create --bundle $work/bundle bench-create" \
   -n "oi create warm" "$oi --oi-readonly-networking-mounts --oi-env A=1 --root $R create --bundle $work/bundle bench-create"
 "$here/bin/jrun" engine status | grep -E '^(requests|p50_ms|p99_ms|rss_kb) ' | tr '\n' ' '; echo
@@ -89,4 +92,8 @@ print(f"create, CPU time (user+sys, less sensitive to a loaded machine): added {
 w, wr = med['oi create warm'], med['runc create (warm run)']
 print(f"create through the engine: warm/runc = {w/wr:.2f}x (target <= 1.05), warm/cold = {w/med['oi create']:.2f}x; "
       f"fastest warm/runc = {low['oi create warm']/low['runc create (warm run)']:.2f}x (+{low['oi create warm']-low['runc create (warm run)']:.1f} ms)")
+# interleave.py's times are in round order: the difference within each round is what the load moves least
+warm = {r["command"]: r["times"] for r in json.load(open(sys.argv[3]))["results"]}
+d = statistics.median(a - b for a, b in zip(warm['oi create warm'], warm['runc create (warm run)'])) * 1000
+print(f"create through the engine, paired: median of the rounds' differences {d:+.2f} ms = {1 + d / wr:.3f}x runc's median")
 PY
