@@ -38,7 +38,7 @@ import jrun.JrunException;
  */
 public final class Engine {
     /** The commands served warm; everything else falls back to the cold path. */
-    static final Set<String> WARM = Set.of("state", "list", "start", "kill", "delete", "ps", "features", "pause", "resume", "create", "run", "exec");
+    static final Set<String> WARM = Set.of("state", "list", "start", "kill", "delete", "ps", "features", "pause", "resume", "update", "create", "run", "exec");
     /** The commands served warm only with the client's helper (bin/jrun forks it): the engine forks nothing of a container's. */
     static final Set<String> WITH_HELPER = Set.of("create", "run", "exec");
     /** Flags before the command that take a value (JrunMain's), to find the command word. */
