@@ -4,7 +4,7 @@
 #   ./build.sh demo       build, then run a busybox container through oci-interceptor in front of runc, cold and then
 #                         through a private jrun engine (started, used, stopped: scripts/demo.sh)
 #   ./build.sh test       build and run every test (unit and integration; integration needs root), and the
-#                         runtime's lifecycle, run_oci and Docker integration tests again through a jrun engine
+#                         runtime's lifecycle, run_oci, Docker, Podman and containerd integration tests again through a jrun engine
 #   ./build.sh install [PREFIX]   install launchers to PREFIX/bin, the rest to PREFIX/lib/jrun, man pages to
 #                                 PREFIX/share/man/man8 and bash completion to PREFIX/share/bash-completion (default /usr/local),
 #                                 an example rule file to /etc/oci-interceptor/rules.d; records all in PREFIX/lib/jrun/install-manifest
@@ -51,7 +51,7 @@ case "$cmd" in
     # -q would hide Surefire's per-class lines; keep Maven's normal output for the test run.
     rm -rf target/surefire-reports target/failsafe-reports target/failsafe-reports-engine # no stale report may count
     status=0
-    # -Djrun.it.engine.skip=false: Failsafe's "engine" execution runs the lifecycle, run_oci and Docker
+    # -Djrun.it.engine.skip=false: Failsafe's "engine" execution runs the lifecycle, run_oci, Docker, Podman and containerd
     # integration tests (pom.xml: jrun.it.engine.test) a second time, through a private jrun engine per class
     mvn -B -Dstyle.color=never verify -Djrun.it.engine.skip=false "$@" || status=$?
     # a skip is a failure unless src/test/resources/allowed-skips.txt allows it on this host's shape

@@ -362,16 +362,23 @@ static int exec_plan(char *buf, size_t len)
 #include "engine_client.c" /* try_engine: the jrun engine's client (docs/engine.md) */
 
 /* Words naming a command that runs jrun-helper (a false match only costs an idle helper that
- * exits with the JVM). jrun's `start` needs none; run_oci's `start` is create + start. */
-static const char *JRUN_HELPER_WORDS[] = {"create", "run", "exec", "kill", NULL};
-static const char *RUN_OCI_HELPER_WORDS[] = {"start", "run", "kill", NULL};
+ * exits with the JVM). jrun's `start` needs none; run_oci's `start` is create + start. These are
+ * forked before the engine is asked: it takes the helper (the container's processes stay the
+ * caller's descendants). */
+static const char *JRUN_HELPER_WORDS[] = {"create", "run", "exec", NULL};
+static const char *RUN_OCI_HELPER_WORDS[] = {"start", "run", NULL};
+/* Commands whose helper only the cold JVM uses: the engine serves kill without one (it signals
+ * through a pidfd), so the helper is forked once the engine said no (or there is none). */
+static const char *COLD_HELPER_WORDS[] = {"kill", NULL};
 
-/* Forks jrun-helper (beside this launcher) for the JVM to use; returns the -D flag, or NULL. */
-static const char *prefork_helper(const char *lib, int argc, char **argv)
+/* Forks jrun-helper (beside this launcher) for the JVM to use; returns the -D flag, or NULL.
+ * cold: for a command in COLD_HELPER_WORDS (the engine declined it), else for one in the
+ * launcher's own list. */
+static const char *prefork_helper(const char *lib, int argc, char **argv, int cold)
 {
     static char flag[96], helper[PATH_MAX];
     int wanted = 0;
-    const char **words = strcmp(LAUNCHER_NAME, "run_oci") == 0 ? RUN_OCI_HELPER_WORDS : JRUN_HELPER_WORDS;
+    const char **words = cold ? COLD_HELPER_WORDS : strcmp(LAUNCHER_NAME, "run_oci") == 0 ? RUN_OCI_HELPER_WORDS : JRUN_HELPER_WORDS;
     for (int i = 1; i < argc && !wanted; i++)
         for (const char **w = words; *w; w++)
             if (strcmp(argv[i], *w) == 0)
@@ -464,9 +471,12 @@ int main(int argc, char **argv)
     lib_dir(lib, sizeof lib);
     char **jv = java_argv(lib, argc, argv, 1);
     int engine_cmd = engine_command(argc, argv);
-    const char *prefork = engine_cmd ? NULL : prefork_helper(lib, argc, argv);
-    if (!engine_cmd)
+    const char *prefork = engine_cmd ? NULL : prefork_helper(lib, argc, argv, 0);
+    if (!engine_cmd) {
         try_engine(lib, argc, argv, prefork); /* returns when the command runs cold */
+        if (!prefork)
+            prefork = prefork_helper(lib, argc, argv, 1); /* kill: the helper only the cold JVM uses */
+    }
     engine_jvm_flags(jv, argc, argv);
     if (prefork) /* replaces -Djrun.plan.fd, which jrun mode does not use */
         for (char **a = jv; *a; a++)

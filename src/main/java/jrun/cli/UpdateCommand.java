@@ -2,7 +2,6 @@ package jrun.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +84,7 @@ final class UpdateCommand implements Command {
         if (resources != null) {
             try {
                 Object tree = resources.equals("-") ? Json.parse(new String(ConfigFile.bounded(jrun.Invocation.current().in(), "--resources - (stdin)"), StandardCharsets.UTF_8))
-                        : ConfigFile.read(Path.of(resources)).root();
+                        : ConfigFile.read(jrun.Invocation.current().path(resources)).root();
                 r.putAll(ConfigTree.object(tree, "--resources"));
             } catch (IOException e) {
                 throw new JrunException("--resources: cannot read stdin: " + e.getMessage(), e);

@@ -103,8 +103,10 @@ public final class Interceptor {
             if (args.writeDebugOutput()) logRules(call, result);
             if (!result.allowed()) throw new JrunException(result.denyMessage());
             modified = result.changed() ? Json.write(root, doc.style()) : null;
+            jrun.runtime.StateStore.stopAt("rewrite:read"); // tests only (docs/reliability.md)
             // Not fsynced (NOT_DURABLE): see the constant.
             if (result.changed()) ConfigFile.replaceAtomically(dir, "config.json", config, modified, NOT_DURABLE);
+            jrun.runtime.StateStore.stopAt("rewrite:replaced");
         }
         if (args.writeDebugOutput()) writeDebugConfigs(root, call, original, modified);
     }

@@ -44,6 +44,11 @@ public final class StateStore {
      */
     private static final String STOP_AT = System.getenv("JRUN_TEST_STOP_AT");
 
+    /** Whether JRUN_TEST_STOP_AT names step (tests only: to set up what stopAt(step) is to interrupt). */
+    public static boolean stopsAt(String step) {
+        return STOP_AT != null && STOP_AT.equals(step);
+    }
+
     /** Dies by SIGKILL if JRUN_TEST_STOP_AT names step (tests only). */
     public static void stopAt(String step) {
         if (STOP_AT == null || !STOP_AT.equals(step)) return;

@@ -102,6 +102,12 @@ public final class ConfigFile {
             DirFd.Stat old = dir.lstat(name);
             if (old != null && old.isSymlink()) throw symlink(shown);
             if (old != null && !old.isRegular()) throw new JrunException(shown + ": not a regular file: not replaced");
+            if (jrun.runtime.StateStore.stopsAt("config:half-written")) { // tests only: die with half the new file written
+                byte[] b = content.getBytes(StandardCharsets.UTF_8);
+                DirFd.Temp t = dir.temp(name);
+                t.write(java.util.Arrays.copyOf(b, b.length / 2));
+                jrun.runtime.StateStore.stopAt("config:half-written");
+            }
             dir.replace(name, content.getBytes(StandardCharsets.UTF_8), old == null ? -1 : old.uid(), old == null ? -1 : old.gid(),
                     old == null ? -1 : old.permissions(), durable);
         } catch (IOException e) {

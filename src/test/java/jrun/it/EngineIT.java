@@ -171,6 +171,57 @@ class EngineIT extends WithSandbox {
                 + ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * A fake engine that answers F (run it cold) to every request and keeps each request's last
+     * field: the pid of the helper the client forked for it, 0 for none.
+     */
+    private static List<String> declineAll(Path socket, java.util.concurrent.Callable<?> calls) throws Exception {
+        List<String> helperPids = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (java.nio.channels.ServerSocketChannel srv = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            srv.bind(java.net.UnixDomainSocketAddress.of(socket));
+            Thread t = Thread.ofPlatform().start(() -> {
+                for (;;) { // until srv is closed
+                    try (java.nio.channels.SocketChannel c = srv.accept()) {
+                        java.nio.ByteBuffer len = java.nio.ByteBuffer.allocate(4);
+                        while (len.hasRemaining() && c.read(len) >= 0) { /* the fds the client sent are dropped */ }
+                        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(len.flip().getInt());
+                        while (body.hasRemaining() && c.read(body) >= 0) { }
+                        String[] f = new String(body.array(), java.nio.charset.StandardCharsets.UTF_8).split("\0");
+                        helperPids.add(f[f.length - 1]);
+                        c.write(java.nio.ByteBuffer.wrap(new byte[] {'F'}));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            try {
+                calls.call();
+            } finally {
+                srv.close();
+                t.join(10_000);
+            }
+        }
+        return helperPids;
+    }
+
+    @Test
+    void warmKillForksNoHelperAndItsColdFallbackWorks() throws Exception {
+        Path b = sb.bundle("b", c -> Sandbox.args(c, "sleep", "1000"));
+        sb.jrunEnv.put("JRUN_ENGINE_SOCKET", sb.dir.resolve("fake.sock").toString());
+        List<String> helpers = declineAll(sb.dir.resolve("fake.sock"), () -> {
+            sb.jrun("run", "--detach", "--bundle", b.toString(), "k1").ok(); // declined: cold, with the helper forked for the engine
+            sb.jrun("kill", "k1", "KILL").ok(); // declined: cold, with a helper forked only then
+            for (int i = 0; i < 100 && !status("k1").equals("stopped"); i++) Thread.sleep(20);
+            return null;
+        });
+        assertTrue(helpers.size() >= 3, "requests (run, kill, state...): " + helpers);
+        assertTrue(Long.parseLong(helpers.get(0)) > 0, "run offers the engine its helper: " + helpers);
+        assertEquals("0", helpers.get(1), "kill forked a helper the engine does not use");
+        sb.jrunEnv.put("JRUN_ENGINE", "off");
+        assertEquals("stopped", status("k1"), "the cold kill (after the engine declined) did not kill");
+        sb.jrun("delete", "k1").ok();
+    }
+
     @Test
     void aRefusedPeerFallsBack() throws Exception {
         try (Engine e = engine()) {

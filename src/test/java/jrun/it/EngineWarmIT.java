@@ -106,6 +106,43 @@ class EngineWarmIT extends WithSandbox {
         }
     }
 
+    /** Applies the same three updates to id (a --resources file relative to the caller's cwd, one on stdin with a flag, a bad file) and reads back the cgroup values. */
+    private List<String> updates(String id, Map<String, String> env) throws Exception {
+        Files.writeString(sb.dir.resolve(id + "-res.json"), "{\"cpu\":{\"quota\":30000,\"period\":100000},\"pids\":{\"limit\":9}}");
+        String root = sb.jrunRoot.toString(), jrun = Sandbox.JRUN.toString();
+        long pid = Long.parseLong(((Map<?, ?>) Json.parse(sb.jrun("state", id).ok().out())).get("pid").toString());
+        List<String> seen = new ArrayList<>();
+        Cmd.Result rel = Cmd.run(List.of(jrun, "--root", root, "update", "--resources", id + "-res.json", id), sb.dir, env, 60);
+        assertEquals(0, rel.exit(), rel.toString());
+        seen.add(ExecAndManageIT.cgroupFile(pid, "cpu", "cpu.cfs_quota_us"));
+        seen.add(ExecAndManageIT.cgroupFile(pid, "pids", "pids.max"));
+        Cmd.Result in = Cmd.run(List.of("sh", "-c", "echo '{\"memory\":{\"limit\":41943040},\"pids\":{\"limit\":5}}' | " + jrun + " --root " + root
+                + " update --resources - --pids-limit 11 " + id), sb.dir, env, 60);
+        assertEquals(0, in.exit(), in.toString());
+        seen.add(ExecAndManageIT.cgroupFile(pid, "memory", "memory.limit_in_bytes"));
+        seen.add(ExecAndManageIT.cgroupFile(pid, "pids", "pids.max"));
+        Cmd.Result bad = Cmd.run(List.of(jrun, "--root", root, "update", "--resources", "nope.json", id), sb.dir, env, 60);
+        seen.add(bad.exit() + " " + bad.out() + bad.err().replace(sb.dir.toString(), "DIR"));
+        return seen;
+    }
+
+    @Test
+    void updateIsServedWarmAndDoesWhatColdDoes() throws Exception {
+        Path b = sb.bundle("u", c -> Sandbox.args(c, "sleep", "1000"));
+        try (EngineIT.Engine e = engine()) {
+            sb.jrun("run", "--detach", "--bundle", b.toString(), "uw").ok();
+            sb.jrun("run", "--detach", "--bundle", b.toString(), "uc").ok();
+            // a state and three updates, each served (the bad one too: an error is an answer)
+            List<String> warm = warm(e, 4, () -> updates("uw", Map.of("JRUN_ENGINE_SOCKET", e.socket().toString())));
+            List<String> cold = updates("uc", Map.of("JRUN_ENGINE", "off"));
+            assertEquals(List.of("30000", "9", "41943040", "11"), warm.subList(0, 4), "--resources FILE (the caller's cwd), - (stdin) and a flag over it");
+            assertTrue(warm.get(4).startsWith("1 jrun: --resources ") && warm.get(4).strip().lines().count() == 1, warm.get(4));
+            assertEquals(cold, warm);
+            sb.jrun("delete", "--force", "uw").ok();
+            sb.jrun("delete", "--force", "uc").ok();
+        }
+    }
+
     @Test
     void consoleSocketAndPreservedFdsWarm() throws Exception {
         try (EngineIT.Engine e = engine()) {

@@ -134,6 +134,50 @@ class InterceptorEngineIT {
         }
     }
 
+    /**
+     * The engine SIGKILLed during a rewrite (JRUN_TEST_STOP_AT in the engine: before the write, with
+     * half the new file in the temp, after the rename): the client says so in one line and exits 1,
+     * config.json is whole (the old bytes, or the new ones after the rename), the runtime never ran,
+     * and nothing is left running.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rewrite:read", "config:half-written", "rewrite:replaced"})
+    void anEngineKilledMidRewriteLeavesTheConfigWholeAndRunsNothing(String step) throws Exception {
+        Path b = Busybox.bundle(Files.createDirectories(sb.dir.resolve("b")), "true");
+        Path n = Busybox.bundle(Files.createDirectories(sb.dir.resolve("n")), "true");
+        String old = Files.readString(b.resolve("config.json"));
+        Path mark = sb.dir.resolve("runtime-ran");
+        Path fake = Files.writeString(sb.dir.resolve("fake-runtime"), "#!/bin/sh\necho \"$@\" >> " + mark + "\n");
+        Files.setPosixFilePermissions(fake, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String[] flags = {"--oi-runtime-path", fake.toString(), "--oi-env", "A=1", "--oi-rules", rules.toString(), "create", "--bundle"};
+        // the new bytes: the same rewrite, cold, of a twin bundle
+        List<String> cold = new ArrayList<>(List.of(flags));
+        cold.addAll(List.of(n.toString(), "n"));
+        assertEquals(0, oi(sb.dir, null, Map.of("JRUN_ENGINE", "off"), cold.toArray(String[]::new)).exit());
+        String rewritten = Files.readString(n.resolve("config.json")).replace(n.toString(), b.toString());
+        assertFalse(rewritten.equals(old));
+        Files.delete(mark);
+        try (EngineIT.Engine e = EngineIT.Engine.start(Sandbox.HOME, sb.dir, Map.of("JRUN_TEST_STOP_AT", step))) {
+            long enginePid = Long.parseLong(e.status().get("pid"));
+            List<String> warm = new ArrayList<>(List.of(flags));
+            warm.addAll(List.of(b.toString(), "c1"));
+            Cmd.Result r = oi(sb.dir, e.socket(), Map.of(), warm.toArray(String[]::new));
+            assertEquals(1, r.exit(), r.toString());
+            assertEquals("oci-interceptor: the jrun engine died during the command (see its log); nothing more was done\n", r.err());
+            assertEquals("", r.out());
+            String now = Files.readString(b.resolve("config.json"));
+            assertEquals(step.equals("rewrite:replaced") ? rewritten : old, now, step + ": config.json is not the old nor the new file");
+            assertFalse(Files.exists(mark), "the runtime ran after the engine died: " + (Files.exists(mark) ? Files.readString(mark) : ""));
+            for (int i = 0; i < 250 && ProcessHandle.of(enginePid).isPresent(); i++) Thread.sleep(20);
+            assertFalse(ProcessHandle.of(enginePid).isPresent(), "the engine still runs");
+            assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(fake.toString())), "a runtime runs");
+            // the next call, with no engine left, runs cold and lands
+            Cmd.Result again = oi(sb.dir, e.socket(), Map.of(), warm.toArray(String[]::new));
+            assertEquals(0, again.exit(), again.toString());
+            assertEquals(rewritten, Files.readString(b.resolve("config.json")));
+        }
+    }
+
     @Test
     void warmAndColdWriteTheSameConfig() throws Exception {
         Path warm = Busybox.bundle(Files.createDirectories(sb.dir.resolve("warm")), "true");

@@ -20,7 +20,23 @@ public final class Podman implements AutoCloseable {
 
     public Podman(Path dir, String runtime) {
         this.dir = dir;
-        this.runtime = runtime;
+        this.runtime = PrivateEngine.on() ? throughTheEngine(dir, runtime) : runtime;
+    }
+
+    /**
+     * Podman gives its runtime an environment of its own (not the test JVM's), so in the engine's
+     * test run (PrivateEngine) the runtime is a wrapper of the same name that sets
+     * JRUN_ENGINE_SOCKET and execs it: then jrun and oci-interceptor ask the private engine.
+     */
+    private static String throughTheEngine(Path dir, String runtime) {
+        try {
+            Path w = Files.createDirectories(dir.resolve("engine-runtime")).resolve(Path.of(runtime).getFileName());
+            Files.writeString(w, "#!/bin/sh\nexport JRUN_ENGINE_SOCKET='" + System.getenv("JRUN_ENGINE_SOCKET") + "'\nexec '" + runtime + "' \"$@\"\n");
+            Files.setPosixFilePermissions(w, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            return w.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public Cmd.Result podman(String... args) {

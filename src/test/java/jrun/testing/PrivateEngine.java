@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The integration tests a second time through the jrun engine (pom.xml, Failsafe's execution
  * "engine", run by `./build.sh test`): with -Djrun.it.engine=true and JRUN_ENGINE_SOCKET set for the
- * whole test JVM (so for every bin/jrun, oci-interceptor and run_oci a test starts, dockerd's too),
+ * whole test JVM (so for every bin/jrun, oci-interceptor and run_oci a test starts, dockerd's and
+ * containerd's too; Podman gives its runtime an environment of its own, so {@link Podman} wraps it),
  * each test class gets a private engine on that socket, started before it and stopped after it. A
  * class that the engine served nothing fails: the run would have been the cold one again.
  * Registered by JUnit's extension autodetection (META-INF/services), enabled only in that execution.
