@@ -213,25 +213,14 @@ public final class Lifecycle {
             if (hostPart != null) {
                 hostPart.run();
                 hostPart.get(); // its error, if any, is this thread's to report
-                // Without a go before the rootfs, the init's part in two: up to the pivot, then the
-                // rest, so the init mounts while this thread plans the rest. A go shares the pipe, so
-                // an init that waits for one early gets its part whole. The second thread writes
-                // them, after the plan it sends: its write wakes the helper, which takes its core
-                // until the clone, and this thread need not wait for that to go on.
-                boolean stream = !planner.goFirst();
-                List<Step> part = stream ? planner.initStart(false) : planner.init();
-                if (stream) part.add(Step.of(Op.MORE, "plan"));
-                Beside<Made> helped = made;
-                Beside<Void> sent = send(helped, part);
+                // The init's part, sent by the second thread after the plan it sends: its write
+                // wakes the helper, which takes its core until the clone, and this thread need not
+                // wait for that to go on.
+                List<Step> part = planner.init();
+                Beside<Void> sent = send(made, part);
                 steps = new ArrayList<>(part);
-                if (stream) {
-                    List<Step> rest = planner.initRest();
-                    if (Planner.needsGo(rest)) rest.add(0, Step.of(Op.WAIT_GO, "create")); // read with the rest, before the go is sent
-                    sent = send(helped, rest);
-                    steps.addAll(rest);
-                }
                 draft = store.draft(initial.with(Status.CREATED)); // while the helper clones and the init mounts
-                sent.get(); // every part is in the pipe: only this thread writes to it from here on
+                sent.get(); // the plan is in the pipe: only this thread writes to it from here on
                 helper = made.get().helper();
             } else {
                 steps = planner.plan();

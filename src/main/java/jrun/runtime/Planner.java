@@ -185,20 +185,13 @@ public final class Planner {
         boolean go = goFirst();
         List<Step> s = initStart(go);
         List<Step> rest = initRest();
-        if (!go && needsGo(rest)) s.add(goAt, Step.of(Op.WAIT_GO, "create"));
+        if (!go && needsGo(rest)) s.add(Step.of(Op.WAIT_GO, "create")); // the seccomp listener's: the init mounts first
         s.addAll(rest);
         return s;
     }
 
-    /** Where initStart put (or would have put) the WAIT_GO. */
-    private int goAt;
-
-    /**
-     * The init's plan up to its pivot: cgroups, the go (with go), the rootfs and /dev, and the
-     * barrier for host hooks. A create sends it while it plans the rest (initRest), so the init
-     * mounts meanwhile.
-     */
-    public List<Step> initStart(boolean go) {
+    /** The init's plan up to its pivot: cgroups, the go (with go), the rootfs and /dev, and the barrier for host hooks. */
+    private List<Step> initStart(boolean go) {
         List<Step> s = new ArrayList<>(96);
 
         // The container's init. Without a user namespace it joins its v1 cgroups itself, each by
@@ -211,7 +204,6 @@ public final class Planner {
         // A new user namespace: the init is born dumpable (helper.c do_clone), so that Java may
         // write its id maps without root (a non-dumpable process's /proc files are root's), and is
         // not dumpable any more once they are written.
-        goAt = s.size();
         if (go) s.add(Step.of(Op.WAIT_GO, "create"));
         if (go && isNew(Namespace.Type.USER)) s.add(Step.of(Op.DUMPABLE, "linux.uidMappings", 0L));
         if (isNew(Namespace.Type.USER)) { // still the host's root until it becomes the mapped root
@@ -233,9 +225,9 @@ public final class Planner {
     /**
      * The rest of the init's plan, after initStart: createContainer hooks, the pivot, the
      * process's identity and hardening, the start fifo and exec. With no go in initStart, one
-     * that the rest needs (the seccomp listener's) is for the caller to put first.
+     * that the rest needs (the seccomp listener's) is for init() to put first.
      */
-    public List<Step> initRest() {
+    private List<Step> initRest() {
         ProcessSpec p = spec.process();
         List<Step> s = new ArrayList<>(64);
         hooks(s, spec.hooks().createContainer(), HookStates.CREATE_CONTAINER);

@@ -317,25 +317,15 @@ class PlannerTest {
         assertFalse(ops(plan(TestConfigs.minimal(), OPTS, new FakeHostFiles())).contains(Op.WAIT_GO));
     }
 
-    /**
-     * A create streams the init's part (initStart, then initRest) only when goFirst() is false:
-     * the two parts are then init() exactly; with goFirst() true, init() waits for the go first.
-     */
+    /** The init waits for the go first exactly when goFirst() says so. */
     @Test
-    void theStreamedPartsAreTheInitPartWhenNoGoComesFirst() {
+    void theInitWaitsForTheGoFirstOnlyWhenGoFirst() {
         Map<String, Object> user = TestConfigs.minimal();
         inUserNamespace(user);
         for (Map<String, Object> c : List.of(TestConfigs.minimal(), withOomScoreAdj(), withHook("startContainer"), user)) {
             Planner p = new Planner(Spec.from(c), "c", ROOTFS, OPTS, Path.of("/f"), hostDevices(), "1 0 0:1 / / rw - ext4 /dev/vda rw\n",
                     V2, Map.of("/sys/fs/cgroup", "/me/jrun-c"));
-            List<Step> whole = p.init();
-            assertEquals(p.goFirst(), ops(whole).contains(Op.WAIT_GO), c.toString());
-            if (p.goFirst()) continue;
-            List<Step> parts = new java.util.ArrayList<>(p.initStart(false));
-            assertFalse(ops(parts).contains(Op.PIVOT), "the first part ends before the pivot");
-            assertTrue(ops(parts).contains(Op.MOUNT), "and holds the mounts");
-            parts.addAll(p.initRest());
-            assertEquals(text(whole), text(parts));
+            assertEquals(p.goFirst(), ops(p.init()).contains(Op.WAIT_GO), c.toString());
         }
     }
 
