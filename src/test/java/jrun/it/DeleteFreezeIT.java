@@ -53,8 +53,9 @@ class DeleteFreezeIT extends WithSandbox {
             String id = "fb" + round;
             sb.jrun("run", "--detach", "--bundle", b.toString(), id).ok();
             List<String> dirs = sb.cgroupDirs(id);
-            for (int i = 0; i < 500 && CgroupPlacement.pids(dirs).size() < 8; i++) Thread.sleep(10);
-            assertTrue(CgroupPlacement.pids(dirs).size() >= 8, "the chains did not grow: " + CgroupPlacement.pids(dirs).size());
+            int seen = 0; // the count moves as chains hand over: judge the sample that met the bar, not a new one
+            for (int i = 0; i < 500 && (seen = CgroupPlacement.pids(dirs).size()) < 8; i++) Thread.sleep(10);
+            assertTrue(seen >= 8, "the chains did not grow: " + seen);
             long t0 = System.nanoTime();
             Sandbox.Result d = sb.jrun("--debug", "delete", "--force", id);
             long ms = (System.nanoTime() - t0) / 1_000_000;
