@@ -12,30 +12,7 @@
  *   no socket, refused, or EOF before 'A': cold. 'A' with a helper: committed, our copies of its pipes closed.
  *   EOF after 'A': the engine died: one error line, kill the init and the helper, exit 1.
  */
-#include <sys/socket.h>
-#include <sys/un.h>
-
-#define ENGINE_SOCKET "/run/jrun/engine.sock"
-
-/* The build id: the jar's device, inode, size and mtime (jrun.engine.Engine.buildId computes the same). */
-static int engine_build_id(const char *lib, char *out, size_t n)
-{
-    char jar[PATH_MAX];
-    struct stat st;
-    if (snprintf(jar, sizeof jar, "%s/jrun.jar", lib) >= (int)sizeof jar || stat(jar, &st) < 0)
-        return -1;
-    snprintf(out, n, "%lx:%lx:%lld:%lld", (unsigned long)st.st_dev, (unsigned long)st.st_ino, (long long)st.st_size,
-             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
-    return 0;
-}
-
-static size_t engine_put(char *buf, size_t at, const char *s)
-{
-    size_t l = strlen(s) + 1;
-    if (buf)
-        memcpy(buf + at, s, l);
-    return at + l;
-}
+#include "engine_wire.h"
 
 /* The helper our signals go to once the engine says so ('S'). */
 static volatile pid_t engine_forward_to;
@@ -61,83 +38,27 @@ static int engine_byte(int s)
 /* Runs the command in the engine and exits, or returns (cold path). prefork: prefork_helper's flag or NULL. */
 static void try_engine(const char *lib, int argc, char **argv, const char *prefork)
 {
-    extern char **environ;
-    const char *mode = getenv("JRUN_ENGINE");
-    if (mode && strcmp(mode, "off") == 0)
+    struct sockaddr_un a;
+    if (engine_address(&a) < 0)
         return;
-    const char *path = getenv("JRUN_ENGINE_SOCKET");
-    if (!path || !*path)
-        path = ENGINE_SOCKET;
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof a.sun_path)
-        return;
-    strcpy(a.sun_path, path);
     int w = -1, r = -1, hpid = 0;
     if (prefork && sscanf(prefork, "-Djrun.helper.prefork=%d,%d,%d", &w, &r, &hpid) != 3)
         return;
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         return;
-    char build[128], cwd[PATH_MAX], num[3][24];
-    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0 || engine_build_id(lib, build, sizeof build) < 0 ||
-        !getcwd(cwd, sizeof cwd)) {
+    char helper[24];
+    snprintf(helper, sizeof helper, "%d", hpid);
+    size_t len = 0;
+    char *buf = NULL;
+    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0 ||
+        !(buf = engine_request(lib, strcmp(LAUNCHER_NAME, "run_oci") == 0 ? "JRUNROC1" : "JRUNENG1", /* RunOciMain's, or JrunMain's */
+                               argc, argv, helper, &len))) {
         close(s); /* no engine (the cold path's only cost: a socket and a failed connect) */
         return;
     }
-    /* The whole environment goes: the engine picks what jrun reads (no list here to keep in step). */
-    int envc = 0;
-    while (environ[envc])
-        envc++;
-    snprintf(num[0], sizeof num[0], "%d", argc - 1);
-    snprintf(num[1], sizeof num[1], "%d", envc);
-    snprintf(num[2], sizeof num[2], "%d", hpid);
-    char *buf = NULL;
-    size_t len = 0;
-    for (int pass = 0; pass < 2; pass++) { /* size, then fill */
-        len = 4;
-        len = engine_put(buf, len, strcmp(LAUNCHER_NAME, "run_oci") == 0 ? "JRUNROC1" : "JRUNENG1"); /* RunOciMain's, or JrunMain's */
-        len = engine_put(buf, len, build);
-        len = engine_put(buf, len, cwd);
-        len = engine_put(buf, len, num[0]);
-        for (int i = 1; i < argc; i++)
-            len = engine_put(buf, len, argv[i]);
-        len = engine_put(buf, len, num[1]);
-        for (int i = 0; i < envc; i++)
-            len = engine_put(buf, len, environ[i]);
-        len = engine_put(buf, len, num[2]);
-        if (!buf && !(buf = malloc(len))) {
-            close(s);
-            return;
-        }
-    }
-    uint32_t body = htonl((uint32_t)(len - 4));
-    memcpy(buf, &body, 4);
-    int fds[5] = {0, 1, 2, w, r}, nfds = hpid > 0 ? 5 : 3;
-    union {
-        char b[CMSG_SPACE(sizeof fds)];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct iovec iov = {.iov_base = buf, .iov_len = len};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = CMSG_SPACE(nfds * sizeof(int))};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-    memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-    ssize_t sent;
-    while ((sent = sendmsg(s, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        ;
-    for (size_t at = sent > 0 ? (size_t)sent : len; at < len;) { /* the rest, without fds */
-        ssize_t k = send(s, buf + at, len - at, MSG_NOSIGNAL);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            sent = -1;
-            break;
-        }
-        at += (size_t)k;
-    }
+    int fds[ENGINE_MAX_FDS] = {0, 1, 2, w, r};
+    int sent = engine_send(s, buf, len, fds, hpid > 0 ? 5 : 3);
     free(buf);
     if (sent < 0 || engine_byte(s) != 'A') {
         close(s); /* refused, another build, or gone before it began: cold */

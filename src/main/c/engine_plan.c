@@ -13,34 +13,9 @@
  *   died mid-rewrite: one error line, exit 1 (a rewrite is not safely done twice).
  * The plan is the cold path's own (ExecPlan: JRUNPLAN1 count path argv...), run by exec_plan.
  */
-#include <arpa/inet.h>
-#include <stdint.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-
-#define ENGINE_SOCKET "/run/jrun/engine.sock"
+#include "engine_wire.h"
 
 static int exec_plan(char *buf, size_t len);
-
-/* The build id: the jar's device, inode, size and mtime (jrun.engine.Engine.buildId computes the same). */
-static int plan_build_id(const char *lib, char *out, size_t n)
-{
-    char jar[PATH_MAX];
-    struct stat st;
-    if (snprintf(jar, sizeof jar, "%s/jrun.jar", lib) >= (int)sizeof jar || stat(jar, &st) < 0)
-        return -1;
-    snprintf(out, n, "%lx:%lx:%lld:%lld", (unsigned long)st.st_dev, (unsigned long)st.st_ino, (long long)st.st_size,
-             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
-    return 0;
-}
-
-static size_t plan_put(char *buf, size_t at, const char *s)
-{
-    size_t l = strlen(s) + 1;
-    if (buf)
-        memcpy(buf + at, s, l);
-    return at + l;
-}
 
 /* Reads exactly n bytes; 0, or -1 at EOF or error. */
 static int plan_read(int s, void *p, size_t n)
@@ -59,44 +34,15 @@ static int plan_read(int s, void *p, size_t n)
 /* Gets the plan from the engine and execs it, or exits with the engine's status; returns for the cold path. */
 static void engine_plan(const char *lib, int argc, char **argv)
 {
-    extern char **environ;
-    const char *mode = getenv("JRUN_ENGINE");
-    if (mode && strcmp(mode, "off") == 0)
+    struct sockaddr_un a;
+    if (engine_address(&a) < 0)
         return;
-    const char *path = getenv("JRUN_ENGINE_SOCKET");
-    if (!path || !*path)
-        path = ENGINE_SOCKET;
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof a.sun_path)
-        return;
-    strcpy(a.sun_path, path);
     /* The request is made before the connect, so that it follows the connect at once: the engine
      * finds it already there when its accept returns (a few microseconds lost on the cold path). */
-    char build[128], cwd[PATH_MAX], num[2][24];
-    if (plan_build_id(lib, build, sizeof build) < 0 || !getcwd(cwd, sizeof cwd))
+    size_t len;
+    char *buf = engine_request(lib, "JRUNOCI1", argc, argv, NULL, &len);
+    if (!buf)
         return;
-    int envc = 0;
-    while (environ[envc])
-        envc++;
-    snprintf(num[0], sizeof num[0], "%d", argc - 1);
-    snprintf(num[1], sizeof num[1], "%d", envc);
-    char *buf = NULL;
-    size_t len = 0;
-    for (int pass = 0; pass < 2; pass++) { /* size, then fill */
-        len = plan_put(buf, 4, "JRUNOCI1");
-        len = plan_put(buf, len, build);
-        len = plan_put(buf, len, cwd);
-        len = plan_put(buf, len, num[0]);
-        for (int i = 1; i < argc; i++)
-            len = plan_put(buf, len, argv[i]);
-        len = plan_put(buf, len, num[1]);
-        for (int i = 0; i < envc; i++)
-            len = plan_put(buf, len, environ[i]);
-        if (!buf && !(buf = malloc(len)))
-            return;
-    }
-    uint32_t body = htonl((uint32_t)(len - 4));
-    memcpy(buf, &body, 4);
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
         if (s >= 0)
@@ -105,31 +51,7 @@ static void engine_plan(const char *lib, int argc, char **argv)
         return;
     }
     int fds[3] = {0, 1, 2};
-    union {
-        char b[CMSG_SPACE(sizeof fds)];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct iovec iov = {.iov_base = buf, .iov_len = len};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof fds);
-    memcpy(CMSG_DATA(c), fds, sizeof fds);
-    ssize_t sent;
-    while ((sent = sendmsg(s, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        ;
-    for (size_t at = sent > 0 ? (size_t)sent : len; at < len;) { /* the rest, without fds */
-        ssize_t k = send(s, buf + at, len - at, MSG_NOSIGNAL);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            sent = -1;
-            break;
-        }
-        at += (size_t)k;
-    }
+    int sent = engine_send(s, buf, len, fds, 3);
     free(buf);
     unsigned char b[2];
     if (sent < 0 || plan_read(s, b, 1) < 0 || b[0] != 'A') {

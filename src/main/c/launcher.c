@@ -357,8 +357,6 @@ static int exec_plan(char *buf, size_t len)
 #endif
 
 #if !PLAN_MODE
-#include <arpa/inet.h>
-#include <stdint.h>
 #include "engine_client.c" /* try_engine: the jrun engine's client (docs/engine.md) */
 
 /* Words naming a command that runs jrun-helper (a false match only costs an idle helper that

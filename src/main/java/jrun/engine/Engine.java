@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -272,21 +271,12 @@ public final class Engine {
 
     private void command(int c, List<String> f, int[] fds, long t0, long peerPid) throws IOException {
         // JRUNENG1 build cwd argc argv... envc env... helperPid
-        int at = 1;
-        String build = f.get(at++), cwd = f.get(at++);
-        int argc = Integer.parseInt(f.get(at++));
-        List<String> argv = new ArrayList<>(f.subList(at, at + argc));
-        at += argc;
-        int envc = Integer.parseInt(f.get(at++));
-        Map<String, String> env = new HashMap<>();
-        for (String kv : f.subList(at, at + envc)) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) env.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        at += envc;
-        long helper = Long.parseLong(f.get(at));
-        int nfds = 0;
-        while (nfds < fds.length && fds[nfds] >= 0) nfds++;
+        Request r = Request.of(f);
+        String build = r.build(), cwd = r.cwd();
+        List<String> argv = r.argv();
+        Map<String, String> env = r.env();
+        long helper = r.helper(f);
+        int nfds = Request.fdCount(fds);
         if (!build.equals(buildId)) {
             stale = true;
             fallbacks.incrementAndGet();

@@ -8,9 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import jrun.Invocation;
 import jrun.JrunException;
@@ -32,24 +30,6 @@ import jrun.interceptor.RuntimeCall;
  */
 final class InterceptorRequest {
     private InterceptorRequest() {}
-
-    /** A request's fields: JRUNOCI1 build cwd argc argv... envc env... */
-    record Request(String build, String cwd, List<String> argv, Map<String, String> env) {
-        static Request of(List<String> f) {
-            int at = 1;
-            String build = f.get(at++), cwd = f.get(at++);
-            int argc = Integer.parseInt(f.get(at++));
-            List<String> argv = new ArrayList<>(f.subList(at, at + argc));
-            at += argc;
-            int envc = Integer.parseInt(f.get(at++));
-            Map<String, String> env = new HashMap<>();
-            for (String kv : f.subList(at, at + envc)) {
-                int eq = kv.indexOf('=');
-                if (eq > 0) env.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-            return new Request(build, cwd, argv, env);
-        }
-    }
 
     static void serve(Engine engine, int c, List<String> f, int[] fds, long t0) throws IOException {
         Request r = Request.of(f);

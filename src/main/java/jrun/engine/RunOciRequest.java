@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,21 +27,12 @@ final class RunOciRequest {
 
     static void serve(Engine engine, int c, List<String> f, int[] fds, long t0, long peerPid) throws IOException {
         // JRUNROC1 build cwd argc argv... envc env... helperPid, as JRUNENG1
-        int at = 1;
-        String build = f.get(at++), cwd = f.get(at++);
-        int argc = Integer.parseInt(f.get(at++));
-        List<String> argv = new ArrayList<>(f.subList(at, at + argc));
-        at += argc;
-        int envc = Integer.parseInt(f.get(at++));
-        Map<String, String> env = new HashMap<>();
-        for (String kv : f.subList(at, at + envc)) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) env.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        at += envc;
-        long helper = Long.parseLong(f.get(at));
-        int nfds = 0;
-        while (nfds < fds.length && fds[nfds] >= 0) nfds++;
+        Request r = Request.of(f);
+        String build = r.build(), cwd = r.cwd();
+        List<String> argv = r.argv();
+        Map<String, String> env = r.env();
+        long helper = r.helper(f);
+        int nfds = Request.fdCount(fds);
         String cmd = command(argv);
         if (!engine.sameBuild(build) || !WARM.contains(cmd) || !cwd.startsWith("/") || nfds != (helper > 0 ? 5 : 3)
                 || cmd.equals("start") && (helper <= 0 || coldReason(argv, Path.of(cwd)) != null)) {
