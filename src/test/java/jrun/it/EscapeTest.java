@@ -9,13 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 import jrun.linux.MountInfo;
 import jrun.linux.ProcFiles;
 import jrun.spec.Json;
 import jrun.testing.Home;
+import jrun.testing.PrivateEngine;
 import jrun.testing.Sandbox;
 
 /**
@@ -24,7 +27,7 @@ import jrun.testing.Sandbox;
  * files. The copy is of {@code -Djrun.it.target=DIR} when given (a tree with a deliberately
  * weakened helper, to see a test fail on a runtime with the hole), else of the build.
  */
-abstract class EscapeTest extends WithSandbox {
+abstract class EscapeTest extends WithSandbox implements PrivateEngine.OwnEngine {
     /** The copy's bin/jrun. */
     Path jrun;
     private final List<String> ours = new ArrayList<>();
@@ -46,11 +49,38 @@ abstract class EscapeTest extends WithSandbox {
                 Files.copy(l, to.resolve("lib/jrun").resolve(l.getFileName()), StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         }
         jrun = to.resolve("bin/jrun");
+        // the engine run of the tests: the attacks go through an engine of the copy's own build
+        // (an engine refuses another build's clients), on the JVM's JRUN_ENGINE_SOCKET
+        if (PrivateEngine.on()) ownEngine("start").ok();
+    }
+
+    private Sandbox.Result ownEngine(String what) {
+        return Sandbox.exec(List.of(jrun.toString(), "engine", what), Path.of("/"), java.util.Map.of("JRUN_ENGINE", "off"));
     }
 
     @AfterEach
     final void deleteOurs() {
         for (String id : ours) Sandbox.exec(List.of(jrun.toString(), "--root", sb.jrunRoot.toString(), "delete", "--force", id), null);
+        if (!PrivateEngine.on()) return;
+        Sandbox.Result st = ownEngine("status");
+        ownEngine("stop");
+        String requests = st.out().lines().filter(l -> l.startsWith("requests ")).findFirst().orElse("requests ?");
+        System.out.println("EscapeTest: " + getClass().getSimpleName() + " through its copy's engine: " + requests);
+        if (st.status() != 0 || requests.equals("requests ?")) throw new AssertionError("the copy's engine: " + st.out() + st.err());
+        served += Long.parseLong(requests.substring("requests ".length())); // runc's cases make none
+    }
+
+    /** Requests the copies' engines served in this class (one class runs at a time). */
+    private static long served;
+
+    @BeforeAll
+    static void noneServedYet() {
+        served = 0;
+    }
+
+    @AfterAll
+    static void theAttacksWentThroughTheEngine() {
+        if (PrivateEngine.on() && served == 0) throw new AssertionError("the copies' engines served none of the class's jrun calls");
     }
 
     /** Runs the copy's jrun with the sandbox's --root; containers it creates are deleted after the test. */
