@@ -62,15 +62,21 @@ public final class Containerd implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
+        stop(process, socket());
+    }
+
+    /**
+     * Stops a containerd, then the shims that outlive it while their tasks run: those of this
+     * containerd (their command line names its socket), by pid.
+     */
+    static void stop(Process containerd, Path socket) {
+        containerd.destroy();
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!containerd.waitFor(30, TimeUnit.SECONDS)) containerd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // a shim outlives containerd while its task runs: end those of this containerd (their
-        // command line names its socket), by pid
-        String mine = socket().toString();
+        String mine = socket.toString();
         ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(mine)).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
     }

@@ -163,15 +163,7 @@ public final class CriContainerd implements AutoCloseable {
     @Override
     public void close() {
         channel.shutdownNow();
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        String mine = socket().toString();
-        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(cl -> cl.contains(mine)).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
+        Containerd.stop(process, socket());
     }
 
     /** `BINARY --root ROOT delete --force ID` for every container left under each handler's root. */
