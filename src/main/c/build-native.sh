@@ -13,8 +13,10 @@ build() { # build NAME SOURCE [defines...]
   gcc "${CFLAGS[@]}" "$@" -o "$out/.$name.tmp" "$src/$source"
   mv -f "$out/.$name.tmp" "$out/$name"
 }
-build oci-interceptor launcher.c -DLAUNCHER_NAME='"oci-interceptor"' -DMAIN_CLASS='"jrun.cli.InterceptorMain"' -DPLAN_MODE=1
-build jrun launcher.c -DLAUNCHER_NAME='"jrun"' -DMAIN_CLASS='"jrun.cli.JrunMain"' -DPLAN_MODE=0
+# The launchers are static too: every warm call is an exec of one, and here a static exec is 0.1-0.2 ms
+# faster than a dynamic one (no ld.so, no libc mapping), measured in front of /bin/true with hyperfine.
+build oci-interceptor launcher.c -static-pie -DLAUNCHER_NAME='"oci-interceptor"' -DMAIN_CLASS='"jrun.cli.InterceptorMain"' -DPLAN_MODE=1
+build jrun launcher.c -static-pie -DLAUNCHER_NAME='"jrun"' -DMAIN_CLASS='"jrun.cli.JrunMain"' -DPLAN_MODE=0
 # The helper: static, so a container waiting for start maps no shared libraries (RSS).
 build jrun-helper helper.c -static-pie
 # A test tool: receives the pty master from a console socket (Java has no SCM_RIGHTS).

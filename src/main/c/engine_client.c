@@ -129,9 +129,15 @@ static int engine_run_command(int argc, char **argv)
 
 /* `jrun engine run`'s JVM: a long-lived one, so JIT on and a small fixed heap (idle RSS, docs/engine.md):
  * -Xmx48m for the old generation's bursts, a young generation of 8 MB (the default, a third of the
- * heap, was 15 MB of the idle RSS; the live set is 2-4 MB). jv has room: java_argv allocates spare slots. */
+ * heap, was 15 MB of the idle RSS; the live set is 2-4 MB). Compile thresholds at a twentieth: with
+ * the defaults, the methods a request runs once (Interceptor.rewrite, InterceptorMain.execute, ...)
+ * were still interpreted after 600 requests (-XX:+PrintCompilation; perf put 30% of the engine's CPU
+ * in the interpreter), as the interpreter reports calls to the JIT's policy only every 128th time and
+ * the warm-up's reports came while the queue was long. jv has room: java_argv allocates spare slots. */
 static void engine_jvm_flags(char **jv, int argc, char **argv)
 {
+    static char *extra[] = {"-Xmn8m", "-XX:CompileThresholdScaling=0.05"};
+    size_t n = sizeof extra / sizeof *extra;
     if (!engine_run_command(argc, argv))
         return;
     for (char **a = jv; *a; a++)
@@ -140,8 +146,8 @@ static void engine_jvm_flags(char **jv, int argc, char **argv)
             size_t rest = 0;
             while (a[1 + rest])
                 rest++;
-            memmove(a + 2, a + 1, (rest + 1) * sizeof *a); /* the NULL too */
-            a[1] = "-Xmn8m";
+            memmove(a + 1 + n, a + 1, (rest + 1) * sizeof *a); /* the NULL too */
+            memcpy(a + 1, extra, n * sizeof *a);
             break;
         }
 }

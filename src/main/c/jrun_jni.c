@@ -267,12 +267,28 @@ JNIEXPORT void JNICALL Java_jrun_linux_DirFd_finish0(JNIEnv *env, jclass cls, ji
         throw_errno(env, errno);
 }
 
-JNIEXPORT void JNICALL Java_jrun_linux_DirFd_rename0(JNIEnv *env, jclass cls, jint dir, jbyteArray jfrom, jbyteArray jto)
+/* Puts from in to's place. swap: as renameat2(RENAME_EXCHANGE), then removes the old file (now named
+ * from), for a file not fsynced: ext4 (auto_da_alloc) starts writing back the data of a file renamed
+ * over another before the rename returns, 0.25-0.3 ms measured here, and not of one swapped in. Where
+ * the swap cannot be done (no file at to, a file system without it), a plain rename. */
+JNIEXPORT void JNICALL Java_jrun_linux_DirFd_rename0(JNIEnv *env, jclass cls, jint dir, jbyteArray jfrom, jbyteArray jto, jboolean swap)
 {
     (void)cls;
     char from[4096], to[4096];
     if (cstr(env, jfrom, from, sizeof from) < 0 || cstr(env, jto, to, sizeof to) < 0)
         return;
+    if (swap) {
+        if (renameat2(dir, from, dir, to, RENAME_EXCHANGE) == 0) {
+            /* a directory the directory's owner put at to: removed if empty, else left (theirs) */
+            if (unlinkat(dir, from, 0) < 0 && errno == EISDIR)
+                unlinkat(dir, from, AT_REMOVEDIR);
+            return;
+        }
+        if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+            throw_errno(env, errno);
+            return;
+        }
+    }
     if (renameat(dir, from, dir, to) < 0)
         throw_errno(env, errno);
 }

@@ -142,7 +142,7 @@ public final class DirFd implements AutoCloseable {
             finish0(f, uid == mine[2] ? -1 : uid, gid == mine[3] ? -1 : gid, mode, sync);
             close0(f);
             f = -1;
-            rename0(fd, z(tmp), z(name));
+            rename0(fd, z(tmp), z(name), !sync); // not fsynced: swapped in, see rename0 (jrun_jni.c)
             tmp = null;
             Stat now = lstat(name);
             if (now == null || now.dev() != mine[0] || now.ino() != mine[1])
@@ -193,7 +193,7 @@ public final class DirFd implements AutoCloseable {
 
     private static native void finish0(int fd, int uid, int gid, int mode, boolean sync) throws IOException;
 
-    private static native void rename0(int dir, byte[] from, byte[] to) throws IOException;
+    private static native void rename0(int dir, byte[] from, byte[] to, boolean swap) throws IOException;
 
     private static native void unlink0(int dir, byte[] name);
 

@@ -33,6 +33,28 @@ class ConfigFileTest {
         }
     }
 
+    /** Not fsynced, the new file is swapped in (renameat2 RENAME_EXCHANGE) and the old one removed: same outcome as a rename. */
+    @Test
+    void aReplaceNotFsyncedSwapsTheFileInAndRemovesTheOldOneByName() throws IOException {
+        Path f = Files.writeString(dir.resolve("config.json"), "{}");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        Path other = Files.createLink(dir.resolve("other-name"), f); // a second name of the old file: untouched
+        Object oldInode = Files.getAttribute(f, "unix:ino");
+        try (DirFd d = DirFd.open(dir)) {
+            ConfigFile.replaceAtomically(d, "config.json", f, "{\"a\":1}", false);
+            ConfigFile.replaceAtomically(d, "new.json", dir.resolve("new.json"), "{}", false); // nothing to swap with: a rename
+        }
+        assertEquals("{\"a\":1}", Files.readString(f));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        assertTrue(!oldInode.equals(Files.getAttribute(f, "unix:ino")), "config.json is a new file");
+        assertEquals("{}", Files.readString(other));
+        assertEquals(1, (int) Files.getAttribute(other, "unix:nlink"), "the old file's config.json name is gone");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("new.json"))));
+        try (var l = Files.list(dir)) {
+            assertEquals(List.of("config.json", "new.json", "other-name"), l.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
     @Test
     void aNewFileIsPrivate() throws IOException {
         Path f = dir.resolve("new.json");
