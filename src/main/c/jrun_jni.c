@@ -279,9 +279,11 @@ JNIEXPORT void JNICALL Java_jrun_linux_DirFd_rename0(JNIEnv *env, jclass cls, ji
         return;
     if (swap) {
         if (renameat2(dir, from, dir, to, RENAME_EXCHANGE) == 0) {
-            /* a directory the directory's owner put at to: removed if empty, else left (theirs) */
-            if (unlinkat(dir, from, 0) < 0 && errno == EISDIR)
-                unlinkat(dir, from, AT_REMOVEDIR);
+            if (unlinkat(dir, from, 0) == 0 || errno != EISDIR)
+                return;
+            /* a directory was at to, which rename(2) would not replace: swapped back, and its error */
+            renameat2(dir, from, dir, to, RENAME_EXCHANGE);
+            throw_errno(env, EISDIR);
             return;
         }
         if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
