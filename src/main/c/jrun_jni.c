@@ -172,6 +172,36 @@ JNIEXPORT jint JNICALL Java_jrun_linux_DirFd_create0(JNIEnv *env, jclass cls, ji
     return fd;
 }
 
+/* An unnamed regular file in dir (O_TMPFILE), or -1 where the file system cannot make one. */
+JNIEXPORT jint JNICALL Java_jrun_linux_DirFd_tmpfile0(JNIEnv *env, jclass cls, jint dir, jint mode)
+{
+    (void)cls;
+    int fd = openat(dir, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC, (mode_t)mode);
+    if (fd >= 0)
+        return fd;
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
+        throw_errno(env, errno);
+    return -1;
+}
+
+/* Names the unnamed file open on fd in dir: linkat with AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH,
+ * so without it (rootless) through /proc/self/fd, which any owner of the fd may link. */
+JNIEXPORT void JNICALL Java_jrun_linux_DirFd_link0(JNIEnv *env, jclass cls, jint fd, jint dir, jbyteArray jname)
+{
+    (void)cls;
+    char name[4096], proc[64];
+    if (cstr(env, jname, name, sizeof name) < 0)
+        return;
+    if (linkat(fd, "", dir, name, AT_EMPTY_PATH) == 0)
+        return;
+    if (errno == ENOENT || errno == EPERM) {
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", (int)fd);
+        if (linkat(AT_FDCWD, proc, dir, name, AT_SYMLINK_FOLLOW) == 0)
+            return;
+    }
+    throw_errno(env, errno);
+}
+
 /* The whole of a regular file in dir, opened without following a symlink. */
 JNIEXPORT jbyteArray JNICALL Java_jrun_linux_DirFd_read0(JNIEnv *env, jclass cls, jint dir, jbyteArray jname)
 {

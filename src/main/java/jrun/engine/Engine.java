@@ -274,7 +274,6 @@ public final class Engine {
         Request r = Request.of(f);
         String build = r.build(), cwd = r.cwd();
         List<String> argv = r.argv();
-        Map<String, String> env = r.env();
         long helper = r.helper(f);
         int nfds = Request.fdCount(fds);
         if (!build.equals(buildId)) {
@@ -289,10 +288,7 @@ public final class Engine {
             reply(c, 'F');
             return;
         }
-        PrintStream out = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[1]), 8192), false, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[2]), 8192), false, StandardCharsets.UTF_8);
-        String prefork = helper > 0 ? fds[3] + "," + fds[4] + "," + helper : null;
-        Invocation inv = Invocation.of(new EngineNative.FdIn(fds[0]), out, err, Path.of(cwd), env, prefork, peerPid, new ToClient(c));
+        Invocation inv = invocation(c, fds, r, helper, peerPid);
         // Accepted means committed when the client gave a helper: it may be used from here on, so
         // whatever needs the caller's own process is found before (jrun.cli.WarmCheck).
         String cold = WITH_HELPER.contains(cmd) ? inv.call(() -> jrun.cli.WarmCheck.coldReason(argv)) : null;
@@ -302,30 +298,50 @@ public final class Engine {
             return;
         }
         reply(c, 'A');
+        runAccepted(c, "jrun", inv, helper, () -> jrun.cli.JrunMain.run(argv), t0);
+    }
+
+    /**
+     * A warm jrun-dialect command's Invocation: the caller's stdio (fds 0-2), the pipes of the
+     * helper it forked (fds 3-4) when it gave one, its directory and environment.
+     */
+    static Invocation invocation(int c, int[] fds, Request r, long helper, long peerPid) {
+        PrintStream out = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[1]), 8192), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[2]), 8192), false, StandardCharsets.UTF_8);
+        String prefork = helper > 0 ? fds[3] + "," + fds[4] + "," + helper : null;
+        // the client is the helper's parent and holds the caller's fds (docs/engine.md, "The caller's fds")
+        return Invocation.of(new EngineNative.FdIn(fds[0]), out, err, Path.of(r.cwd()), r.env(), prefork, peerPid, new ToClient(c));
+    }
+
+    /**
+     * Runs an accepted command ('A' sent) in its Invocation and answers its status ('X'). One that
+     * turns out cold-only before doing anything falls back ('F'), unless the client gave a helper:
+     * it let that go at 'A' (engine_client.c) and cannot run the command cold any more, so it gets
+     * an error line (naming {@code name}, the front-end) and status 70.
+     */
+    void runAccepted(int c, String name, Invocation inv, long helper, ScopedValue.CallableOp<Integer, RuntimeException> main, long t0)
+            throws IOException {
         int status;
         try {
-            status = inv.call(() -> jrun.cli.JrunMain.run(argv));
+            status = inv.call(main);
         } catch (Invocation.ColdOnly e) {
             jrun.helper.HelperProcess.releaseAdopted(inv);
-            if (helper > 0) { // committed: the client has let its helper go, so it cannot run this cold any more
-                err.println("jrun: the jrun engine cannot run this command (" + e.getMessage() + "): run it with JRUN_ENGINE=off");
-                err.flush();
-                out.flush();
+            inv.out().flush();
+            inv.err().flush();
+            if (helper > 0) {
+                inv.err().println(name + ": the jrun engine cannot run this command (" + e.getMessage() + "): run it with JRUN_ENGINE=off");
+                inv.err().flush();
                 EngineNative.write0(c, new byte[] {'X', 70}, 0, 2);
                 return;
             }
-            out.flush();
-            err.flush();
-            fallbacks.incrementAndGet();
-            reply(c, 'F');
+            fellBack(c);
             return;
         }
         jrun.helper.HelperProcess.releaseAdopted(inv);
-        out.flush();
-        err.flush();
+        inv.out().flush();
+        inv.err().flush();
         EngineNative.write0(c, new byte[] {'X', (byte) status}, 0, 2);
-        requests.incrementAndGet();
-        record(System.nanoTime() - t0);
+        served(t0);
     }
 
     /** A warm command's messages to its client, on the request's socket, between 'A' and 'X'. */

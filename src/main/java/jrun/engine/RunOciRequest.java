@@ -1,9 +1,6 @@
 package jrun.engine;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +27,6 @@ final class RunOciRequest {
         Request r = Request.of(f);
         String build = r.build(), cwd = r.cwd();
         List<String> argv = r.argv();
-        Map<String, String> env = r.env();
         long helper = r.helper(f);
         int nfds = Request.fdCount(fds);
         String cmd = command(argv);
@@ -39,33 +35,9 @@ final class RunOciRequest {
             engine.fellBack(c);
             return;
         }
-        PrintStream out = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[1]), 8192), false, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new BufferedOutputStream(new EngineNative.FdOut(fds[2]), 8192), false, StandardCharsets.UTF_8);
-        String prefork = helper > 0 ? fds[3] + "," + fds[4] + "," + helper : null;
-        // the client is the helper's parent and holds the caller's fds (docs/engine.md, "The caller's fds")
-        Invocation inv = Invocation.of(new EngineNative.FdIn(fds[0]), out, err, Path.of(cwd), env, prefork, peerPid, new Engine.ToClient(c));
+        Invocation inv = Engine.invocation(c, fds, r, helper, peerPid);
         Engine.reply(c, 'A'); // with a helper: committed (the client has let it go)
-        int status;
-        try {
-            status = inv.call(() -> jrun.cli.RunOciMain.run(argv));
-        } catch (Invocation.ColdOnly e) { // before it did anything (a destroy with hooks)
-            jrun.helper.HelperProcess.releaseAdopted(inv);
-            out.flush();
-            err.flush();
-            if (helper > 0) { // the client let its helper go at 'A' (engine_client.c): it cannot run this cold any more
-                err.println("run_oci: the jrun engine cannot run this command (" + e.getMessage() + "): run it with JRUN_ENGINE=off");
-                err.flush();
-                EngineNative.write0(c, new byte[] {'X', 70}, 0, 2);
-                return;
-            }
-            engine.fellBack(c);
-            return;
-        }
-        jrun.helper.HelperProcess.releaseAdopted(inv);
-        out.flush();
-        err.flush();
-        EngineNative.write0(c, new byte[] {'X', (byte) status}, 0, 2);
-        engine.served(t0);
+        engine.runAccepted(c, "run_oci", inv, helper, () -> jrun.cli.RunOciMain.run(argv), t0);
     }
 
     /**

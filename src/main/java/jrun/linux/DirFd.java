@@ -103,16 +103,27 @@ public final class DirFd implements AutoCloseable {
         }
     }
 
-    /** A new temp file to become name at commit: ".NAME.RANDOM.tmp", O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600. */
+    /**
+     * A new temp file to become name at commit, mode 0600: unnamed (O_TMPFILE) until the commit
+     * links it as ".NAME.RANDOM.tmp" to rename it, so a process killed while writing it leaves
+     * nothing behind; where the file system has no O_TMPFILE, made under that name at once
+     * (O_CREAT|O_EXCL|O_NOFOLLOW).
+     */
     public Temp temp(String name) throws IOException {
+        int f = tmpfile0(fd, 0600);
+        if (f >= 0) return new Temp(name, null, f);
         for (int tries = 0;; tries++) {
-            String tmp = "." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp";
+            String tmp = tempName(name);
             try {
                 return new Temp(name, tmp, create0(fd, z(tmp), 0600));
             } catch (Failure e) {
                 if (tries >= 10 || e.errno != Failure.EEXIST) throw e;
             }
         }
+    }
+
+    private static String tempName(String name) {
+        return "." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp";
     }
 
     /**
@@ -122,7 +133,7 @@ public final class DirFd implements AutoCloseable {
      */
     public final class Temp implements AutoCloseable {
         private final String name;
-        private String tmp; // null once renamed
+        private String tmp; // null while unnamed (O_TMPFILE) and once renamed
         private int f;
 
         private Temp(String name, String tmp, int f) {
@@ -140,6 +151,15 @@ public final class DirFd implements AutoCloseable {
             long[] mine = fstat0(f); // {dev, ino, uid, gid}
             // fchown only to change something: a non-root caller may not give a file to a group it is not in
             finish0(f, uid == mine[2] ? -1 : uid, gid == mine[3] ? -1 : gid, mode, sync);
+            for (int tries = 0; tmp == null; tries++) { // unnamed (O_TMPFILE): a name to rename
+                String t = tempName(name);
+                try {
+                    link0(f, fd, z(t));
+                    tmp = t;
+                } catch (Failure e) {
+                    if (tries >= 10 || e.errno != Failure.EEXIST) throw e;
+                }
+            }
             close0(f);
             f = -1;
             rename0(fd, z(tmp), z(name), !sync); // not fsynced: swapped in, see rename0 (jrun_jni.c)
@@ -186,6 +206,12 @@ public final class DirFd implements AutoCloseable {
     private static native long[] fstat0(int fd) throws IOException;
 
     private static native int create0(int dir, byte[] name, int mode) throws IOException;
+
+    /** An unnamed file in dir (O_TMPFILE), or -1 where the file system has none. */
+    private static native int tmpfile0(int dir, int mode) throws IOException;
+
+    /** Gives the file open on fd (O_TMPFILE) a name in dir. */
+    private static native void link0(int fd, int dir, byte[] name) throws IOException;
 
     private static native byte[] read0(int dir, byte[] name) throws IOException;
 

@@ -32,7 +32,7 @@ import jrun.testing.TreeCopy;
  * no process in the container's pid namespace ran a host file (only the sealed memfd copy of the
  * helper, or the container's own binaries): the launchers and the JVM never enter it.
  */
-class Cve20195736IT extends WithSandbox {
+class Cve20195736IT extends WithSandbox implements jrun.testing.PrivateEngine.OwnEngine {
     TreeCopy tree;
     String helperBefore;
     Path payload;
@@ -42,6 +42,22 @@ class Cve20195736IT extends WithSandbox {
         tree = TreeCopy.of(sb.dir.resolve("tree"));
         helperBefore = TreeCopy.sha256(tree.helper);
         payload = sb.dir.resolve("PWNED");
+        CopyEngine.start(tree.jrun); // the engine run: through an engine of the copy's build
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopCopyEngine() {
+        CopyEngine.stop(tree.jrun, "Cve20195736IT");
+    }
+
+    @org.junit.jupiter.api.BeforeAll
+    static void noneServedYet() {
+        CopyEngine.newClass();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void theAttacksWentThroughTheEngine() {
+        CopyEngine.assertServed("Cve20195736IT");
     }
 
     /** A busybox bundle running args (rootfs writable), with the attacker at /attacker and a "#!/proc/self/exe" script at /evil. */

@@ -49,38 +49,23 @@ abstract class EscapeTest extends WithSandbox implements PrivateEngine.OwnEngine
                 Files.copy(l, to.resolve("lib/jrun").resolve(l.getFileName()), StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         }
         jrun = to.resolve("bin/jrun");
-        // the engine run of the tests: the attacks go through an engine of the copy's own build
-        // (an engine refuses another build's clients), on the JVM's JRUN_ENGINE_SOCKET
-        if (PrivateEngine.on()) ownEngine("start").ok();
-    }
-
-    private Sandbox.Result ownEngine(String what) {
-        return Sandbox.exec(List.of(jrun.toString(), "engine", what), Path.of("/"), java.util.Map.of("JRUN_ENGINE", "off"));
+        CopyEngine.start(jrun);
     }
 
     @AfterEach
     final void deleteOurs() {
         for (String id : ours) Sandbox.exec(List.of(jrun.toString(), "--root", sb.jrunRoot.toString(), "delete", "--force", id), null);
-        if (!PrivateEngine.on()) return;
-        Sandbox.Result st = ownEngine("status");
-        ownEngine("stop");
-        String requests = st.out().lines().filter(l -> l.startsWith("requests ")).findFirst().orElse("requests ?");
-        System.out.println("EscapeTest: " + getClass().getSimpleName() + " through its copy's engine: " + requests);
-        if (st.status() != 0 || requests.equals("requests ?")) throw new AssertionError("the copy's engine: " + st.out() + st.err());
-        served += Long.parseLong(requests.substring("requests ".length())); // runc's cases make none
+        CopyEngine.stop(jrun, getClass().getSimpleName()); // runc's cases make no request
     }
-
-    /** Requests the copies' engines served in this class (one class runs at a time). */
-    private static long served;
 
     @BeforeAll
     static void noneServedYet() {
-        served = 0;
+        CopyEngine.newClass();
     }
 
     @AfterAll
     static void theAttacksWentThroughTheEngine() {
-        if (PrivateEngine.on() && served == 0) throw new AssertionError("the copies' engines served none of the class's jrun calls");
+        CopyEngine.assertServed("the class");
     }
 
     /** Runs the copy's jrun with the sandbox's --root; containers it creates are deleted after the test. */

@@ -137,8 +137,8 @@ class InterceptorEngineIT {
     /**
      * The engine SIGKILLed during a rewrite (JRUN_TEST_STOP_AT in the engine: before the write, with
      * half the new file in the temp, after the rename): the client says so in one line and exits 1,
-     * config.json is whole (the old bytes, or the new ones after the rename), the runtime never ran,
-     * and nothing is left running.
+     * config.json is whole (the old bytes, or the new ones after the rename), no temp file is left
+     * beside it, the runtime never ran, and nothing is left running.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"rewrite:read", "config:half-written", "rewrite:replaced"})
@@ -167,6 +167,9 @@ class InterceptorEngineIT {
             assertEquals("", r.out());
             String now = Files.readString(b.resolve("config.json"));
             assertEquals(step.equals("rewrite:replaced") ? rewritten : old, now, step + ": config.json is not the old nor the new file");
+            try (var files = Files.list(b)) { // the temp file is unnamed (O_TMPFILE) until its rename: none is left
+                assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(x -> x.endsWith(".tmp")).toList(), step + ": a temp file is left");
+            }
             assertFalse(Files.exists(mark), "the runtime ran after the engine died: " + (Files.exists(mark) ? Files.readString(mark) : ""));
             for (int i = 0; i < 250 && ProcessHandle.of(enginePid).isPresent(); i++) Thread.sleep(20);
             assertFalse(ProcessHandle.of(enginePid).isPresent(), "the engine still runs");
