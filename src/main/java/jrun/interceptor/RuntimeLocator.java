@@ -12,16 +12,20 @@ public final class RuntimeLocator {
 
     public static String resolve(String runtime, String pathEnv) {
         if (runtime.contains("/")) {
-            Path p = Path.of(runtime);
+            Path p = jrun.Invocation.current().path(runtime);
             if (!Files.exists(p)) throw new JrunException("runtime " + runtime + " (--oi-runtime-path): no such file");
             if (Files.isDirectory(p) || !Files.isExecutable(p))
                 throw new JrunException("runtime " + runtime + " (--oi-runtime-path): not an executable file");
-            return p.toAbsolutePath().toString();
+            return p.toString();
         }
         String path = pathEnv == null || pathEnv.isEmpty() ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : pathEnv;
-        for (String dir : path.split(File.pathSeparator)) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, runtime);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p.toAbsolutePath().toString();
+        // -1: a trailing empty entry is the current directory too, as for execvp
+        for (String dir : path.split(":", -1)) {
+            // relative entries are the caller's (the engine's own directory is not); java.io.File's
+            // checks, as a miss here is the common case and NIO's throws an exception for each
+            Path p = jrun.Invocation.current().path(dir.isEmpty() ? "." : dir).resolve(runtime);
+            File f = p.toFile();
+            if (f.isFile() && f.canExecute()) return p.toString();
         }
         throw new JrunException("runtime \"" + runtime + "\" not found in PATH (set --oi-runtime-path)");
     }
