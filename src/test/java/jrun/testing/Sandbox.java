@@ -166,9 +166,11 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private void remember(String runtime, String[] args) {
+    private void remember(String runtime, String[] args) { // tests call jrun() from many threads at once
         List<String> l = List.of(args);
-        if (l.contains("create") || l.contains("run")) created.add(new String[] {runtime, l.get(l.size() - 1)});
+        if (l.contains("create") || l.contains("run")) synchronized (created) {
+            created.add(new String[] {runtime, l.get(l.size() - 1)});
+        }
     }
 
     /** Runs a shell line (for fd redirections a ProcessBuilder cannot make). */
