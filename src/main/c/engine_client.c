@@ -138,7 +138,9 @@ static int engine_run_command(int argc, char **argv)
  * (jcmd System.trim_native_heap gave back 7 MB). jv has room: java_argv allocates spare slots. */
 static void engine_jvm_flags(char **jv, int argc, char **argv)
 {
-    static char *extra[] = {"-Xmn8m", "-XX:CompileThresholdScaling=0.05", "-XX:TrimNativeHeapInterval=2000"};
+    /* The heap starts small and may shrink again: Engine.giveBackWhenIdle collects once idle. */
+    static char *extra[] = {"-Xmn8m", "-Xms12m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps",
+                            "-XX:CompileThresholdScaling=0.05", "-XX:TrimNativeHeapInterval=2000"};
     size_t n = sizeof extra / sizeof *extra;
     if (!engine_run_command(argc, argv))
         return;

@@ -153,7 +153,7 @@ static char **java_argv(const char *lib, int argc, char **argv, int first_arg)
     snprintf(plan, sizeof plan, "-Djrun.plan.fd=%d", PLAN_MODE ? PLAN_FD : -1);
     snprintf(libprop, sizeof libprop, "-Djrun.lib=%s", lib); /* where libjrun.so is (jrun.linux.PosixLock) */
 
-    char **v = calloc((size_t)argc + 24, sizeof *v);
+    char **v = calloc((size_t)argc + 32, sizeof *v); /* room for engine_jvm_flags' extra flags */
     if (!v)
         die("calloc");
     int k = 0;

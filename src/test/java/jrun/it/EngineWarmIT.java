@@ -261,6 +261,14 @@ class EngineWarmIT extends WithSandbox {
             }
             long rss = Long.parseLong(e.status().get("rss_kb"));
             assertTrue(rss <= 96 * 1024, "engine RSS after 50 concurrent creates: " + rss + " kB");
+            // idle, it gives the burst's memory back (Engine.giveBackWhenIdle: 2 s without a request, then a collection)
+            long idle = rss;
+            for (int i = 0; i < 12; i++) { // the least over 6 s: its collection and glibc's trim (every 2 s) come then
+                Thread.sleep(500);
+                idle = Math.min(idle, Long.parseLong(e.status().get("rss_kb")));
+            }
+            System.out.println("EngineWarmIT: engine RSS " + rss + " kB after 50 concurrent creates, " + idle + " kB idle");
+            assertTrue(idle <= 64 * 1024, "engine RSS once idle after 50 concurrent creates: " + idle + " kB");
         }
     }
 
