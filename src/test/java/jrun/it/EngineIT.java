@@ -69,11 +69,25 @@ class EngineIT extends WithSandbox {
             return Long.parseLong(status().get(field));
         }
 
+        /** Stops it, and kills it if stop did not work, even when status or stop themselves fail (a test's timeout). */
         @Override
         public void close() {
-            Map<String, String> st = status();
-            jrun("engine", "stop");
-            if (st.containsKey("pid")) Cmd.run("kill", "-9", st.get("pid")); // if stop did not work
+            String pid = null;
+            try {
+                pid = status().get("pid");
+                jrun("engine", "stop");
+            } catch (RuntimeException | AssertionError e) {
+                // killed below: its pid file (`engine start` writes it beside the socket)
+            } finally {
+                if (pid == null) {
+                    try {
+                        pid = java.nio.file.Files.readString(socket.resolveSibling("engine.pid")).strip();
+                    } catch (java.io.IOException ignored) {
+                        // no pid file: it never started, or it removed it as it stopped
+                    }
+                }
+                if (pid != null && !pid.isEmpty()) Cmd.run("kill", "-9", pid);
+            }
         }
     }
 
