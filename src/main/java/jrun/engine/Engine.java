@@ -268,8 +268,7 @@ public final class Engine {
         try {
             int[] peer = EngineNative.peer0(c);
             if (peer[1] != 0 && peer[1] != ownUid || !Arrays.equals(namespaces(peer[0]), ownNs)) {
-                fallbacks.incrementAndGet();
-                reply(c, 'F');
+                fellBack(c);
                 return;
             }
             if (TIMING) Timing.mark("peer");
@@ -303,16 +302,13 @@ public final class Engine {
         List<String> argv = r.argv();
         long helper = r.helper(f);
         int nfds = Request.fdCount(fds);
-        if (!build.equals(buildId)) {
-            stale = true;
-            fallbacks.incrementAndGet();
-            reply(c, 'F');
+        if (!sameBuild(build)) {
+            fellBack(c);
             return;
         }
         String cmd = command(argv);
         if (cmd == null || !WARM.contains(cmd) || !cwd.startsWith("/") || nfds != (helper > 0 ? 5 : 3) || WITH_HELPER.contains(cmd) && helper <= 0) {
-            fallbacks.incrementAndGet();
-            reply(c, 'F');
+            fellBack(c);
             return;
         }
         Invocation inv = invocation(c, fds, r, helper, peerPid);
@@ -320,8 +316,7 @@ public final class Engine {
         // whatever needs the caller's own process is found before (jrun.cli.WarmCheck).
         String cold = WITH_HELPER.contains(cmd) ? inv.call(() -> jrun.cli.WarmCheck.coldReason(argv)) : null;
         if (cold != null) {
-            fallbacks.incrementAndGet();
-            reply(c, 'F');
+            fellBack(c);
             return;
         }
         reply(c, 'A');

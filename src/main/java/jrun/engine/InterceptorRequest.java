@@ -96,15 +96,7 @@ final class InterceptorRequest {
                 List<String> f = new ArrayList<>(List.of("JRUNOCI1", build, dir.toString(), Integer.toString(argv.size())));
                 f.addAll(argv);
                 f.addAll(List.of("1", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
-                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(2048);
-                b.write(new byte[4]);
-                for (String x : f) {
-                    b.write(x.getBytes(StandardCharsets.UTF_8));
-                    b.write(0);
-                }
-                byte[] raw = b.toByteArray();
-                ByteBuffer.wrap(raw).putInt(raw.length - 4);
-                received.accept(raw); // the engine's own steps of a request (Engine.warmRequest)
+                received.accept(Request.wire(f)); // the engine's own steps of a request (Engine.warmRequest)
                 Request r = Request.of(f);
                 if (!servable(r.argv()) || plan(r, none, nul, nul, status) == null) {
                     stop = " (stopped: status " + status[0] + ")";

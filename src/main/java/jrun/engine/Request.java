@@ -31,6 +31,19 @@ record Request(String build, String cwd, List<String> argv, Map<String, String> 
         return Long.parseLong(f.get(next));
     }
 
+    /** Fields on the wire as a client sends them (engine_wire.h's engine_request): u32 length, then each field NUL-terminated. */
+    static byte[] wire(List<String> fields) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(2048);
+        b.writeBytes(new byte[4]);
+        for (String x : fields) {
+            b.writeBytes(x.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            b.write(0);
+        }
+        byte[] raw = b.toByteArray();
+        java.nio.ByteBuffer.wrap(raw).putInt(raw.length - 4);
+        return raw;
+    }
+
     /** How many fds came: the received slots before the first unused (-1) one. */
     static int fdCount(int[] fds) {
         int n = 0;

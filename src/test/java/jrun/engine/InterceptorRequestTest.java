@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,15 +19,7 @@ class InterceptorRequestTest {
         List<String> f = new ArrayList<>(List.of(magic, "build", "/", Integer.toString(argv.length)));
         f.addAll(List.of(argv));
         f.addAll(List.of("1", "PATH=/usr/bin:/bin"));
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(new byte[4]);
-        for (String x : f) {
-            b.writeBytes(x.getBytes(StandardCharsets.UTF_8));
-            b.write(0);
-        }
-        byte[] r = b.toByteArray();
-        ByteBuffer.wrap(r).putInt(r.length - 4);
-        return r;
+        return Request.wire(f);
     }
 
     @Test
